@@ -1,0 +1,34 @@
+package io.wattproof.crypto;
+
+import java.security.PublicKey;
+
+/**
+ * The device's own signing key. The private half lives in a key store or secure element and never
+ * leaves it; this interface only exposes signing and the public half.
+ *
+ * <p>Implementations must be safe to call from one thread at a time; callers serialise access.
+ * {@code toString()} never prints key material.
+ */
+public interface DeviceKey {
+
+    KeyAlgorithm algorithm();
+
+    PublicKey publicKey();
+
+    /** DER-encoded SubjectPublicKeyInfo of {@link #publicKey()}. */
+    byte[] publicKeyInfo();
+
+    /** Device id: the first 20 bytes of SHA-256 over {@link #publicKeyInfo()}. */
+    DeviceId deviceId();
+
+    /**
+     * Signs {@code message} (the full sign-bytes; hashing is part of the algorithm) and returns the
+     * raw signature: r||s with low s for ECDSA P-256, R||S for Ed25519.
+     */
+    byte[] sign(byte[] message) throws KeyStoreFailure;
+
+    /** The public half as a verifier; implementations that already hold one return it. */
+    default VerifyingKey verifyingKey() {
+        return PublicKeys.fromSubjectPublicKeyInfo(publicKeyInfo());
+    }
+}

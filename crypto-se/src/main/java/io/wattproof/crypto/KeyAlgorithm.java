@@ -1,0 +1,39 @@
+package io.wattproof.crypto;
+
+/**
+ * Signature algorithms a device key can use. The wire protocol carries the same set as an enum
+ * ({@code wattproof.v1.KeyAlgorithm}); the numbers here are those wire numbers.
+ */
+public enum KeyAlgorithm {
+    /** ECDSA over NIST P-256 with SHA-256; signatures are low-S (s ≤ n/2). */
+    ECDSA_P256_SHA256(1, 64),
+    /** Ed25519 (RFC 8032, pure mode: the message is signed as given). */
+    ED25519(2, 64);
+
+    private final int wireNumber;
+    private final int rawSignatureLength;
+
+    KeyAlgorithm(int wireNumber, int rawSignatureLength) {
+        this.wireNumber = wireNumber;
+        this.rawSignatureLength = rawSignatureLength;
+    }
+
+    /** The value of this algorithm in the wire protocol's {@code KeyAlgorithm} enum. */
+    public int wireNumber() {
+        return wireNumber;
+    }
+
+    /** Length in bytes of a raw signature: r||s (32+32) for ECDSA, R||S for Ed25519. */
+    public int rawSignatureLength() {
+        return rawSignatureLength;
+    }
+
+    public static KeyAlgorithm fromWireNumber(int number) {
+        for (KeyAlgorithm a : values()) {
+            if (a.wireNumber == number) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown key algorithm: expected one of 1 (ECDSA P-256), 2 (Ed25519), got " + number);
+    }
+}

@@ -1,0 +1,112 @@
+package io.wattproof.agent;
+
+import io.wattproof.agent.interval.IntervalSchedule;
+import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.protocol.SignBytes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What an agent needs besides its key, meter and uplink.
+ *
+ * @param dataDir folder of the agent's durable state (outbox.db)
+ * @param chainId ledger chain the records are signed for
+ * @param schedule metering interval
+ * @param samplePeriod how often the meter is read between boundaries, for peak power and voltage
+ *     and current extremes; divides the interval
+ * @param maxLateness how late a boundary read may be and still close an interval
+ * @param meterSerial serial number recorded in each Reading
+ * @param firmware version and hash recorded in each Reading
+ */
+public record AgentConfig(
+        Path dataDir,
+        String chainId,
+        IntervalSchedule schedule,
+        Duration samplePeriod,
+        Duration maxLateness,
+        String meterSerial,
+        FirmwareIdentity firmware) {
+
+    public AgentConfig {
+        Objects.requireNonNull(dataDir, "data dir");
+        SignBytes.checkChainId(chainId);
+        if (samplePeriod.isZero() || samplePeriod.isNegative() || samplePeriod.getNano() != 0
+                || schedule.seconds() % samplePeriod.getSeconds() != 0) {
+            throw new IllegalArgumentException("sample period: expected whole seconds dividing the interval of "
+                    + schedule.seconds() + " s, got " + samplePeriod);
+        }
+        if (meterSerial.isEmpty() || meterSerial.length() > 32 || !meterSerial.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("meter serial: expected 1..32 printable ASCII characters, got \"" + meterSerial + "\"");
+        }
+    }
+
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** Defaults: 15-minute intervals, chain {@code wattproof-sim}, samples every 10 s. */
+    public static final class Builder {
+        private final Path dataDir;
+        private String chainId = "wattproof-sim";
+        private IntervalSchedule schedule = new IntervalSchedule(900);
+        private Duration samplePeriod;
+        private Duration maxLateness;
+        private String meterSerial = "unknown";
+        private FirmwareIdentity firmware;
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder chainId(String chainId) {
+            this.chainId = chainId;
+            return this;
+        }
+
+        public Builder interval(Duration length) {
+            this.schedule = IntervalSchedule.of(length);
+            return this;
+        }
+
+        public Builder samplePeriod(Duration samplePeriod) {
+            this.samplePeriod = samplePeriod;
+            return this;
+        }
+
+        public Builder maxLateness(Duration maxLateness) {
+            this.maxLateness = maxLateness;
+            return this;
+        }
+
+        public Builder meterSerial(String meterSerial) {
+            this.meterSerial = meterSerial;
+            return this;
+        }
+
+        public Builder firmware(FirmwareIdentity firmware) {
+            this.firmware = firmware;
+            return this;
+        }
+
+        public AgentConfig build() {
+            long seconds = schedule.seconds();
+            Duration period = samplePeriod != null ? samplePeriod : Duration.ofSeconds(largestDivisorAtMost(seconds, 10));
+            // A boundary read later than this belongs to no interval we could stand behind.
+            Duration lateness = maxLateness != null
+                    ? maxLateness
+                    : schedule.length().dividedBy(2).compareTo(Duration.ofSeconds(5)) < 0
+                            ? schedule.length().dividedBy(2)
+                            : Duration.ofSeconds(5);
+            return new AgentConfig(dataDir, chainId, schedule, period, lateness, meterSerial,
+                    firmware != null ? firmware : FirmwareIdentity.ofRunningBuild());
+        }
+
+        private static long largestDivisorAtMost(long n, long max) {
+            for (long d = Math.min(n, max); d > 1; d--) {
+                if (n % d == 0) return d;
+            }
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.wattproof.agent;
+
+/**
+ * A snapshot of an agent for dashboards and tests.
+ *
+ * @param deviceId hex device id
+ * @param lastSequence sequence of the last record stored (0 before the first)
+ * @param outboxDepth records not yet acknowledged by the broker
+ * @param connected whether the uplink is connected
+ * @param meterReadFailures meter reads that failed since start
+ */
+public record AgentStatus(String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures) {}

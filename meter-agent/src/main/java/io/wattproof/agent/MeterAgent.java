@@ -1,0 +1,326 @@
+package io.wattproof.agent;
+
+import io.wattproof.agent.interval.ClosedInterval;
+import io.wattproof.agent.interval.IntervalEngine;
+import io.wattproof.agent.interval.IntervalSchedule;
+import io.wattproof.agent.meter.MeterReadException;
+import io.wattproof.agent.meter.MeterSnapshot;
+import io.wattproof.agent.meter.MeterSource;
+import io.wattproof.agent.outbox.MapDbOutbox;
+import io.wattproof.agent.outbox.Outbox;
+import io.wattproof.agent.outbox.OutboxException;
+import io.wattproof.agent.record.DeviceDescription;
+import io.wattproof.agent.record.ReadingFactory;
+import io.wattproof.agent.record.RecordSigner;
+import io.wattproof.agent.record.SignedRecord;
+import io.wattproof.agent.uplink.Uplink;
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.protocol.v1.Reading;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's shell: reads the meter on the interval schedule, turns each closed interval into a
+ * signed record, stores it in the outbox and sends what the broker has not acknowledged.
+ *
+ * <p>All state changes happen on one worker thread, in this order per interval: read, build, sign,
+ * store (one commit with the advanced chain state), then send. A record therefore exists durably
+ * before anyone can see it, and a restart resumes the chain from the outbox: unacknowledged records
+ * are sent again as they are, never signed again under a new sequence number.
+ *
+ * <p>Time comes from the injected {@link Clock}; the worker only sleeps for the difference between
+ * the clock and the next read.
+ */
+public final class MeterAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MeterAgent.class);
+
+    private final AgentConfig config;
+    private final MeterSource meter;
+    private final Uplink uplink;
+    private final Clock clock;
+    private final Outbox outbox;
+    private final IntervalEngine engine;
+    private final ReadingFactory readings;
+    private final RecordSigner signer;
+    private final ScheduledExecutorService worker;
+    private final String deviceId;
+
+    // Worker-thread state.
+    private final Set<Long> inFlight = new HashSet<>();
+    private boolean connected;
+    private int window = 1;
+    private Instant pausedUntil = Instant.MIN;
+    private ScheduledFuture<?> nextTick;
+    private boolean metering;
+    private long readFailures;
+
+    private volatile AgentStatus status;
+
+    private MeterAgent(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox) {
+        this.config = config;
+        this.meter = meter;
+        this.uplink = uplink;
+        this.clock = clock;
+        this.outbox = outbox;
+        this.deviceId = key.deviceId().hex();
+        this.engine = new IntervalEngine(config.schedule(), config.maxLateness());
+        this.readings = new ReadingFactory(new DeviceDescription(key.deviceId(), meter.model(), config.meterSerial(), config.firmware()));
+        this.signer = new RecordSigner(key, config.chainId());
+        this.worker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("agent-" + deviceId.substring(0, 8)).daemon().factory());
+        publishStatus();
+    }
+
+    /**
+     * Opens the outbox in {@code config.dataDir()}, starts the uplink and begins metering at the
+     * next interval boundary.
+     */
+    public static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock)
+            throws OutboxException {
+        return start(config, key, meter, uplink, clock, MapDbOutbox.open(config.dataDir()));
+    }
+
+    static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox) {
+        MeterAgent agent = new MeterAgent(config, key, meter, uplink, clock, outbox);
+        log.info("agent starting device={} interval={}s chain={} next_sequence={} unacknowledged={}",
+                agent.deviceId, config.schedule().seconds(), config.chainId(), outbox.chainState().nextSequence(), outbox.depth());
+        agent.worker.execute(agent::startMetering);
+        uplink.start(agent.new UplinkEvents());
+        return agent;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    public AgentStatus status() {
+        return status;
+    }
+
+    // ---- metering ------------------------------------------------------------------------------
+
+    private void startMetering() {
+        metering = true;
+        scheduleTickAfter(clock.instant());
+    }
+
+    /** Schedules the next read at the first sample-period multiple strictly after {@code after}. */
+    private void scheduleTickAfter(Instant after) {
+        if (!metering) {
+            return;
+        }
+        IntervalSchedule ticks = new IntervalSchedule(config.samplePeriod().getSeconds());
+        Instant tick = ticks.nextBoundaryAfter(after);
+        long delayNanos = Math.max(0, Duration.between(clock.instant(), tick).toNanos());
+        nextTick = worker.schedule(() -> onTick(tick), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onTick(Instant tick) {
+        if (!metering) {
+            return;
+        }
+        Instant readAt = clock.instant();
+        boolean boundary = config.schedule().isBoundary(tick);
+        try {
+            MeterSnapshot snapshot = meter.read();
+            if (boundary) {
+                engine.onBoundary(tick, readAt, snapshot).ifPresent(this::record);
+            } else {
+                engine.onSample(readAt, snapshot);
+            }
+        } catch (MeterReadException | RuntimeException e) {
+            readFailures++;
+            log.warn("meter read failed device={} at={} boundary={} error={}", deviceId, tick, boundary, e.getMessage());
+            if (boundary) {
+                engine.onBoundaryMissed(tick);
+            }
+        }
+        publishStatus();
+        // Late ticks (a stalled board, a clock jump) skip to the next tick after now rather than
+        // replaying reads that would all carry the wrong time.
+        Instant now = clock.instant();
+        scheduleTickAfter(now.isAfter(tick) ? now : tick);
+    }
+
+    private void record(ClosedInterval interval) {
+        Reading reading = readings.build(interval, outbox.chainState(), 0);
+        SignedRecord record;
+        try {
+            record = signer.sign(reading);
+        } catch (KeyStoreFailure e) {
+            log.error("signing failed device={} sequence={} error={}; interval not recorded",
+                    deviceId, reading.getSequence(), e.getMessage());
+            return;
+        }
+        try {
+            outbox.append(record);
+        } catch (OutboxException e) {
+            // Nothing was stored and the chain did not move: the next interval reuses the sequence
+            // number of a record that never existed outside this process.
+            log.error("storing record failed device={} sequence={} error={}", deviceId, record.sequence(), e.getMessage());
+            return;
+        }
+        log.debug("record stored device={} sequence={} interval_start={} import_wh={} export_wh={}",
+                deviceId, record.sequence(), interval.start(), reading.getImportWh(), reading.getExportWh());
+        pump();
+    }
+
+    // ---- sending -------------------------------------------------------------------------------
+
+    /** Sends unacknowledged records, oldest first, up to the window. */
+    private void pump() {
+        if (!connected || clock.instant().isBefore(pausedUntil) || inFlight.size() >= window) {
+            publishStatus();
+            return;
+        }
+        for (SignedRecord r : outbox.unacknowledged()) {
+            if (inFlight.size() >= window) {
+                break;
+            }
+            if (inFlight.contains(r.sequence())) {
+                continue;
+            }
+            if (!uplink.send(r.sequence(), r.signedTx())) {
+                break;
+            }
+            inFlight.add(r.sequence());
+        }
+        publishStatus();
+    }
+
+    private final class UplinkEvents implements Uplink.Listener {
+        @Override
+        public void connected(int brokerWindow) {
+            submit(() -> {
+                connected = true;
+                window = brokerWindow;
+                inFlight.clear();
+                pump();
+            });
+        }
+
+        @Override
+        public void disconnected(String reason) {
+            submit(() -> {
+                connected = false;
+                inFlight.clear();
+                publishStatus();
+            });
+        }
+
+        @Override
+        public void acknowledged(long sequence) {
+            submit(() -> {
+                inFlight.remove(sequence);
+                try {
+                    outbox.markAcknowledged(sequence);
+                } catch (OutboxException e) {
+                    log.warn("marking record acknowledged failed device={} sequence={} error={}", deviceId, sequence, e.getMessage());
+                }
+                pump();
+            });
+        }
+
+        @Override
+        public void refused(long sequence, int reasonCode) {
+            submit(() -> {
+                inFlight.remove(sequence);
+                // A refusal (e.g. 0x87 not authorized) will not go away by retrying at once; keep
+                // the record and try again later instead of hammering the broker.
+                Duration pause = Duration.ofSeconds(30);
+                pausedUntil = clock.instant().plus(pause);
+                log.error("broker refused record device={} sequence={} reason_code=0x{} ; kept, retrying in {}s",
+                        deviceId, sequence, Integer.toHexString(reasonCode), pause.toSeconds());
+                worker.schedule(MeterAgent.this::pump, pause.toMillis(), TimeUnit.MILLISECONDS);
+            });
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing: the outbox already holds everything that matters.
+        }
+    }
+
+    private void publishStatus() {
+        long last = outbox.chainState().nextSequence() - 1;
+        status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures);
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    /** Stops reading the meter; records already stored are still sent. */
+    public void stopMetering() {
+        call(() -> {
+            metering = false;
+            if (nextTick != null) {
+                nextTick.cancel(false);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Waits until every stored record is acknowledged, or the timeout passes.
+     *
+     * @return whether the outbox is empty
+     */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            AgentStatus s = status;
+            if (s.outboxDepth() == 0) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return status.outboxDepth() == 0;
+    }
+
+    /** Stops metering, disconnects and closes the outbox (committing acknowledgements). */
+    @Override
+    public void close() {
+        stopMetering();
+        uplink.close();
+        call(() -> {
+            try {
+                outbox.close();
+            } catch (OutboxException e) {
+                log.warn("closing outbox failed device={} error={}", deviceId, e.getMessage());
+            }
+            return null;
+        });
+        worker.shutdownNow();
+        meter.close();
+        log.info("agent stopped device={} last_sequence={}", deviceId, status.lastSequence());
+    }
+
+    private <T> Optional<T> call(java.util.concurrent.Callable<T> task) {
+        try {
+            return Optional.ofNullable(worker.submit(task).get(10, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("agent task failed device={} error={}", deviceId, e.toString());
+            return Optional.empty();
+        }
+    }
+}

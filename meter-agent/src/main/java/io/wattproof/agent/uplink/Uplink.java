@@ -1,0 +1,38 @@
+package io.wattproof.agent.uplink;
+
+/**
+ * The path from the agent to the ledger's front door (an MQTT broker). Sends one record at a time
+ * and reports what became of it. Callbacks arrive on the uplink's own threads; the agent hands them
+ * to its worker.
+ */
+public interface Uplink extends AutoCloseable {
+
+    /** Starts connecting (and reconnecting after every loss) in the background. */
+    void start(Listener listener);
+
+    /**
+     * Sends a record. Returns false without sending when not connected; the caller keeps the record
+     * and offers it again after {@link Listener#connected}.
+     */
+    boolean send(long sequence, byte[] payload);
+
+    /** How many records may await acknowledgement at once (the broker's Receive Maximum). */
+    int window();
+
+    @Override
+    void close();
+
+    interface Listener {
+        /** Connected (again); records may be sent. */
+        void connected(int window);
+
+        /** Connection lost: records sent but not acknowledged will not be acknowledged. */
+        void disconnected(String reason);
+
+        /** The broker accepted the record (QoS 1 PUBACK with a success reason code). */
+        void acknowledged(long sequence);
+
+        /** The broker refused the record (PUBACK reason code ≥ 0x80, e.g. 0x87 not authorized). */
+        void refused(long sequence, int reasonCode);
+    }
+}

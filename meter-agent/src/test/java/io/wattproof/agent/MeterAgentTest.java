@@ -1,0 +1,192 @@
+package io.wattproof.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattproof.agent.meter.MeterReadException;
+import io.wattproof.agent.meter.MeterSnapshot;
+import io.wattproof.agent.meter.MeterSource;
+import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.agent.uplink.Uplink;
+import io.wattproof.protocol.SignBytes;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.Reading;
+import io.wattproof.protocol.v1.SignedTx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's shell with a real outbox and clock, and an in-memory uplink and meter. */
+class MeterAgentTest {
+    @TempDir
+    Path dataDir;
+
+    private final TestDeviceKey key = new TestDeviceKey();
+
+    /** A meter whose import register grows by 1 Wh per read; fails when told to. */
+    static final class CountingMeter implements MeterSource {
+        final AtomicInteger reads = new AtomicInteger();
+        volatile boolean failing;
+
+        @Override
+        public MeterSnapshot read() throws MeterReadException {
+            if (failing) {
+                throw new MeterReadException("test meter unplugged");
+            }
+            int n = reads.incrementAndGet();
+            return new MeterSnapshot(n / 1000.0, 0, 3600, new double[] {230, 231, 229}, new double[] {5, 5, 5});
+        }
+
+        @Override
+        public String model() {
+            return "TEST";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Records everything sent; acknowledges at once unless told not to. */
+    static final class MemoryUplink implements Uplink {
+        final Map<Long, List<byte[]>> sent = Collections.synchronizedMap(new LinkedHashMap<>());
+        final boolean acknowledge;
+        volatile Listener listener;
+
+        MemoryUplink(boolean acknowledge) {
+            this.acknowledge = acknowledge;
+        }
+
+        @Override
+        public void start(Listener listener) {
+            this.listener = listener;
+            listener.connected(10);
+        }
+
+        @Override
+        public boolean send(long sequence, byte[] payload) {
+            sent.computeIfAbsent(sequence, s -> Collections.synchronizedList(new ArrayList<>())).add(payload);
+            if (acknowledge) {
+                listener.acknowledged(sequence);
+            }
+            return true;
+        }
+
+        @Override
+        public int window() {
+            return 10;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private AgentConfig config() {
+        return AgentConfig.builder(dataDir)
+                .chainId("test-chain")
+                .interval(Duration.ofSeconds(1))
+                .meterSerial("42")
+                .firmware(new FirmwareIdentity("0.1.0", new byte[32]))
+                .build();
+    }
+
+    private static Reading body(byte[] payload) throws Exception {
+        return Reading.parseFrom(SignedTx.parseFrom(payload).getBody());
+    }
+
+    @Test
+    void signsChainsStoresAndSendsEveryInterval() throws Exception {
+        MemoryUplink uplink = new MemoryUplink(true);
+        try (MeterAgent agent = MeterAgent.start(config(), key, new CountingMeter(), uplink, Clock.systemUTC())) {
+            waitFor(() -> agent.status().lastSequence() >= 3, Duration.ofSeconds(10));
+            agent.stopMetering();
+            assertTrue(agent.awaitDrained(Duration.ofSeconds(5)));
+        }
+        byte[] previousHash = new byte[0];
+        long seq = 1;
+        for (Map.Entry<Long, List<byte[]>> e : uplink.sent.entrySet()) {
+            assertEquals(seq, e.getKey());
+            byte[] payload = e.getValue().get(0);
+            SignedTx tx = SignedTx.parseFrom(payload);
+            Reading r = body(payload);
+            assertEquals(seq, r.getSequence());
+            assertArrayEquals(previousHash, r.getPreviousHash().toByteArray());
+            byte[] sb = SignBytes.of(BodyType.READING, "test-chain", tx.getBody().toByteArray());
+            assertTrue(key.verify(sb, tx.getSignature().toByteArray()), "signature of record " + seq);
+            assertEquals(1, r.getIntervalSeconds());
+            assertTrue(r.getImportDeltaWh() >= 1, "each interval reads the growing register again");
+            previousHash = SignBytes.recordHash(sb);
+            seq++;
+        }
+        assertTrue(seq > 3);
+    }
+
+    @Test
+    void restartResendsUnacknowledgedRecordsAsTheyWereAndContinuesTheChain() throws Exception {
+        MemoryUplink silent = new MemoryUplink(false);
+        long lastBefore;
+        try (MeterAgent agent = MeterAgent.start(config(), key, new CountingMeter(), silent, Clock.systemUTC())) {
+            waitFor(() -> agent.status().lastSequence() >= 2, Duration.ofSeconds(10));
+            agent.stopMetering();
+            lastBefore = agent.status().lastSequence();
+            assertEquals(lastBefore, agent.status().outboxDepth());
+        }
+        MemoryUplink acking = new MemoryUplink(true);
+        try (MeterAgent agent = MeterAgent.start(config(), key, new CountingMeter(), acking, Clock.systemUTC())) {
+            waitFor(() -> agent.status().lastSequence() >= lastBefore + 2, Duration.ofSeconds(10));
+            agent.stopMetering();
+            assertTrue(agent.awaitDrained(Duration.ofSeconds(5)));
+        }
+        for (long s = 1; s <= lastBefore; s++) {
+            assertArrayEquals(silent.sent.get(s).get(0), acking.sent.get(s).get(0),
+                    "record " + s + " is re-sent byte for byte, not signed again");
+        }
+        Reading firstAfterRestart = body(acking.sent.get(lastBefore + 1).get(0));
+        Reading lastBeforeRestart = body(silent.sent.get(lastBefore).get(0));
+        byte[] sb = SignBytes.of(BodyType.READING, "test-chain", SignedTx.parseFrom(silent.sent.get(lastBefore).get(0)).getBody().toByteArray());
+        assertArrayEquals(SignBytes.recordHash(sb), firstAfterRestart.getPreviousHash().toByteArray());
+        assertTrue(firstAfterRestart.getIntervalStart() > lastBeforeRestart.getIntervalStart());
+    }
+
+    @Test
+    void meterFailureSkipsIntervalsWithoutBreakingTheChain() throws Exception {
+        MemoryUplink uplink = new MemoryUplink(true);
+        CountingMeter meter = new CountingMeter();
+        long during;
+        try (MeterAgent agent = MeterAgent.start(config(), key, meter, uplink, Clock.systemUTC())) {
+            waitFor(() -> agent.status().lastSequence() >= 1, Duration.ofSeconds(10));
+            meter.failing = true;
+            waitFor(() -> agent.status().meterReadFailures() >= 2, Duration.ofSeconds(10));
+            during = agent.status().lastSequence();
+            meter.failing = false;
+            long resumedAt = during + 1;
+            waitFor(() -> agent.status().lastSequence() >= resumedAt, Duration.ofSeconds(10));
+            agent.stopMetering();
+        }
+        List<Long> seqs = new ArrayList<>(uplink.sent.keySet());
+        for (int i = 0; i < seqs.size(); i++) {
+            assertEquals(i + 1, seqs.get(i));
+        }
+        Reading afterOutage = body(uplink.sent.get(during + 1).get(0));
+        assertTrue((afterOutage.getQualityFlags() & io.wattproof.protocol.v1.QualityFlag.GAP_VALUE) != 0,
+                "first record after a meter outage is flagged as following a time gap");
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
