@@ -89,7 +89,10 @@ build_if_needed() {
   fi
   require_maven
   echo "building Wattproof (first run or sources changed; takes a minute)..." >&2
-  if ! (cd "$WATTPROOF_HOME" && mvn -q -B -DskipTests package >"$WATTPROOF_HOME/target-build.log" 2>&1); then
+  if [ "$(java_major "$JAVA")" -ge 23 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+  if ! (cd "$WATTPROOF_HOME" && mvn -q -B -ntp -DskipTests package >"$WATTPROOF_HOME/target-build.log" 2>&1); then
     echo "error: the build failed; see $WATTPROOF_HOME/target-build.log" >&2
     tail -n 30 "$WATTPROOF_HOME/target-build.log" >&2
     exit 1
