@@ -1,0 +1,6 @@
+package io.wattproof.modbus.pdu;
+
+/** A request PDU a client sends to a server. New function codes add a record to this hierarchy. */
+public sealed interface ModbusRequest permits ReadRegistersRequest {
+    FunctionCode functionCode();
+}

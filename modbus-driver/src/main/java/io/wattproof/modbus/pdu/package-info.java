@@ -1,0 +1,14 @@
+/**
+ * Modbus protocol data units (PDUs): one record per request and response, and {@link
+ * io.wattproof.modbus.pdu.PduCodec}, a pure codec between those records and the bytes of
+ * Modbus Application Protocol Specification V1.1b3 section 6 and 7.
+ *
+ * <p>A PDU is the part of a Modbus message that does not depend on the link (function code and
+ * data); TCP wraps it in an MBAP header ({@code frame.tcp}), RTU will wrap it in a unit address
+ * and CRC. The codec does no I/O, keeps no state and never throws on input from the wire: bytes
+ * that break a rule of the specification decode to a {@link io.wattproof.modbus.pdu.Violation}
+ * naming the field, the expected and the actual value, never to a request or response. Record
+ * constructors, which only our own code calls, reject out-of-range values with {@link
+ * IllegalArgumentException}.
+ */
+package io.wattproof.modbus.pdu;
