@@ -1,0 +1,161 @@
+package io.wattproof.agent.cli;
+
+import io.wattproof.agent.AgentConfig;
+import io.wattproof.agent.MeterAgent;
+import io.wattproof.agent.meter.Sdm630MeterSource;
+import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.agent.uplink.MqttUplink;
+import io.wattproof.agent.uplink.MqttUplinkConfig;
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.modbus.master.ModbusTcpMaster;
+import io.wattproof.modbus.master.ModbusTcpMasterConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/meter-agent}: the agent's command line. */
+@Command(
+        name = "meter-agent",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeterAgentCommand.Version.class,
+        description = "Wattproof meter agent: signs every metering interval with the device key and sends it over MQTT.",
+        subcommands = {MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class})
+public final class MeterAgentCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "io/wattproof/agent/logback-agent.xml");
+        }
+        System.exit(new CommandLine(new MeterAgentCommand())
+                .setExecutionExceptionHandler((e, cli, parse) -> {
+                    cli.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return 1;
+                })
+                .execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = "Creates the device key in a software key store (never replaces an existing one) and prints the device id.")
+    static final class Keygen implements Callable<Integer> {
+        @CommandLine.Mixin
+        KeyStoreOptionsMixin store;
+
+        @Option(names = "--alg", paramLabel = "ALG", description = "p256 (default) or ed25519")
+        String algorithm = "p256";
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyAlgorithm alg = switch (algorithm.toLowerCase(java.util.Locale.ROOT)) {
+                case "p256", "p-256" -> KeyAlgorithm.ECDSA_P256_SHA256;
+                case "ed25519" -> KeyAlgorithm.ED25519;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--alg: expected p256 or ed25519, got '" + algorithm + "'");
+            };
+            SoftwareKeyStore.createSecret(store.secret);
+            DeviceKey key = SoftwareKeyStore.create(store.keys, alg, store.secret);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("device id: " + key.deviceId().hex());
+            out.println("algorithm: " + key.algorithm());
+            out.println("public key: " + store.keys.resolve(SoftwareKeyStore.PUBLIC_KEY_FILE));
+            return 0;
+        }
+    }
+
+    /** Key store options, shared by the subcommands. */
+    static final class KeyStoreOptionsMixin {
+        @Option(names = "--keys", paramLabel = "DIR", required = true, description = "software key store folder")
+        Path keys;
+
+        @Option(names = "--secret", paramLabel = "FILE", required = true,
+                description = "file holding the key store's encryption secret (mode 0600 or 0400)")
+        Path secret;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Reads an Eastron SDM630 over Modbus TCP, signs each interval and sends it to an MQTT broker until stopped.")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Mixin
+        KeyStoreOptionsMixin store;
+
+        @Option(names = "--data", paramLabel = "DIR", required = true, description = "folder of the durable outbox")
+        Path data;
+
+        @Option(names = "--modbus", paramLabel = "HOST:PORT", required = true, description = "the meter's Modbus TCP endpoint")
+        String modbus;
+
+        @Option(names = "--unit", paramLabel = "ID", description = "Modbus unit id of the meter (default: ${DEFAULT-VALUE})")
+        int unit = 1;
+
+        @Option(names = "--mqtt", paramLabel = "URI", required = true, description = "broker, e.g. tcp://127.0.0.1:1883")
+        String mqtt;
+
+        @Option(names = "--interval", paramLabel = "SECONDS", description = "interval length in seconds (default: ${DEFAULT-VALUE})")
+        long intervalSeconds = 900;
+
+        @Option(names = "--chain-id", paramLabel = "ID", description = "chain id records are signed for (default: ${DEFAULT-VALUE})")
+        String chainId = "wattproof-sim";
+
+        @Option(names = "--meter-serial", paramLabel = "SERIAL", description = "meter serial recorded in each reading")
+        String meterSerial = "unknown";
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            int colon = modbus.lastIndexOf(':');
+            if (colon < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--modbus: expected HOST:PORT, got '" + modbus + "'");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(modbus.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--modbus: expected a port number after ':', got '" + modbus + "'");
+            }
+            DeviceKey key = SoftwareKeyStore.open(store.keys, store.secret);
+            AgentConfig config = AgentConfig.builder(data)
+                    .chainId(chainId)
+                    .interval(Duration.ofSeconds(intervalSeconds))
+                    .meterSerial(meterSerial)
+                    .build();
+            ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder(modbus.substring(0, colon)).port(port).build());
+            MeterAgent agent = MeterAgent.start(config, key, new Sdm630MeterSource(master, unit),
+                    new MqttUplink(MqttUplinkConfig.of(mqtt, key.deviceId().hex())), Clock.systemUTC());
+            spec.commandLine().getOut().println("agent running: device " + key.deviceId().hex() + ", interval " + intervalSeconds
+                    + " s, outbox " + data + "; stop with Ctrl-C");
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                agent.close();
+                stopped.countDown();
+            }));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"wattproof meter-agent " + FirmwareIdentity.ofRunningBuild()};
+        }
+    }
+}

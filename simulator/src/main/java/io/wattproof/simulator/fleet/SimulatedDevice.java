@@ -1,0 +1,107 @@
+package io.wattproof.simulator.fleet;
+
+import io.wattproof.agent.AgentConfig;
+import io.wattproof.agent.AgentStatus;
+import io.wattproof.agent.MeterAgent;
+import io.wattproof.agent.meter.Sdm630MeterSource;
+import io.wattproof.agent.outbox.OutboxException;
+import io.wattproof.agent.uplink.MqttUplink;
+import io.wattproof.agent.uplink.MqttUplinkConfig;
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.modbus.master.ModbusTcpMaster;
+import io.wattproof.modbus.master.ModbusTcpMasterConfig;
+import io.wattproof.simulator.meter.VirtualMeter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * One simulated installation: a virtual meter and the agent that reads it, with the agent's own key
+ * store ({@code keys/}) and data folder ({@code data/}) under the device's folder, as on a board.
+ * The key is created on first use and reused when the folder is reused.
+ */
+public final class SimulatedDevice implements AutoCloseable {
+    private final Path folder;
+    private final DeviceKey key;
+    private final VirtualMeter meter;
+    private final AgentConfig config;
+    private final String brokerUri;
+    private final Clock clock;
+    private MeterAgent agent;
+    private AgentStatus lastStatus;
+
+    public SimulatedDevice(Path folder, KeyAlgorithm algorithm, VirtualMeter meter, AgentConfig.Builder config, String brokerUri,
+            Clock clock) throws KeyStoreFailure, java.io.IOException {
+        this.folder = folder;
+        this.meter = meter;
+        this.brokerUri = brokerUri;
+        this.clock = clock;
+        Path keys = folder.resolve("keys");
+        Path secret = keys.resolve("secret");
+        Files.createDirectories(keys);
+        SoftwareKeyStore.createSecret(secret);
+        this.key = Files.exists(keys.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE))
+                ? SoftwareKeyStore.open(keys, secret)
+                : SoftwareKeyStore.create(keys, algorithm, secret);
+        this.config = config.meterSerial(meter.serial()).build();
+    }
+
+    public static AgentConfig.Builder configFor(Path folder) {
+        return AgentConfig.builder(folder.resolve("data"));
+    }
+
+    public DeviceKey key() {
+        return key;
+    }
+
+    public VirtualMeter meter() {
+        return meter;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    /** Starts the agent on the device's data folder (again, after {@link #stopAgent}). */
+    public synchronized void startAgent() throws OutboxException {
+        if (agent != null) {
+            throw new IllegalStateException("agent of " + folder + " is already running");
+        }
+        ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build());
+        MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()));
+        agent = MeterAgent.start(config, key, new Sdm630MeterSource(master, VirtualMeter.UNIT_ID), uplink, clock);
+    }
+
+    /** Stops the agent as a service stop would: metering ends, the outbox is committed and closed. */
+    public synchronized void stopAgent() {
+        if (agent != null) {
+            agent.close();
+            lastStatus = agent.status();
+            agent = null;
+        }
+    }
+
+    public synchronized void stopMetering() {
+        if (agent != null) {
+            agent.stopMetering();
+        }
+    }
+
+    public synchronized boolean awaitDrained(java.time.Duration timeout) throws InterruptedException {
+        return agent == null || agent.awaitDrained(timeout);
+    }
+
+    /** Status of the running agent, or its last status while stopped (null if never started). */
+    public synchronized AgentStatus status() {
+        return agent == null ? lastStatus : agent.status();
+    }
+
+    @Override
+    public synchronized void close() {
+        stopAgent();
+        meter.close();
+    }
+}

@@ -1,0 +1,89 @@
+package io.wattproof.simulator.meter;
+
+import io.wattproof.modbus.ModbusExceptionResponse;
+import io.wattproof.modbus.maps.MeterValues;
+import io.wattproof.modbus.maps.Sdm630RegisterImage;
+import io.wattproof.modbus.pdu.FunctionCode;
+import io.wattproof.modbus.slave.ModbusTcpSlave;
+import io.wattproof.modbus.slave.ModbusTcpSlaveConfig;
+import io.wattproof.modbus.slave.RegisterBank;
+import io.wattproof.simulator.load.LoadProfile;
+import io.wattproof.simulator.load.MeterState;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/**
+ * A virtual Eastron SDM630 on the network: a Modbus TCP slave on loopback whose input registers
+ * follow a household load profile. The register image is brought up to date on every request, so
+ * an agent reading at a boundary sees the energy up to that instant, as with a real meter.
+ */
+public final class VirtualMeter implements AutoCloseable {
+    public static final int UNIT_ID = 1;
+
+    private final String serial;
+    private final Clock clock;
+    private final Sdm630RegisterImage image = new Sdm630RegisterImage();
+    private final ModbusTcpSlave slave;
+    private MeterState state;
+
+    private VirtualMeter(String serial, MeterState initial, Clock clock) throws IOException {
+        this.serial = serial;
+        this.clock = clock;
+        this.state = initial;
+        refresh();
+        this.slave = ModbusTcpSlave.start(ModbusTcpSlaveConfig.builder().loopback(0).unitId(UNIT_ID).build(), new LiveBank());
+    }
+
+    /**
+     * Starts a meter on a free loopback port.
+     *
+     * @param initialImportKwh the import register when the simulation starts (meters are not new)
+     */
+    public static VirtualMeter start(String serial, LoadProfile profile, ZoneId zone, double initialImportKwh, Clock clock)
+            throws IOException {
+        return new VirtualMeter(serial, new MeterState(profile, zone, clock.instant(), initialImportKwh, 0), clock);
+    }
+
+    public String serial() {
+        return serial;
+    }
+
+    public int port() {
+        return slave.port();
+    }
+
+    public synchronized MeterState state() {
+        return state;
+    }
+
+    private synchronized void refresh() {
+        Instant now = clock.instant();
+        Duration step = Duration.between(state.time(), now);
+        if (step.isNegative() || step.isZero()) {
+            // A clock that stands still or jumps back leaves the registers where they are:
+            // energy registers never run backwards.
+        } else {
+            state = state.advance(step);
+        }
+        MeterState.Phases v = state.voltages();
+        MeterState.Phases a = state.currents();
+        image.update(new MeterValues(v.l1(), v.l2(), v.l3(), a.l1(), a.l2(), a.l3(),
+                state.netPowerWatts(), state.importKwh(), state.exportKwh()));
+    }
+
+    private final class LiveBank implements RegisterBank {
+        @Override
+        public int[] read(FunctionCode function, int address, int quantity) throws ModbusExceptionResponse {
+            refresh();
+            return image.read(function, address, quantity);
+        }
+    }
+
+    @Override
+    public void close() {
+        slave.close();
+    }
+}

@@ -1,0 +1,168 @@
+package io.wattproof.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattproof.crypto.DeviceId;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.simulator.fleet.SimulatedDevice;
+import io.wattproof.simulator.verify.VerifierSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end over real sockets: virtual SDM630 meters on Modbus TCP, agents with software key
+ * stores and MapDB outboxes, the embedded MQTT 5 broker, and the receiving side. Every record is
+ * checked by the receiving side; dumped records are checked again with the system's OpenSSL.
+ */
+class SimulationIT {
+    @TempDir
+    Path tmp;
+
+    private SimulationConfig config(int meters, KeyAlgorithm alg, Path dump) {
+        return new SimulationConfig(meters, Duration.ofSeconds(1), Duration.ofSeconds(12), alg, tmp.resolve("run"), dump,
+                "wattproof-it", 0, ZoneId.of("Europe/Berlin"));
+    }
+
+    @Test
+    void threeMetersTenIntervalsEachAllVerifiedAndAuditableWithOpenSsl() throws Exception {
+        Path dump = tmp.resolve("dump");
+        SimulationResult result;
+        try (Simulation sim = Simulation.start(config(3, KeyAlgorithm.ECDSA_P256_SHA256, dump), Clock.systemUTC())) {
+            awaitEveryDeviceHas(sim, 10);
+            result = sim.finish(Duration.ofSeconds(15));
+        }
+        assertEquals(0, result.rejected(), result.summaryLine());
+        assertEquals(0, result.gaps(), result.summaryLine());
+        assertTrue(result.verified() >= 30, result.summaryLine());
+        assertEquals(result.readings(), result.verified(), result.summaryLine());
+
+        List<Path> deviceDirs;
+        try (Stream<Path> s = Files.list(dump)) {
+            deviceDirs = s.sorted().toList();
+        }
+        assertEquals(3, deviceDirs.size());
+        Path someRecord = null;
+        for (Path dir : deviceDirs) {
+            long records;
+            try (Stream<Path> s = Files.list(dir)) {
+                records = s.filter(p -> p.toString().endsWith(".signbytes")).count();
+            }
+            assertTrue(records >= 10, dir + " holds " + records + " records");
+            for (long seq = 1; seq <= records; seq++) {
+                assertEquals(0, openSslVerify(dir, seq + ".signbytes", seq + ".sig"), "openssl on " + dir + "/" + seq);
+            }
+            someRecord = dir.resolve("3.signbytes");
+        }
+        // One changed byte and OpenSSL says no.
+        byte[] bytes = Files.readAllBytes(someRecord);
+        bytes[bytes.length / 2] ^= 0x01;
+        Path tampered = someRecord.resolveSibling("3.tampered");
+        Files.write(tampered, bytes);
+        assertNotEquals(0, openSslVerify(someRecord.getParent(), "3.tampered", "3.sig"));
+    }
+
+    @Test
+    void agentStoppedAndRestartedMidRunContinuesItsChainWithoutGapsOrReuse() throws Exception {
+        SimulationResult result;
+        DeviceId restarted;
+        long before;
+        try (Simulation sim = Simulation.start(config(2, KeyAlgorithm.ED25519, null), Clock.systemUTC())) {
+            SimulatedDevice device = sim.devices().get(0);
+            restarted = device.key().deviceId();
+            awaitEveryDeviceHas(sim, 4);
+            device.stopAgent();
+            before = device.status().lastSequence();
+            Thread.sleep(2500); // intervals pass while the agent is down
+            device.startAgent();
+            awaitEveryDeviceHas(sim, before + 4);
+            result = sim.finish(Duration.ofSeconds(15));
+            VerifierSnapshot.DeviceSnapshot d = sim.verifierSnapshot().devices().get(restarted);
+            assertEquals(sim.lastSequences().get(restarted), d.chainHead(), "every record of the restarted agent chained");
+        }
+        assertEquals(0, result.rejected(), result.summaryLine()); // equivocation or a reused interval would be rejected
+        assertEquals(0, result.gaps(), result.summaryLine());
+        assertTrue(before >= 4);
+    }
+
+    @Test
+    void secondRunOnTheSameFolderContinuesTheChains() throws Exception {
+        SimulationConfig config = config(1, KeyAlgorithm.ECDSA_P256_SHA256, null);
+        Map<DeviceId, Long> afterFirst;
+        try (Simulation sim = Simulation.start(config, Clock.systemUTC())) {
+            awaitEveryDeviceHas(sim, 3);
+            assertEquals(0, sim.finish(Duration.ofSeconds(15)).gaps());
+            afterFirst = sim.lastSequences();
+        }
+        try (Simulation sim = Simulation.start(config, Clock.systemUTC())) {
+            long start = afterFirst.values().iterator().next();
+            awaitEveryDeviceHas(sim, start + 3);
+            SimulationResult second = sim.finish(Duration.ofSeconds(15));
+            assertEquals(0, second.rejected(), second.summaryLine());
+            assertEquals(0, second.gaps(), second.summaryLine());
+            assertEquals(afterFirst.keySet(), sim.lastSequences().keySet(), "same device identity across runs");
+        }
+    }
+
+    @Test
+    void commandLinePrintsProgressAndExactlyOneSummaryLine() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SimulatorCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                "--meters", "2", "--interval", "1s", "--duration", "4s", "--key-alg", "ed25519", "--data", tmp.resolve("cli").toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text + err);
+        List<String> summaries = text.lines().filter(l -> l.startsWith("summary:")).toList();
+        assertEquals(1, summaries.size(), text);
+        assertTrue(summaries.get(0).matches("summary: meters=2 readings=\\d+ verified=\\d+ rejected=0 gaps=0"), summaries.get(0));
+        assertTrue(text.lines().filter(l -> l.startsWith("[")).count() >= 3, "a progress line per second:\n" + text);
+    }
+
+    @Test
+    void commandLineRejectsBadArgumentsWithAClearMessage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(2, SimulatorCommand.run(System.out, errStream, "--key-alg", "rsa"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected p256 or ed25519, got 'rsa'"), err.toString());
+        err.reset();
+        assertEquals(2, SimulatorCommand.run(System.out, errStream, "--interval", "soon"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected a duration like 20s"), err.toString());
+    }
+
+    private static void awaitEveryDeviceHas(Simulation sim, long records) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (sim.devices().stream().anyMatch(d -> d.status() == null || d.status().lastSequence() < records)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("devices did not reach " + records + " records: " + sim.lastSequences());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int openSslVerify(Path dir, String data, String sig) throws IOException, InterruptedException {
+        Path openssl = Path.of("/usr/bin/openssl");
+        assertTrue(Files.isExecutable(openssl), "this test needs OpenSSL at /usr/bin/openssl (Debian package openssl)");
+        String pem = Files.readString(dir.resolve("public.pem"));
+        // The dump format is per algorithm: DER ECDSA for dgst, raw Ed25519 for pkeyutl.
+        List<String> command = pem.length() < 150
+                ? List.of(openssl.toString(), "pkeyutl", "-verify", "-pubin", "-inkey", "public.pem", "-rawin", "-in", data, "-sigfile", sig)
+                : List.of(openssl.toString(), "dgst", "-sha256", "-verify", "public.pem", "-signature", sig, data);
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(new File("/dev/null"))).start();
+        return p.waitFor();
+    }
+}
