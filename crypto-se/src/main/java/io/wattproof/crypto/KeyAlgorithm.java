@@ -28,6 +28,15 @@ public enum KeyAlgorithm {
         return rawSignatureLength;
     }
 
+    /** Parses the short names command lines use: {@code p256} and {@code ed25519} (any case). */
+    public static KeyAlgorithm fromShortName(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "p256", "p-256" -> ECDSA_P256_SHA256;
+            case "ed25519" -> ED25519;
+            default -> throw new IllegalArgumentException("expected p256 or ed25519, got '" + name + "'");
+        };
+    }
+
     public static KeyAlgorithm fromWireNumber(int number) {
         for (KeyAlgorithm a : values()) {
             if (a.wireNumber == number) {

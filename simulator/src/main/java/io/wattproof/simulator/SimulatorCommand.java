@@ -150,11 +150,11 @@ public final class SimulatorCommand implements Callable<Integer> {
     static final class KeyAlgorithmConverter implements CommandLine.ITypeConverter<KeyAlgorithm> {
         @Override
         public KeyAlgorithm convert(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "p256", "p-256", "ecdsa" -> KeyAlgorithm.ECDSA_P256_SHA256;
-                case "ed25519" -> KeyAlgorithm.ED25519;
-                default -> throw new CommandLine.TypeConversionException("expected p256 or ed25519, got '" + value + "'");
-            };
+            try {
+                return KeyAlgorithm.fromShortName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

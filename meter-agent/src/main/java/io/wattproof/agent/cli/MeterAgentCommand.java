@@ -36,12 +36,18 @@ public final class MeterAgentCommand implements Runnable {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "io/wattproof/agent/logback-agent.xml");
         }
-        System.exit(new CommandLine(new MeterAgentCommand())
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new MeterAgentCommand())
+                .setOut(out)
+                .setErr(err)
                 .setExecutionExceptionHandler((e, cli, parse) -> {
                     cli.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                     return 1;
                 })
-                .execute(args));
+                .execute(args);
     }
 
     @Override
@@ -63,12 +69,12 @@ public final class MeterAgentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            KeyAlgorithm alg = switch (algorithm.toLowerCase(java.util.Locale.ROOT)) {
-                case "p256", "p-256" -> KeyAlgorithm.ECDSA_P256_SHA256;
-                case "ed25519" -> KeyAlgorithm.ED25519;
-                default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--alg: expected p256 or ed25519, got '" + algorithm + "'");
-            };
+            KeyAlgorithm alg;
+            try {
+                alg = KeyAlgorithm.fromShortName(algorithm);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--alg: " + e.getMessage());
+            }
             SoftwareKeyStore.createSecret(store.secret);
             DeviceKey key = SoftwareKeyStore.create(store.keys, alg, store.secret);
             PrintWriter out = spec.commandLine().getOut();
