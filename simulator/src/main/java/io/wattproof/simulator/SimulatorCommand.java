@@ -90,9 +90,19 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (interval.toNanos() % 1_000_000_000L != 0 || interval.isZero()) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--interval: expected a whole number of seconds (1s .. 24h), got " + interval);
+        CommandLine cli = new CommandLine(this);
+        if (interval.toNanos() % 1_000_000_000L != 0 || interval.isZero() || interval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new CommandLine.ParameterException(cli, "--interval: expected a whole number of seconds from 1s to 24h, got "
+                    + format(interval));
+        }
+        if (meters < 1 || meters > 1000) {
+            throw new CommandLine.ParameterException(cli, "--meters: expected 1..1000, got " + meters);
+        }
+        if (duration.isZero() || duration.isNegative()) {
+            throw new CommandLine.ParameterException(cli, "--duration: expected a positive duration, got " + format(duration));
+        }
+        if (brokerPort < 0 || brokerPort > 65535) {
+            throw new CommandLine.ParameterException(cli, "--broker-port: expected 0..65535, got " + brokerPort);
         }
         Path runFolder = data != null ? data : Files.createTempDirectory("wattproof-sim-");
         SimulationConfig config = new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dump, chainId, brokerPort,
@@ -119,6 +129,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         out.println(result.summaryLine());
         return result.passed() ? 0 : 1;
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** Accepts 500ms, 20s, 15m, 2h, 1d, or ISO-8601 (PT20S). */
