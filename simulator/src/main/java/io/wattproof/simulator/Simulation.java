@@ -4,6 +4,7 @@ import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.AgentStatus;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.simulator.broker.EmbeddedBroker;
+import io.wattproof.simulator.fault.LinkProxy;
 import io.wattproof.simulator.fleet.SimulatedDevice;
 import io.wattproof.simulator.load.LoadProfile;
 import io.wattproof.simulator.meter.VirtualMeter;
@@ -11,6 +12,8 @@ import io.wattproof.simulator.verify.ChainPointFile;
 import io.wattproof.simulator.verify.ReadingVerifier;
 import io.wattproof.simulator.verify.ReceivingSide;
 import io.wattproof.simulator.verify.VerifierSnapshot;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +34,8 @@ public final class Simulation implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final ReceivingSide receiver;
     private final List<SimulatedDevice> devices = new ArrayList<>();
+    /** One relay per device between its agent and the broker, so a device's link can be cut. */
+    private final List<LinkProxy> links = new ArrayList<>();
     private final Map<DeviceId, Long> sequenceAtStart = new LinkedHashMap<>();
 
     private Simulation(SimulationConfig config, EmbeddedBroker broker, ReceivingSide receiver) {
@@ -74,9 +79,11 @@ public final class Simulation implements AutoCloseable {
             VirtualMeter meter = VirtualMeter.start(serial, profile, config.zone(), 1000 + 20000 * random.nextDouble(), clock);
             Path folder = config.runFolder().resolve("devices").resolve(String.format("meter-%03d", i));
             AgentConfig.Builder agentConfig = SimulatedDevice.configFor(folder).chainId(config.chainId()).interval(config.interval());
+            LinkProxy link = LinkProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), broker.port()));
+            links.add(link);
             SimulatedDevice device;
             try {
-                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, broker.uri(), clock);
+                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, link.uri(), clock);
             } catch (Exception e) {
                 meter.close();
                 throw e;
@@ -95,6 +102,15 @@ public final class Simulation implements AutoCloseable {
             device.startAgent();
             sequenceAtStart.put(device.key().deviceId(), device.status().lastSequence());
         }
+    }
+
+    /** Cuts the link between device {@code index} (0-based) and the broker; it keeps metering. */
+    public void cutLink(int index) {
+        links.get(index).cut();
+    }
+
+    public void restoreLink(int index) {
+        links.get(index).restore();
     }
 
     public List<SimulatedDevice> devices() {
@@ -176,6 +192,7 @@ public final class Simulation implements AutoCloseable {
             System.err.println("warning: could not save the receiving side's chain heads: " + e.getMessage());
         }
         receiver.close();
+        links.forEach(LinkProxy::close);
         broker.close();
     }
 }

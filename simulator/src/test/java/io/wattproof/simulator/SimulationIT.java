@@ -100,6 +100,30 @@ class SimulationIT {
     }
 
     @Test
+    void aDeviceWhoseLinkIsCutKeepsMeteringAndDeliversEverythingOnceBack() throws Exception {
+        SimulationResult result;
+        long signedWhileCut;
+        int depthWhileCut;
+        try (Simulation sim = Simulation.start(config(2, KeyAlgorithm.ECDSA_P256_SHA256, null), Clock.systemUTC())) {
+            awaitEveryDeviceHas(sim, 3);
+            SimulatedDevice cutOff = sim.devices().get(1);
+            long before = cutOff.status().lastSequence();
+            sim.cutLink(1);
+            awaitEveryDeviceHas(sim, before + 4);
+            signedWhileCut = cutOff.status().lastSequence() - before;
+            depthWhileCut = cutOff.status().outboxDepth();
+            sim.restoreLink(1);
+            awaitEveryDeviceHas(sim, cutOff.status().lastSequence() + 2);
+            result = sim.finish(Duration.ofSeconds(30));
+        }
+        assertTrue(signedWhileCut >= 4, "kept metering while cut off: " + signedWhileCut);
+        assertTrue(depthWhileCut >= 3, "records waited in the outbox while cut off: " + depthWhileCut);
+        assertEquals(0, result.rejected(), result.summaryLine());
+        assertEquals(0, result.gaps(), result.summaryLine());
+        assertEquals(result.readings(), result.verified(), result.summaryLine());
+    }
+
+    @Test
     void secondRunOnTheSameFolderContinuesTheChains() throws Exception {
         SimulationConfig config = config(1, KeyAlgorithm.ECDSA_P256_SHA256, null);
         Map<DeviceId, Long> afterFirst;

@@ -91,7 +91,7 @@ public final class MqttUplink implements Uplink {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 30);
+        options.setAutomaticReconnectDelay(1, (int) Math.max(1, config.maxReconnectDelay().toSeconds()));
         options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
         options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
         options.setWill(statusTopic, statusMessage("offline"));

@@ -17,6 +17,7 @@ import io.wattproof.simulator.meter.VirtualMeter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * One simulated installation: a virtual meter and the agent that reads it, with the agent's own key
@@ -71,7 +72,8 @@ public final class SimulatedDevice implements AutoCloseable {
             throw new IllegalStateException("agent of " + folder + " is already running");
         }
         ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build());
-        MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()));
+        // On loopback a broker is back within seconds; a board's 30 s back-off would only slow the lab.
+        MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()).withMaxReconnectDelay(Duration.ofSeconds(2)));
         agent = MeterAgent.start(config, key, new Sdm630MeterSource(master, VirtualMeter.UNIT_ID), uplink, clock);
     }
 

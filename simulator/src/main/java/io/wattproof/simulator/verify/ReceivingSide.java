@@ -58,8 +58,11 @@ public final class ReceivingSide implements AutoCloseable {
         ReceivingSide side = new ReceivingSide(new ReadingVerifier(chainId), dumpDir == null ? null : new RecordDump(dumpDir), client);
         client.setCallback(side.new Callback());
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
+        // A persistent session: while the receiving side reconnects, the broker queues its records.
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(3600L);
         options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 2); // loopback: the broker is back within seconds
         client.connect(options);
         client.subscribe(TX_FILTER, 1);
         return side;
