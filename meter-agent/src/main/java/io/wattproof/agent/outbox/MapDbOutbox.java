@@ -41,6 +41,8 @@ public final class MapDbOutbox implements Outbox {
     private final Atomic.Var<byte[]> headHash;
     private final Atomic.Long lastIntervalEnd;
     private ChainState chain;
+    /** Every record below this sequence is acknowledged; scans start here, not at record 1. */
+    private long lowWater = 1;
     private boolean closed;
 
     private MapDbOutbox(Path file, DB db) throws OutboxException {
@@ -64,6 +66,13 @@ public final class MapDbOutbox implements Outbox {
         db.commit();
         long end = lastIntervalEnd.get();
         this.chain = new ChainState(nextSequence.get(), headHash.get(), end == Long.MIN_VALUE ? null : Instant.ofEpochSecond(end));
+        advanceLowWater();
+    }
+
+    private void advanceLowWater() {
+        while (lowWater < chain.nextSequence() && (acknowledged.contains(lowWater) || !records.containsKey(lowWater))) {
+            lowWater++;
+        }
     }
 
     /** Opens (or creates) {@code dataDir/outbox.db}. */
@@ -120,7 +129,8 @@ public final class MapDbOutbox implements Outbox {
     public List<SignedRecord> unacknowledged() {
         ensureOpenUnchecked();
         List<SignedRecord> out = new ArrayList<>();
-        for (Map.Entry<Long, byte[]> e : records.entrySet()) {
+        // Acknowledged records stay until their inclusion is proven; skip the settled prefix.
+        for (Map.Entry<Long, byte[]> e : records.tailMap(lowWater, true).entrySet()) {
             if (!acknowledged.contains(e.getKey())) {
                 out.add(decode(e.getKey(), e.getValue()));
             }
@@ -133,6 +143,7 @@ public final class MapDbOutbox implements Outbox {
         ensureOpen();
         if (records.containsKey(sequence)) {
             acknowledged.add(sequence);
+            advanceLowWater();
         }
     }
 
