@@ -95,6 +95,7 @@ public final class MqttUplink implements Uplink {
         options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
         options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
         options.setWill(statusTopic, statusMessage("offline"));
+        options.setSocketFactory(new NoDelaySocketFactory());
         connect(options, listener);
     }
 

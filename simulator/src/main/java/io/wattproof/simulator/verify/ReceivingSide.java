@@ -63,6 +63,7 @@ public final class ReceivingSide implements AutoCloseable {
         options.setSessionExpiryInterval(3600L);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 2); // loopback: the broker is back within seconds
+        options.setSocketFactory(new io.wattproof.agent.uplink.NoDelaySocketFactory());
         client.connect(options);
         client.subscribe(TX_FILTER, 1);
         return side;
