@@ -37,6 +37,7 @@ public final class MqttUplink implements Uplink {
     private final AtomicInteger window = new AtomicInteger(1);
     private volatile MqttAsyncClient client;
     private volatile Listener listener;
+    private volatile int brokerReceiveMaximum = 65_535;
     private volatile boolean closed;
 
     public MqttUplink(MqttUplinkConfig config) {
@@ -130,12 +131,14 @@ public final class MqttUplink implements Uplink {
     }
 
     private void onConnected(Listener listener, IMqttToken token) {
-        int receiveMaximum = 65535;
+        // Paho reports a reconnect without its CONNACK; the broker behind the URI is the same, so
+        // its Receive Maximum from the first connection still applies (MQTT 5 section 3.2.2.3.3:
+        // 65,535 when the broker does not send one).
         if (token != null && token.getResponseProperties() != null
                 && token.getResponseProperties().getReceiveMaximum() != null) {
-            receiveMaximum = token.getResponseProperties().getReceiveMaximum();
+            brokerReceiveMaximum = token.getResponseProperties().getReceiveMaximum();
         }
-        window.set(Math.max(1, Math.min(MAX_WINDOW, receiveMaximum)));
+        window.set(Math.max(1, Math.min(MAX_WINDOW, brokerReceiveMaximum)));
         connected.set(true);
         log.info("mqtt connected server={} client={} window={}", config.serverUri(), config.clientId(), window.get());
         try {
