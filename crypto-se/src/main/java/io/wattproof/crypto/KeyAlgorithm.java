@@ -36,13 +36,4 @@ public enum KeyAlgorithm {
             default -> throw new IllegalArgumentException("expected p256 or ed25519, got '" + name + "'");
         };
     }
-
-    public static KeyAlgorithm fromWireNumber(int number) {
-        for (KeyAlgorithm a : values()) {
-            if (a.wireNumber == number) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown key algorithm: expected one of 1 (ECDSA P-256), 2 (Ed25519), got " + number);
-    }
 }

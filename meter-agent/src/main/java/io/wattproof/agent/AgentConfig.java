@@ -99,7 +99,7 @@ public record AgentConfig(
                             ? schedule.length().dividedBy(2)
                             : Duration.ofSeconds(5);
             return new AgentConfig(dataDir, chainId, schedule, period, lateness, meterSerial,
-                    firmware != null ? firmware : FirmwareIdentity.ofRunningBuild());
+                    firmware != null ? firmware : RunningBuild.identity());
         }
 
         private static long largestDivisorAtMost(long n, long max) {

@@ -53,6 +53,8 @@ public final class MeterAgent implements AutoCloseable {
     private final Clock clock;
     private final Outbox outbox;
     private final IntervalEngine engine;
+    /** Reads happen at multiples of the sample period; boundaries are among them. */
+    private final IntervalSchedule ticks;
     private final ReadingFactory readings;
     private final RecordSigner signer;
     private final ScheduledExecutorService worker;
@@ -77,6 +79,7 @@ public final class MeterAgent implements AutoCloseable {
         this.outbox = outbox;
         this.deviceId = key.deviceId().hex();
         this.engine = new IntervalEngine(config.schedule(), config.maxLateness());
+        this.ticks = new IntervalSchedule(config.samplePeriod().getSeconds());
         this.readings = new ReadingFactory(new DeviceDescription(key.deviceId(), meter.model(), config.meterSerial(), config.firmware()));
         this.signer = new RecordSigner(key, config.chainId());
         this.worker = Executors.newSingleThreadScheduledExecutor(
@@ -122,7 +125,6 @@ public final class MeterAgent implements AutoCloseable {
         if (!metering) {
             return;
         }
-        IntervalSchedule ticks = new IntervalSchedule(config.samplePeriod().getSeconds());
         Instant tick = ticks.nextBoundaryAfter(after);
         long delayNanos = Math.max(0, Duration.between(clock.instant(), tick).toNanos());
         nextTick = worker.schedule(() -> onTick(tick), delayNanos, TimeUnit.NANOSECONDS);

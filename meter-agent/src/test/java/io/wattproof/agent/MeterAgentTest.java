@@ -81,11 +81,6 @@ class MeterAgentTest {
         }
 
         @Override
-        public int window() {
-            return 10;
-        }
-
-        @Override
         public void close() {}
     }
 

@@ -114,7 +114,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         try (Simulation sim = Simulation.start(config, clock)) {
             out.println("broker " + sim.brokerUri() + "; agents start at the next interval boundary");
             long start = System.nanoTime();
-            long end = start + duration.toNanos();
+            long end = start + config.duration().toNanos();
             long nextLine = start + 1_000_000_000L;
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.max(1, Math.min(end, nextLine) - System.nanoTime()) / 1_000_000 + 1);
@@ -175,7 +175,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"wattproof simulator " + io.wattproof.agent.record.FirmwareIdentity.ofRunningBuild().version()};
+            return new String[] {"wattproof simulator " + io.wattproof.agent.RunningBuild.version()};
         }
     }
 }

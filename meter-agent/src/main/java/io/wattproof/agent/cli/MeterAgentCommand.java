@@ -3,7 +3,7 @@ package io.wattproof.agent.cli;
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.MeterAgent;
 import io.wattproof.agent.meter.Sdm630MeterSource;
-import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.agent.RunningBuild;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
@@ -161,7 +161,7 @@ public final class MeterAgentCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"wattproof meter-agent " + FirmwareIdentity.ofRunningBuild()};
+            return new String[] {"wattproof meter-agent " + RunningBuild.identity()};
         }
     }
 }

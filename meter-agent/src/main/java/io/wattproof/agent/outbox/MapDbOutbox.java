@@ -48,6 +48,11 @@ public final class MapDbOutbox implements Outbox {
     private ChainState chain;
     /** Every record below this sequence is acknowledged; scans start here, not at record 1. */
     private long lowWater = 1;
+    /**
+     * Records stored and not acknowledged. Kept here because MapDB's hash maps count by scanning,
+     * and the agent asks after every tick and acknowledgement.
+     */
+    private int depth;
     private boolean closed;
 
     private MapDbOutbox(Path file, DB db) throws OutboxException {
@@ -72,6 +77,11 @@ public final class MapDbOutbox implements Outbox {
         long end = lastIntervalEnd.get();
         this.chain = new ChainState(nextSequence.get(), headHash.get(), end == Long.MIN_VALUE ? null : Instant.ofEpochSecond(end));
         advanceLowWater();
+        for (long seq = lowWater; seq < chain.nextSequence(); seq++) {
+            if (records.containsKey(seq) && !acknowledged.contains(seq)) {
+                depth++;
+            }
+        }
     }
 
     private void advanceLowWater() {
@@ -128,6 +138,7 @@ public final class MapDbOutbox implements Outbox {
             throw new OutboxException("cannot store record " + record.sequence() + " in " + file + ": " + describe(e), e);
         }
         chain = next;
+        depth++;
     }
 
     @Override
@@ -147,8 +158,8 @@ public final class MapDbOutbox implements Outbox {
     @Override
     public void markAcknowledged(long sequence) throws OutboxException {
         ensureOpen();
-        if (records.containsKey(sequence)) {
-            acknowledged.add(sequence);
+        if (records.containsKey(sequence) && acknowledged.add(sequence)) {
+            depth--;
             advanceLowWater();
         }
     }
@@ -156,7 +167,7 @@ public final class MapDbOutbox implements Outbox {
     @Override
     public int depth() {
         ensureOpenUnchecked();
-        return records.size() - acknowledged.size();
+        return depth;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.wattproof.agent.uplink;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>Paho keeps no state that matters here: the session starts clean and in-flight messages live
  * in memory only, because the outbox is the one durable copy. After a reconnect the agent re-sends
  * whatever was not acknowledged. Paho v5 throws "too many publishes in progress" instead of
- * blocking, so the agent never has more than {@link #window()} records in flight.
+ * blocking, so the agent never has more records in flight than the window it is given on connect.
  */
 public final class MqttUplink implements Uplink {
     private static final Logger log = LoggerFactory.getLogger(MqttUplink.class);
@@ -34,7 +33,6 @@ public final class MqttUplink implements Uplink {
     private final String txTopic;
     private final String statusTopic;
     private final AtomicBoolean connected = new AtomicBoolean();
-    private final AtomicInteger window = new AtomicInteger(1);
     private volatile MqttAsyncClient client;
     private volatile Listener listener;
     private volatile int brokerReceiveMaximum = 65_535;
@@ -45,10 +43,6 @@ public final class MqttUplink implements Uplink {
         String device = config.topicPrefix() + "/devices/" + config.clientId();
         this.txTopic = device + "/tx";
         this.statusTopic = device + "/status";
-    }
-
-    public String txTopic() {
-        return txTopic;
     }
 
     @Override
@@ -138,15 +132,15 @@ public final class MqttUplink implements Uplink {
                 && token.getResponseProperties().getReceiveMaximum() != null) {
             brokerReceiveMaximum = token.getResponseProperties().getReceiveMaximum();
         }
-        window.set(Math.max(1, Math.min(MAX_WINDOW, brokerReceiveMaximum)));
+        int window = Math.max(1, Math.min(MAX_WINDOW, brokerReceiveMaximum));
         connected.set(true);
-        log.info("mqtt connected server={} client={} window={}", config.serverUri(), config.clientId(), window.get());
+        log.info("mqtt connected server={} client={} window={}", config.serverUri(), config.clientId(), window);
         try {
             client.publish(statusTopic, statusMessage("online"));
         } catch (MqttException e) {
             log.warn("mqtt status publish failed error={}", e.getMessage());
         }
-        listener.connected(window.get());
+        listener.connected(window);
     }
 
     private static MqttMessage statusMessage(String status) {
@@ -188,11 +182,6 @@ public final class MqttUplink implements Uplink {
             log.debug("mqtt publish not accepted sequence={} error={}", sequence, e.getMessage());
             return false;
         }
-    }
-
-    @Override
-    public int window() {
-        return window.get();
     }
 
     @Override

@@ -16,9 +16,6 @@ public interface Uplink extends AutoCloseable {
      */
     boolean send(long sequence, byte[] payload);
 
-    /** How many records may await acknowledgement at once (the broker's Receive Maximum). */
-    int window();
-
     @Override
     void close();
 

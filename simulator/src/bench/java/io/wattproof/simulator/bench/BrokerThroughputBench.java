@@ -1,5 +1,6 @@
 package io.wattproof.simulator.bench;
 
+import io.wattproof.agent.uplink.NoDelaySocketFactory;
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
@@ -607,41 +608,6 @@ public final class BrokerThroughputBench {
         }
 
         public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
-    }
-
-    /** A plain socket factory that turns Nagle's algorithm off on each socket. */
-    static final class NoDelaySocketFactory extends SocketFactory {
-        private static final SocketFactory DEFAULT = SocketFactory.getDefault();
-
-        private static Socket tune(Socket s) throws IOException {
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public Socket createSocket() throws IOException {
-            return tune(DEFAULT.createSocket());
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            return tune(DEFAULT.createSocket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return tune(DEFAULT.createSocket(host, port, localHost, localPort));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            return tune(DEFAULT.createSocket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-            return tune(DEFAULT.createSocket(address, port, localAddress, localPort));
         }
     }
 }

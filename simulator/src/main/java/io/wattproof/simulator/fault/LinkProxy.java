@@ -43,10 +43,6 @@ public final class LinkProxy implements AutoCloseable {
         return "tcp://127.0.0.1:" + port();
     }
 
-    public boolean isCut() {
-        return cut;
-    }
-
     /** Drops every connection and refuses new ones until {@link #restore()}. */
     public void cut() {
         cut = true;

@@ -58,14 +58,6 @@ public final class SimulatedDevice implements AutoCloseable {
         return key;
     }
 
-    public VirtualMeter meter() {
-        return meter;
-    }
-
-    public Path folder() {
-        return folder;
-    }
-
     /** Starts the agent on the device's data folder (again, after {@link #stopAgent}). */
     public synchronized void startAgent() throws OutboxException {
         if (agent != null) {

@@ -55,17 +55,12 @@ public final class VirtualMeter implements AutoCloseable {
         return slave.port();
     }
 
-    public synchronized MeterState state() {
-        return state;
-    }
-
     private synchronized void refresh() {
         Instant now = clock.instant();
         Duration step = Duration.between(state.time(), now);
-        if (step.isNegative() || step.isZero()) {
-            // A clock that stands still or jumps back leaves the registers where they are:
-            // energy registers never run backwards.
-        } else {
+        // A clock that stands still or jumps back leaves the registers where they are: energy
+        // registers never run backwards.
+        if (step.isPositive()) {
             state = state.advance(step);
         }
         MeterState.Phases v = state.voltages();
