@@ -4,6 +4,7 @@ import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.ModbusIoException;
 import io.wattproof.modbus.ModbusProtocolException;
+import io.wattproof.modbus.ModbusProtocolException.Kind;
 import io.wattproof.modbus.ModbusTimeoutException;
 import io.wattproof.modbus.frame.tcp.MbapFrame;
 import io.wattproof.modbus.frame.tcp.MbapParser;
@@ -90,11 +91,12 @@ public final class ModbusTcpMaster implements ModbusMaster {
         }
         byte[] responseBytes = responseFrame.encode();
         if (responseFrame.transactionId() != requestFrame.transactionId()) {
-            throw new ModbusProtocolException("transaction id", Hex.wordValue(requestFrame.transactionId()),
+            throw new ModbusProtocolException(Kind.UNEXPECTED_TRANSACTION, "transaction id",
+                    Hex.wordValue(requestFrame.transactionId()),
                     Hex.wordValue(responseFrame.transactionId()), Hex.bytes(responseBytes));
         }
         if (responseFrame.unitId() != requestFrame.unitId()) {
-            throw new ModbusProtocolException("unit id", Integer.toString(requestFrame.unitId()),
+            throw new ModbusProtocolException(Kind.UNEXPECTED_UNIT, "unit id", Integer.toString(requestFrame.unitId()),
                     Integer.toString(responseFrame.unitId()), Hex.bytes(responseBytes));
         }
         return switch (PduCodec.decodeResponse(request, responseFrame.pdu())) {
