@@ -35,21 +35,22 @@ import java.util.concurrent.locks.LockSupport;
  * thread to end a blocked read.
  */
 public final class SerialPortTransport implements ByteTransport {
-    private static final long MIN_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final long MAX_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long MIN_POLL_CAP_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    private static final long MAX_POLL_CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final SerialLineConfig config;
     private final SerialLine line;
     private final DirectionControl directionControl; // null unless the config names a GPIO pin
-    private final long pollIntervalNanos;
+    private final long pollCapNanos;
     private volatile boolean closed;
 
     SerialPortTransport(SerialLineConfig config, SerialLine line, DirectionControl directionControl) {
         this.config = Objects.requireNonNull(config, "config");
         this.line = Objects.requireNonNull(line, "line");
         this.directionControl = directionControl;
-        // A quarter of a character: a byte is noticed well within its own transmission time.
-        this.pollIntervalNanos = Math.clamp(config.characterNanos() / 4, MIN_POLL_NANOS, MAX_POLL_NANOS);
+        // A byte arriving after a silence is noticed within about one character time.
+        this.pollCapNanos = Math.clamp(config.characterNanos(), MIN_POLL_CAP_NANOS, MAX_POLL_CAP_NANOS);
     }
 
     /**
@@ -152,9 +153,9 @@ public final class SerialPortTransport implements ByteTransport {
         return config;
     }
 
-    /** How often the receive queue is polled during the last sub-100 ms part of a read timeout. */
-    long pollIntervalNanos() {
-        return pollIntervalNanos;
+    /** The longest pause between two looks at the receive queue while polling. */
+    long pollCapNanos() {
+        return pollCapNanos;
     }
 
     @Override
@@ -212,6 +213,7 @@ public final class SerialPortTransport implements ByteTransport {
             return 0;
         }
         long deadline = System.nanoTime() + saturatedNanos(timeout);
+        long pause = FIRST_POLL_NANOS;
         while (true) {
             int available = line.bytesAvailable();
             if (available < 0) {
@@ -230,7 +232,10 @@ public final class SerialPortTransport implements ByteTransport {
                     return n;
                 }
             } else {
-                LockSupport.parkNanos(Math.min(remaining, pollIntervalNanos));
+                // Bytes of a frame follow each other within a character time, so look again soon;
+                // the longer the silence, the less often (bounded CPU while a short timeout runs out).
+                LockSupport.parkNanos(Math.min(remaining, pause));
+                pause = Math.min(pause * 2, pollCapNanos);
                 if (Thread.currentThread().isInterrupted()) {
                     throw new ModbusIoException("serial port " + config.describe() + ": read interrupted");
                 }

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.plugin.mock.platform.MockPlatform;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import io.wattproof.modbus.ModbusIoException;
+import io.wattproof.modbus.testing.MockPi4j;
 import io.wattproof.modbus.testing.SocatPtyPair;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -265,7 +262,7 @@ class SerialPortTransportIT {
 
     @Test
     void gpioDirectionPinIsInTransmitExactlyWhileTheFrameIsWritten() throws Exception {
-        Context pi4j = mockPi4j();
+        Context pi4j = MockPi4j.context();
         toClose.add(pi4j::shutdown);
         SerialLineConfig.Direction.GpioPin pin = new SerialLineConfig.Direction.GpioPin(17, true);
         // 115200 baud keeps holdUntilSent short; the pty ignores the rate anyway.
@@ -301,13 +298,6 @@ class SerialPortTransportIT {
         assertTrue(transitions.get(0).startsWith("HIGH"), transitions.toString());
         assertTrue(transitions.get(1).startsWith("LOW"), transitions.toString());
         assertEquals(DigitalState.LOW, control.output().state());
-    }
-
-    static Context mockPi4j() {
-        return Pi4J.newContextBuilder()
-                .add(new MockPlatform())
-                .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance())
-                .build();
     }
 
     /** Waits until {@code count} bytes are queued at {@code t}; returns how many are, then. */
