@@ -300,6 +300,18 @@ class SerialPortTransportIT {
         assertEquals(DigitalState.LOW, control.output().state());
     }
 
+    @Test
+    void portRs485ModeIsIgnoredWhereTheDriverLacksIt() throws Exception {
+        // A pty has no TIOCSRS485; jSerialComm does not report the refusal, and the line works as is.
+        SerialLineConfig config = SerialLineConfig.builder(pty.a().toString()).lineSettings("19200 8N1")
+                .direction(new SerialLineConfig.Direction.PortRs485(true, 1, 2)).build();
+        SerialPortTransport a = SerialPortTransport.open(config);
+        toClose.add(a);
+        SerialPortTransport b = open(pty.b());
+        a.write(new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, readExactly(b, 3));
+    }
+
     /** Waits until {@code count} bytes are queued at {@code t}; returns how many are, then. */
     private static int awaitAvailable(SerialPortTransport t, int count) throws Exception {
         long deadline = System.nanoTime() + PATIENCE.toNanos();

@@ -137,6 +137,17 @@ class SerialPortTransportTest {
     }
 
     @Test
+    void failureToTakeTheBusWritesNothingAndReleasesIt() throws Exception {
+        RecordingControl control = new RecordingControl();
+        control.failTransmit = true;
+        SerialPortTransport t = new SerialPortTransport(config(new Direction.GpioPin(5, true)), line, control);
+
+        assertEquals("transmit failed", assertThrows(ModbusIoException.class, () -> t.write(new byte[] {1})).getMessage());
+        assertArrayEquals(new byte[0], line.written());
+        assertEquals(List.of("transmit", "receive"), control.calls);
+    }
+
+    @Test
     void availableBytesAreReturnedAtOnceAndNeverMoreThanAsked() throws Exception {
         SerialPortTransport t = plain();
         line.receive(1, 2, 3, 4, 5);
@@ -275,12 +286,16 @@ class SerialPortTransportTest {
     /** A direction control that records calls and can fail to release the bus. */
     private static final class RecordingControl implements DirectionControl {
         final List<String> calls = new ArrayList<>();
+        boolean failTransmit;
         boolean failReceive;
         boolean closed;
 
         @Override
-        public void transmit() {
+        public void transmit() throws ModbusIoException {
             calls.add("transmit");
+            if (failTransmit) {
+                throw new ModbusIoException("transmit failed");
+            }
         }
 
         @Override

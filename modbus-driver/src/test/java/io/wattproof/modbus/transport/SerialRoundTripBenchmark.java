@@ -14,14 +14,11 @@ import java.util.Locale;
 /**
  * Not a test: measures write + read round trips through a socat pty pair with an echoing peer, for
  * the read strategy of {@link SerialPortTransport} against the obvious one (jSerialComm's
- * setComPortTimeouts before every read). Run with the test class path:
+ * setComPortTimeouts before every read). Command and results: docs/benchmarks.md, "Serial reads
+ * through jSerialComm 2.11.4". Arguments: {@code [roundTrips] [frameLength] [baud]
+ * [strategy,...]}.
  *
- * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp target/test-classes:target/classes:$(cat cp.txt) \
- *     io.wattproof.modbus.transport.SerialRoundTripBenchmark [roundTrips] [frameLength] [baud]
- * </pre>
- *
- * A pty moves bytes at memory speed whatever the baud rate, so this measures per-call overhead
+ * <p>A pty moves bytes at memory speed whatever the baud rate, so this measures per-call overhead
  * (system calls, reconfiguration, wake-up latency), not the line.
  */
 public final class SerialRoundTripBenchmark {
