@@ -231,6 +231,10 @@ public final class SerialPortTransport implements ByteTransport {
             if (remaining <= 0) {
                 return 0;
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // The flag stays set for the caller; parkNanos would return at once from now on.
+                throw new ModbusIoException("serial port " + config.describe() + ": read interrupted");
+            }
             if (remaining >= line.blockingSliceNanos()) {
                 int n = readSome(buffer, offset, length); // the kernel wakes us on the first byte
                 if (n > 0) {
@@ -241,9 +245,6 @@ public final class SerialPortTransport implements ByteTransport {
                 // the longer the silence, the less often (bounded CPU while a short timeout runs out).
                 LockSupport.parkNanos(Math.min(remaining, pause));
                 pause = Math.min(pause * 2, pollCapNanos);
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new ModbusIoException("serial port " + config.describe() + ": read interrupted");
-                }
             }
         }
     }

@@ -189,6 +189,19 @@ class SerialPortTransportTest {
     }
 
     @Test
+    void interruptEndsAWaitAndStaysSet() {
+        SerialPortTransport t = plain();
+        Thread.currentThread().interrupt();
+        try {
+            ModbusIoException e = assertThrows(ModbusIoException.class, () -> t.read(new byte[1], 0, 1, LONG));
+            assertEquals("serial port /dev/ttyAMA0 1000000 8E1: read interrupted", e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void readFailureCarriesTheErrno() {
         SerialPortTransport t = plain();
         line.failReads(Errno.EIO);
