@@ -31,7 +31,7 @@ class SerialPortTransportTest {
     private static final String PORT = "/dev/ttyAMA0";
 
     private Context pi4j;
-    private final FakeSerialLine line = new FakeSerialLine(20);
+    private final ScriptedSerialLine line = new ScriptedSerialLine(20);
 
     @BeforeEach
     void startPi4j() {

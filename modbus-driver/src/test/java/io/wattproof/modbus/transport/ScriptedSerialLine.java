@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * A scripted {@link SerialLine}: bytes to receive are queued by the test, writes are recorded along
  * with whatever {@code onWrite} observes at that moment (e.g. the direction pin's state).
  */
-final class FakeSerialLine implements SerialLine {
+final class ScriptedSerialLine implements SerialLine {
     private final ArrayDeque<Byte> incoming = new ArrayDeque<>();
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private final List<Object> observedDuringWrites = new ArrayList<>();
@@ -26,7 +26,7 @@ final class FakeSerialLine implements SerialLine {
     private boolean closed;
     int discards;
 
-    FakeSerialLine(long sliceMillis) {
+    ScriptedSerialLine(long sliceMillis) {
         this.sliceNanos = TimeUnit.MILLISECONDS.toNanos(sliceMillis);
     }
 
