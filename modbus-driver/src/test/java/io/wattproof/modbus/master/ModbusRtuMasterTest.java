@@ -254,11 +254,11 @@ class ModbusRtuMasterTest {
         ModbusRtuMasterConfig noRetry = ModbusRtuMasterConfig.builder()
                 .timing(RtuTiming.of(38400, 11))
                 .responseTimeout(Duration.ofMillis(40))
-                .frameSilence(Duration.ofMillis(200))
+                .frameSilence(Duration.ofMillis(100))
                 .retries(0)
                 .build();
-        Function<byte[], List<Delivery>> late = r -> List.of(Delivery.after(150, answer(r)));
-        Function<byte[], List<Delivery>> slow = r -> List.of(Delivery.after(20, answer(r)));
+        Function<byte[], List<Delivery>> late = r -> List.of(Delivery.after(100, answer(r)));
+        Function<byte[], List<Delivery>> slow = r -> List.of(Delivery.after(80, answer(r)));
         FakeSerialLine line = new FakeSerialLine(perAttempt(late, slow));
         try (ModbusRtuMaster master = new ModbusRtuMaster(line, noRetry)) {
             assertThrows(ModbusTimeoutException.class, () -> master.readHoldingRegisters(UNIT, 0, 2));
