@@ -253,12 +253,14 @@ class ModbusRtuMasterTest {
         // function and length as the next transaction's, and only the drain before it keeps it out.
         ModbusRtuMasterConfig noRetry = ModbusRtuMasterConfig.builder()
                 .timing(RtuTiming.of(38400, 11))
-                .responseTimeout(Duration.ofMillis(40))
+                .responseTimeout(Duration.ofMillis(100))
                 .frameSilence(Duration.ofMillis(100))
                 .retries(0)
                 .build();
-        Function<byte[], List<Delivery>> late = r -> List.of(Delivery.after(100, answer(r)));
-        Function<byte[], List<Delivery>> slow = r -> List.of(Delivery.after(80, answer(r)));
+        // Without the drain the next request goes out at ~100 ms, the late answer arrives 30 ms later
+        // and the right one 60 ms later.
+        Function<byte[], List<Delivery>> late = r -> List.of(Delivery.after(130, answer(r)));
+        Function<byte[], List<Delivery>> slow = r -> List.of(Delivery.after(60, answer(r)));
         FakeSerialLine line = new FakeSerialLine(perAttempt(late, slow));
         try (ModbusRtuMaster master = new ModbusRtuMaster(line, noRetry)) {
             assertThrows(ModbusTimeoutException.class, () -> master.readHoldingRegisters(UNIT, 0, 2));
