@@ -5,8 +5,7 @@
  *
  * <p>A PDU is the part of a Modbus message that does not depend on the link (function code and
  * data); TCP wraps it in an MBAP header ({@code frame.tcp}), RTU will wrap it in a unit address
- * and CRC, and {@link io.wattproof.modbus.pdu.PduLength} tells such a framing how long a PDU is from
- * its first bytes. The codec does no I/O, keeps no state and never throws on input from the wire:
+ * and CRC. The codec does no I/O, keeps no state and never throws on input from the wire:
  * bytes that break a rule of the specification, or a response that does not answer its request
  * (a write echo that differs), decode to a {@link io.wattproof.modbus.pdu.Violation} naming the
  * field, the expected and the actual value, never to a request or response. Device identification

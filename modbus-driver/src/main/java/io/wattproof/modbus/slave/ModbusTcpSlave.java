@@ -2,6 +2,7 @@ package io.wattproof.modbus.slave;
 
 import io.wattproof.modbus.frame.tcp.MbapFrame;
 import io.wattproof.modbus.frame.tcp.MbapParser;
+import io.wattproof.modbus.pdu.PduCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * thread per connection. Requests on one connection are answered in order; a client may pipeline
  * several (Implementation Guide V1.0b section 4.2.1 allows more than one outstanding transaction).
  *
- * <p>Requests are answered by a {@link RegisterBankResponder}, which maps failures to exception
+ * <p>Requests are answered by {@link RequestHandler}, which maps failures to exception
  * responses (Application Protocol V1.1b3 section 7): an unimplemented function gets 0x01, a
  * quantity out of range 0x03, an address range past 65535 0x02, whatever the bank throws as {@link
  * io.wattproof.modbus.ModbusExceptionResponse} its code, and a bank failure 0x04. A request for a
@@ -36,7 +37,7 @@ public final class ModbusTcpSlave implements AutoCloseable {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final ModbusTcpSlaveConfig config;
-    private final RegisterBankResponder responder;
+    private final RegisterBank bank;
     private final ServerSocket serverSocket;
     private final Thread acceptor;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -45,7 +46,7 @@ public final class ModbusTcpSlave implements AutoCloseable {
 
     private ModbusTcpSlave(ModbusTcpSlaveConfig config, RegisterBank bank, ServerSocket serverSocket) {
         this.config = config;
-        this.responder = new RegisterBankResponder(bank);
+        this.bank = bank;
         this.serverSocket = serverSocket;
         this.acceptor = Thread.ofVirtual().name("modbus-slave-accept-" + serverSocket.getLocalPort()).unstarted(this::acceptLoop);
     }
@@ -165,8 +166,8 @@ public final class ModbusTcpSlave implements AutoCloseable {
         if (!config.answers(request.unitId())) {
             return Optional.empty();
         }
-        return responder.respond(request.pdu())
-                .map(pdu -> new MbapFrame(request.transactionId(), request.unitId(), pdu));
+        return RequestHandler.answer(bank, request.pdu())
+                .map(response -> new MbapFrame(request.transactionId(), request.unitId(), PduCodec.encode(response)));
     }
 
     /** Stops accepting, closes every connection and waits (up to 5 s) for their threads to end. */

@@ -1,10 +1,9 @@
 /**
  * A Modbus TCP server ("slave"): {@link io.wattproof.modbus.slave.ModbusTcpSlave} accepts
  * connections, frames requests with the same MBAP parser and PDU codec the master uses, and serves
- * them from a {@link io.wattproof.modbus.slave.RegisterBank} through a {@link
- * io.wattproof.modbus.slave.RegisterBankResponder}, which holds the link-independent part (PDU in,
- * PDU out) for an RTU slave to reuse. The simulator's virtual meters and the loopback tests of the
- * master are built on it.
+ * them from a {@link io.wattproof.modbus.slave.RegisterBank} through {@code RequestHandler}, the
+ * link-independent part (PDU in, response out) that an RTU slave shares. The simulator's virtual
+ * meters and the loopback tests of the master are built on it.
  *
  * <p>The server only moves bytes and maps failures to exception responses (Application Protocol
  * V1.1b3 section 7); what the registers hold is the bank's business. A bank serves reads; writes

@@ -13,63 +13,56 @@ import io.wattproof.modbus.pdu.ReadRegistersResponse;
 import io.wattproof.modbus.pdu.RequestDecodeResult;
 import io.wattproof.modbus.pdu.WriteMultipleRegistersRequest;
 import io.wattproof.modbus.pdu.WriteSingleRegisterRequest;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The link-independent part of a Modbus slave: answers a request PDU from a {@link RegisterBank}.
- * A TCP or RTU slave frames the bytes and calls {@link #respond(byte[])}.
+ * What a server answers to a request PDU, whatever carries it (MBAP over TCP, an RTU frame):
+ * decoded by {@link PduCodec}, served from a {@link RegisterBank}, refused with the exception
+ * response Application Protocol V1.1b3 prescribes.
  *
- * <p>Failures map to exception responses (Application Protocol V1.1b3 section 7 and the state
- * diagrams of sections 6.3, 6.4, 6.6, 6.12 and 6.21): what {@link PduCodec#decodeRequest} refuses
- * gets its code (0x01 unimplemented function or MEI type, 0x03 bad quantity, byte count, length or
- * read device id code, 0x02 address range past 65535); whatever the bank throws as {@link
- * ModbusExceptionResponse} its code, under the request's function code; a bank failure (an
- * unchecked exception or a wrong result) 0x04. FC 43 without an identification from the bank gets
- * 0x01; individual access to an object the device does not have 0x02.
+ * <p>Failures map to exception responses (section 7 and the state diagrams of sections 6.3, 6.4,
+ * 6.6, 6.12 and 6.21): what {@link PduCodec#decodeRequest} refuses gets its code (0x01
+ * unimplemented function or MEI type, 0x03 bad quantity, byte count, length or read device id
+ * code, 0x02 address range past 65535); whatever the bank throws as {@link ModbusExceptionResponse}
+ * its code, under the request's function code; a bank failure (an unchecked exception or a wrong
+ * result) 0x04. Writes and FC 43 go to the bank's {@link RegisterBank#write} and {@link
+ * RegisterBank#identification}, whose defaults refuse with 0x01; individual access to an object the
+ * device does not have gets 0x02.
  *
  * <p>A broadcast (unit 0 on a serial line) is executed but not answered; that is the framing
- * slave's decision, which calls this and drops the answer. Thread-safe when the bank is.
+ * slave's decision, which calls this and drops the answer.
  */
-public final class RegisterBankResponder {
-    private static final Logger log = LoggerFactory.getLogger(RegisterBankResponder.class);
+final class RequestHandler {
+    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
-    private final RegisterBank bank;
+    private RequestHandler() {}
 
-    public RegisterBankResponder(RegisterBank bank) {
-        this.bank = Objects.requireNonNull(bank, "bank");
-    }
-
-    /**
-     * The response PDU to {@code requestPdu}, or empty when the request cannot be answered (empty,
-     * or without a usable function code: section 7 has no way to address an exception to it).
-     */
-    public Optional<byte[]> respond(byte[] requestPdu) {
-        ModbusResponse response = switch (PduCodec.decodeRequest(requestPdu)) {
-            case RequestDecodeResult.Malformed m -> null;
-            case RequestDecodeResult.Refused r -> r.response();
-            case RequestDecodeResult.Decoded d -> respond(d.request());
+    /** The response to {@code pdu}, or empty when it gets no answer (no usable function code). */
+    static Optional<ModbusResponse> answer(RegisterBank bank, byte[] pdu) {
+        return switch (PduCodec.decodeRequest(pdu)) {
+            case RequestDecodeResult.Malformed m -> Optional.empty();
+            case RequestDecodeResult.Refused r -> Optional.of(r.response());
+            case RequestDecodeResult.Decoded d -> Optional.of(answer(bank, d.request()));
         };
-        return Optional.ofNullable(response).map(PduCodec::encode);
     }
 
     /** The response to a well-formed request: a normal response or an exception response. */
-    public ModbusResponse respond(ModbusRequest request) {
+    static ModbusResponse answer(RegisterBank bank, ModbusRequest request) {
         return switch (request) {
-            case ReadRegistersRequest read -> read(read);
+            case ReadRegistersRequest read -> read(bank, read);
             case WriteSingleRegisterRequest write ->
-                    write(write.functionCode().code(), write.address(), new int[] {write.value()})
+                    write(bank, write.functionCode().code(), write.address(), new int[] {write.value()})
                             .orElseGet(write::echo);
             case WriteMultipleRegistersRequest write ->
-                    write(write.functionCode().code(), write.address(), write.values())
+                    write(bank, write.functionCode().code(), write.address(), write.values())
                             .orElseGet(write::expectedResponse);
-            case ReadDeviceIdentificationRequest identify -> identify(identify);
+            case ReadDeviceIdentificationRequest identify -> identify(bank, identify);
         };
     }
 
-    private ModbusResponse read(ReadRegistersRequest request) {
+    private static ModbusResponse read(RegisterBank bank, ReadRegistersRequest request) {
         int function = request.functionCode().code();
         int[] registers;
         try {
@@ -95,7 +88,7 @@ public final class RegisterBankResponder {
     }
 
     /** Empty when the bank wrote the values; else the exception response to send. */
-    private Optional<ModbusResponse> write(int function, int address, int[] values) {
+    private static Optional<ModbusResponse> write(RegisterBank bank, int function, int address, int[] values) {
         try {
             bank.write(address, values);
             return Optional.empty();
@@ -108,7 +101,7 @@ public final class RegisterBankResponder {
         }
     }
 
-    private ModbusResponse identify(ReadDeviceIdentificationRequest request) {
+    private static ModbusResponse identify(RegisterBank bank, ReadDeviceIdentificationRequest request) {
         int function = request.functionCode().code();
         Optional<DeviceIdentification> identification;
         try {
