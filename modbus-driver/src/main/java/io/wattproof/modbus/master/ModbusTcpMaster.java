@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each response is checked against its request (Implementation Guide V1.0b section 3.1.3 and
  * 4.4.1.2): transaction id and unit id are echoed, the function code is the request's (or the
- * request's with the 0x80 error bit), and the byte count matches the requested quantity.
+ * request's with the 0x80 error bit), the byte count matches the requested quantity, and a write's
+ * echo matches what was written ({@link PduCodec#decodeResponse(ModbusRequest, byte[])}).
  */
 public final class ModbusTcpMaster implements ModbusMaster {
     private final ModbusTcpMasterConfig config;

@@ -5,7 +5,8 @@
  * socket with MBAP framing.
  *
  * <p>A master implements one method, {@code execute(unitId, request)}, that sends a request record
- * and returns the response that answers it; the read methods are built on it. An RTU master over a
+ * and returns the response that answers it; the read, write and device identification methods are
+ * built on it. An RTU master over a
  * serial transport will implement the same method with RTU framing. Masters do not log: every
  * failure is a {@link io.wattproof.modbus.ModbusException} carrying its data, and the caller logs
  * the outcome once.

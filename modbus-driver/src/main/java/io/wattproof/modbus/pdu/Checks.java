@@ -8,14 +8,22 @@ final class Checks {
 
     /** Section 6.3/6.4: quantity 1..125 (checked first: its failure maps to exception code 0x03). */
     static Optional<Violation> quantity(int quantity) {
-        if (quantity < 1 || quantity > ReadRegistersRequest.MAX_QUANTITY) {
-            return Optional.of(new Violation(
-                    "quantity", "1.." + ReadRegistersRequest.MAX_QUANTITY, Integer.toString(quantity), ""));
+        return quantity(quantity, ReadRegistersRequest.MAX_QUANTITY);
+    }
+
+    /** Section 6.12: quantity 1..123 for FC 16 (checked first: its failure maps to exception code 0x03). */
+    static Optional<Violation> writeQuantity(int quantity) {
+        return quantity(quantity, WriteMultipleRegistersRequest.MAX_QUANTITY);
+    }
+
+    private static Optional<Violation> quantity(int quantity, int max) {
+        if (quantity < 1 || quantity > max) {
+            return Optional.of(new Violation("quantity", "1.." + max, Integer.toString(quantity), ""));
         }
         return Optional.empty();
     }
 
-    /** Section 6.3/6.4: starting address and address + quantity within the 65536-register table. */
+    /** Section 6.3/6.4/6.12: starting address and address + quantity within the 65536-register table. */
     static Optional<Violation> addressRange(int address, int quantity) {
         if (address < 0 || address >= ReadRegistersRequest.ADDRESS_SPACE) {
             return Optional.of(new Violation("address", "0..65535", Integer.toString(address), ""));
@@ -33,19 +41,50 @@ final class Checks {
         });
     }
 
+    static void requireWriteRange(int address, int quantity) {
+        writeQuantity(quantity).or(() -> addressRange(address, quantity)).ifPresent(v -> {
+            throw new IllegalArgumentException(v.message());
+        });
+    }
+
+    /** A 16-bit field (register address or value): 0..65535. */
+    static int requireWord(String field, int value) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException(field + ": expected 0..65535, actual " + value);
+        }
+        return value;
+    }
+
+    /** An 8-bit field (object id): 0..255. */
+    static int requireByte(String field, int value) {
+        if (value < 0 || value > 0xFF) {
+            throw new IllegalArgumentException(field + ": expected 0..255, actual " + value);
+        }
+        return value;
+    }
+
     /** Copies and checks register values: 1..125 of them, each 0..65535. */
     static int[] registers(int[] registers) {
+        return registers("registers", registers, ReadRegistersRequest.MAX_QUANTITY);
+    }
+
+    /** Copies and checks the values of a write: 1..123 of them, each 0..65535. */
+    static int[] writeValues(int[] values) {
+        return registers("values", values, WriteMultipleRegistersRequest.MAX_QUANTITY);
+    }
+
+    private static int[] registers(String name, int[] registers, int max) {
         if (registers == null) {
-            throw new NullPointerException("registers");
+            throw new NullPointerException(name);
         }
-        quantity(registers.length).ifPresent(v -> {
-            throw new IllegalArgumentException("registers length: expected 1..125, actual " + registers.length);
-        });
+        if (registers.length < 1 || registers.length > max) {
+            throw new IllegalArgumentException(name + " length: expected 1.." + max + ", actual " + registers.length);
+        }
         int[] copy = registers.clone();
         for (int i = 0; i < copy.length; i++) {
             if (copy[i] < 0 || copy[i] > 0xFFFF) {
                 throw new IllegalArgumentException(
-                        "registers[" + i + "]: expected 0..65535, actual " + copy[i]);
+                        name + "[" + i + "]: expected 0..65535, actual " + copy[i]);
             }
         }
         return copy;

@@ -10,7 +10,16 @@ public enum FunctionCode {
     /** FC 03, section 6.3: read 1..125 contiguous holding registers (read/write area). */
     READ_HOLDING_REGISTERS(0x03),
     /** FC 04, section 6.4: read 1..125 contiguous input registers (read-only area). */
-    READ_INPUT_REGISTERS(0x04);
+    READ_INPUT_REGISTERS(0x04),
+    /** FC 06, section 6.6: write one holding register; the response echoes the request. */
+    WRITE_SINGLE_REGISTER(0x06),
+    /** FC 16 (0x10), section 6.12: write 1..123 contiguous holding registers. */
+    WRITE_MULTIPLE_REGISTERS(0x10),
+    /**
+     * FC 43 (0x2b), section 6.19: Encapsulated Interface Transport. Only MEI type 0x0e, Read Device
+     * Identification (section 6.21), is implemented; see {@link ReadDeviceIdentificationRequest}.
+     */
+    ENCAPSULATED_INTERFACE_TRANSPORT(0x2B);
 
     private final int code;
 

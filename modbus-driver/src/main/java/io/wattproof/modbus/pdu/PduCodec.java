@@ -3,13 +3,14 @@ package io.wattproof.modbus.pdu;
 import java.util.Optional;
 
 /**
- * Encodes and decodes PDUs (Modbus Application Protocol V1.1b3 sections 4.1, 6.3, 6.4 and 7).
- * Pure functions: byte arrays in, records or violations out, no state and no I/O. All multi-byte
- * fields are big-endian (section 4.2).
+ * Encodes and decodes PDUs (Modbus Application Protocol V1.1b3 sections 4.1, 6.3, 6.4, 6.6, 6.12,
+ * 6.21 and 7). Pure functions: byte arrays in, records or violations out, no state and no I/O. All
+ * multi-byte fields are big-endian (section 4.2).
  *
  * <p>Decoders never throw on any input and never return a value decoded from bytes that break a
- * rule: a truncated or over-long PDU, a byte count that disagrees with the length or the request,
- * or an unexpected function code is reported as a {@link Violation}.
+ * rule: a truncated or over-long PDU, a byte count or object length that disagrees with the length
+ * or the request, an echo that differs from the request, or an unexpected function code is
+ * reported as a {@link Violation}.
  */
 public final class PduCodec {
     /** Section 4.1: the PDU is at most 253 bytes (256-byte RS485 ADU minus address and CRC). */
@@ -17,6 +18,15 @@ public final class PduCodec {
 
     /** Function code + address (2) + quantity (2), sections 6.3 and 6.4. */
     static final int READ_REQUEST_LENGTH = 5;
+
+    /** Function code + address (2) + value (2), section 6.6; the response is the same echo. */
+    static final int WRITE_SINGLE_LENGTH = 5;
+
+    /** Function code + address (2) + quantity (2) + byte count (1), before the values (section 6.12). */
+    static final int WRITE_MULTIPLE_HEADER_LENGTH = 6;
+
+    /** Function code + address (2) + quantity (2): the FC 16 response (section 6.12). */
+    static final int WRITE_MULTIPLE_RESPONSE_LENGTH = 5;
 
     private PduCodec() {}
 
@@ -26,6 +36,29 @@ public final class PduCodec {
                 (byte) r.functionCode().code(),
                 (byte) (r.address() >>> 8), (byte) r.address(),
                 (byte) (r.quantity() >>> 8), (byte) r.quantity()
+            };
+            case WriteSingleRegisterRequest w -> new byte[] {
+                (byte) w.functionCode().code(),
+                (byte) (w.address() >>> 8), (byte) w.address(),
+                (byte) (w.value() >>> 8), (byte) w.value()
+            };
+            case WriteMultipleRegistersRequest w -> {
+                int[] values = w.values();
+                byte[] pdu = new byte[WRITE_MULTIPLE_HEADER_LENGTH + 2 * values.length];
+                pdu[0] = (byte) w.functionCode().code();
+                put16(pdu, 1, w.address());
+                put16(pdu, 3, values.length);
+                pdu[5] = (byte) (2 * values.length);
+                for (int i = 0; i < values.length; i++) {
+                    put16(pdu, WRITE_MULTIPLE_HEADER_LENGTH + 2 * i, values[i]);
+                }
+                yield pdu;
+            }
+            case ReadDeviceIdentificationRequest r -> new byte[] {
+                (byte) r.functionCode().code(),
+                (byte) ReadDeviceIdentificationRequest.MEI_TYPE,
+                (byte) r.readCode().code(),
+                (byte) r.objectId()
             };
         };
     }
@@ -44,13 +77,28 @@ public final class PduCodec {
                 }
                 yield pdu;
             }
+            case WriteSingleRegisterResponse w -> new byte[] {
+                (byte) w.functionCode(),
+                (byte) (w.address() >>> 8), (byte) w.address(),
+                (byte) (w.value() >>> 8), (byte) w.value()
+            };
+            case WriteMultipleRegistersResponse w -> new byte[] {
+                (byte) w.functionCode(),
+                (byte) (w.address() >>> 8), (byte) w.address(),
+                (byte) (w.quantity() >>> 8), (byte) w.quantity()
+            };
+            case ReadDeviceIdentificationResponse r -> DeviceIdentificationCodec.encode(r);
         };
     }
 
     /**
      * Decodes a request on the server side, deciding which exception response a request that cannot
-     * be served deserves (the state diagrams of sections 6.3 and 6.4, checked in their order:
-     * function, quantity, address range).
+     * be served deserves (the state diagrams of sections 6.3, 6.4, 6.6, 6.12 and 6.21, checked in
+     * their order: function, then values and lengths (0x03), then the address range (0x02)).
+     *
+     * <p>FC 43 / MEI type 0x0e: an object id is accepted here whatever its value. Whether it names
+     * an object is the device's to say: stream access restarts at the beginning for an unknown id,
+     * individual access (code 04) answers 0x02, see {@link DeviceIdentification#answer}.
      */
     public static RequestDecodeResult decodeRequest(byte[] pdu) {
         if (pdu.length == 0) {
@@ -70,6 +118,9 @@ public final class PduCodec {
         FunctionCode fc = known.get();
         return switch (fc) {
             case READ_HOLDING_REGISTERS, READ_INPUT_REGISTERS -> decodeReadRequest(fc, pdu);
+            case WRITE_SINGLE_REGISTER -> decodeWriteSingleRequest(pdu);
+            case WRITE_MULTIPLE_REGISTERS -> decodeWriteMultipleRequest(pdu);
+            case ENCAPSULATED_INTERFACE_TRANSPORT -> DeviceIdentificationCodec.decodeRequest(pdu);
         };
     }
 
@@ -93,8 +144,61 @@ public final class PduCodec {
     }
 
     /**
+     * Section 6.6: every 16-bit address and value is well-formed, so the codec refuses only a wrong
+     * length (0x03, as section 7 classes an incorrect implicit length). Whether the register exists
+     * or accepts the value (0x02, 0x03) is the device's to say.
+     */
+    private static RequestDecodeResult decodeWriteSingleRequest(byte[] pdu) {
+        int function = FunctionCode.WRITE_SINGLE_REGISTER.code();
+        if (pdu.length != WRITE_SINGLE_LENGTH) {
+            return refused(function, ExceptionCode.ILLEGAL_DATA_VALUE,
+                    Violation.of("pdu length", WRITE_SINGLE_LENGTH + " bytes", pdu.length + " bytes", pdu));
+        }
+        return new RequestDecodeResult.Decoded(new WriteSingleRegisterRequest(u16(pdu, 1), u16(pdu, 3)));
+    }
+
+    /**
+     * Section 6.12 state diagram: quantity 1..123 and byte count = 2 x quantity, else 0x03 (and a
+     * PDU length that disagrees with the byte count is an incorrect implicit length, also 0x03);
+     * then address + quantity within the table, else 0x02.
+     */
+    private static RequestDecodeResult decodeWriteMultipleRequest(byte[] pdu) {
+        int function = FunctionCode.WRITE_MULTIPLE_REGISTERS.code();
+        if (pdu.length < WRITE_MULTIPLE_HEADER_LENGTH) {
+            return refused(function, ExceptionCode.ILLEGAL_DATA_VALUE, Violation.of("pdu length",
+                    "at least " + WRITE_MULTIPLE_HEADER_LENGTH + " bytes", pdu.length + " bytes", pdu));
+        }
+        int address = u16(pdu, 1);
+        int quantity = u16(pdu, 3);
+        int byteCount = pdu[5] & 0xFF;
+        Optional<Violation> quantityViolation = Checks.writeQuantity(quantity);
+        if (quantityViolation.isPresent()) {
+            return refused(function, ExceptionCode.ILLEGAL_DATA_VALUE, withBytes(quantityViolation.get(), pdu));
+        }
+        if (byteCount != 2 * quantity) {
+            return refused(function, ExceptionCode.ILLEGAL_DATA_VALUE, Violation.of("byte count",
+                    (2 * quantity) + " (2 x quantity " + quantity + ")", Integer.toString(byteCount), pdu));
+        }
+        if (pdu.length != WRITE_MULTIPLE_HEADER_LENGTH + byteCount) {
+            return refused(function, ExceptionCode.ILLEGAL_DATA_VALUE, Violation.of("pdu length",
+                    (WRITE_MULTIPLE_HEADER_LENGTH + byteCount) + " bytes (6 + byte count " + byteCount + ")",
+                    pdu.length + " bytes", pdu));
+        }
+        Optional<Violation> rangeViolation = Checks.addressRange(address, quantity);
+        if (rangeViolation.isPresent()) {
+            return refused(function, ExceptionCode.ILLEGAL_DATA_ADDRESS, withBytes(rangeViolation.get(), pdu));
+        }
+        int[] values = new int[quantity];
+        for (int i = 0; i < quantity; i++) {
+            values[i] = u16(pdu, WRITE_MULTIPLE_HEADER_LENGTH + 2 * i);
+        }
+        return new RequestDecodeResult.Decoded(new WriteMultipleRegistersRequest(address, values));
+    }
+
+    /**
      * Decodes a response without knowing the request: checks only what the response itself
-     * states (function code, exception response length, byte count 2..250 and even, total length).
+     * states (function code, exception response length, byte count 2..250 and even, fixed lengths,
+     * object lengths against the PDU length).
      */
     public static DecodeResult<ModbusResponse> decodeResponse(byte[] pdu) {
         if (pdu.length == 0) {
@@ -120,6 +224,9 @@ public final class PduCodec {
         FunctionCode fc = known.get();
         return switch (fc) {
             case READ_HOLDING_REGISTERS, READ_INPUT_REGISTERS -> decodeReadResponse(fc, pdu);
+            case WRITE_SINGLE_REGISTER -> decodeWriteSingleResponse(pdu);
+            case WRITE_MULTIPLE_REGISTERS -> decodeWriteMultipleResponse(pdu);
+            case ENCAPSULATED_INTERFACE_TRANSPORT -> DeviceIdentificationCodec.decodeResponse(pdu);
         };
     }
 
@@ -144,11 +251,35 @@ public final class PduCodec {
         return new DecodeResult.Decoded<>(ReadRegistersResponse.of(fc, registers));
     }
 
+    private static DecodeResult<ModbusResponse> decodeWriteSingleResponse(byte[] pdu) {
+        if (pdu.length != WRITE_SINGLE_LENGTH) {
+            return DecodeResult.invalid("pdu length", WRITE_SINGLE_LENGTH + " bytes", pdu.length + " bytes", pdu);
+        }
+        return new DecodeResult.Decoded<>(new WriteSingleRegisterResponse(u16(pdu, 1), u16(pdu, 3)));
+    }
+
+    private static DecodeResult<ModbusResponse> decodeWriteMultipleResponse(byte[] pdu) {
+        if (pdu.length != WRITE_MULTIPLE_RESPONSE_LENGTH) {
+            return DecodeResult.invalid("pdu length", WRITE_MULTIPLE_RESPONSE_LENGTH + " bytes",
+                    pdu.length + " bytes", pdu);
+        }
+        int address = u16(pdu, 1);
+        int quantity = u16(pdu, 3);
+        Optional<Violation> violation = Checks.writeQuantity(quantity).or(() -> Checks.addressRange(address, quantity));
+        if (violation.isPresent()) {
+            return new DecodeResult.Invalid<>(withBytes(violation.get(), pdu));
+        }
+        return new DecodeResult.Decoded<>(new WriteMultipleRegistersResponse(address, quantity));
+    }
+
     /**
      * Decodes the response to {@code request}: besides the checks of {@link #decodeResponse(byte[])},
-     * the function code must be the request's (or the request's with the error bit) and, for
-     * register reads, the byte count must be 2 x the requested quantity (sections 6.3 and 6.4).
-     * An exception response is a valid value here; the caller decides that it is a failure.
+     * the function code must be the request's (or the request's with the error bit), and the
+     * response must answer this request: for register reads the byte count is 2 x the requested
+     * quantity (sections 6.3 and 6.4); FC 06 echoes address and value (6.6); FC 16 echoes address and
+     * quantity (6.12); FC 43/14 echoes the read device id code, and individual access returns the
+     * object asked for (6.21). An exception response is a valid value here; the caller decides that
+     * it is a failure.
      */
     public static DecodeResult<ModbusResponse> decodeResponse(ModbusRequest request, byte[] pdu) {
         int expected = request.functionCode().code();
@@ -168,10 +299,49 @@ public final class PduCodec {
                 }
             }
         }
-        return decodeResponse(pdu);
+        DecodeResult<ModbusResponse> result = decodeResponse(pdu);
+        if (result instanceof DecodeResult.Decoded<ModbusResponse>(ModbusResponse response)) {
+            Optional<Violation> mismatch = mismatch(request, response, pdu);
+            if (mismatch.isPresent()) {
+                return new DecodeResult.Invalid<>(mismatch.get());
+            }
+        }
+        return result;
     }
 
-    private static RequestDecodeResult refused(int function, ExceptionCode code, Violation violation) {
+    /** What in a well-formed {@code response} does not answer {@code request}, if anything. */
+    private static Optional<Violation> mismatch(ModbusRequest request, ModbusResponse response, byte[] pdu) {
+        return switch (response) {
+            case WriteSingleRegisterResponse w when request instanceof WriteSingleRegisterRequest r -> {
+                if (w.address() != r.address()) {
+                    yield Optional.of(echo("address", r.address(), w.address(), pdu));
+                }
+                if (w.value() != r.value()) {
+                    yield Optional.of(echo("value", r.value(), w.value(), pdu));
+                }
+                yield Optional.empty();
+            }
+            case WriteMultipleRegistersResponse w when request instanceof WriteMultipleRegistersRequest r -> {
+                if (w.address() != r.address()) {
+                    yield Optional.of(echo("address", r.address(), w.address(), pdu));
+                }
+                if (w.quantity() != r.quantity()) {
+                    yield Optional.of(Violation.of("quantity", r.quantity() + " (echo of the request)",
+                            Integer.toString(w.quantity()), pdu));
+                }
+                yield Optional.empty();
+            }
+            case ReadDeviceIdentificationResponse d when request instanceof ReadDeviceIdentificationRequest r ->
+                    DeviceIdentificationCodec.mismatch(r, d, pdu);
+            default -> Optional.empty();
+        };
+    }
+
+    private static Violation echo(String field, int expected, int actual, byte[] pdu) {
+        return Violation.of(field, Hex.wordValue(expected) + " (echo of the request)", Hex.wordValue(actual), pdu);
+    }
+
+    static RequestDecodeResult refused(int function, ExceptionCode code, Violation violation) {
         return new RequestDecodeResult.Refused(new ExceptionResponse(function, code), violation);
     }
 
@@ -187,7 +357,12 @@ public final class PduCodec {
         return sb.toString();
     }
 
-    private static int u16(byte[] bytes, int offset) {
+    static int u16(byte[] bytes, int offset) {
         return ((bytes[offset] & 0xFF) << 8) | (bytes[offset + 1] & 0xFF);
+    }
+
+    private static void put16(byte[] bytes, int offset, int value) {
+        bytes[offset] = (byte) (value >>> 8);
+        bytes[offset + 1] = (byte) value;
     }
 }

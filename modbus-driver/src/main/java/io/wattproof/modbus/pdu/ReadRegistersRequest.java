@@ -19,10 +19,13 @@ public sealed interface ReadRegistersRequest extends ModbusRequest
     /** Number of registers, 1..125; {@code address + quantity <= 65536}. */
     int quantity();
 
+    /** @throws IllegalArgumentException for a function other than FC 03 and FC 04 */
     static ReadRegistersRequest of(FunctionCode function, int address, int quantity) {
         return switch (function) {
             case READ_HOLDING_REGISTERS -> new ReadHoldingRegistersRequest(address, quantity);
             case READ_INPUT_REGISTERS -> new ReadInputRegistersRequest(address, quantity);
+            default -> throw new IllegalArgumentException(
+                    "function: expected FC 03 or FC 04, actual " + Hex.byteValue(function.code()));
         };
     }
 }

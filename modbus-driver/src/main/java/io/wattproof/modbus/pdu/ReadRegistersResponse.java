@@ -14,10 +14,13 @@ public sealed interface ReadRegistersResponse extends ModbusResponse
     /** The number of registers, 1..125. */
     int quantity();
 
+    /** @throws IllegalArgumentException for a function other than FC 03 and FC 04 */
     static ReadRegistersResponse of(FunctionCode function, int[] registers) {
         return switch (function) {
             case READ_HOLDING_REGISTERS -> new ReadHoldingRegistersResponse(registers);
             case READ_INPUT_REGISTERS -> new ReadInputRegistersResponse(registers);
+            default -> throw new IllegalArgumentException(
+                    "function: expected FC 03 or FC 04, actual " + Hex.byteValue(function.code()));
         };
     }
 }

@@ -1,15 +1,8 @@
 package io.wattproof.modbus.slave;
 
-import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.frame.tcp.MbapFrame;
 import io.wattproof.modbus.frame.tcp.MbapParser;
-import io.wattproof.modbus.pdu.ExceptionCode;
-import io.wattproof.modbus.pdu.ExceptionResponse;
-import io.wattproof.modbus.pdu.ModbusResponse;
 import io.wattproof.modbus.pdu.PduCodec;
-import io.wattproof.modbus.pdu.ReadRegistersRequest;
-import io.wattproof.modbus.pdu.ReadRegistersResponse;
-import io.wattproof.modbus.pdu.RequestDecodeResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,14 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Modbus TCP server serving FC 03 and FC 04 from a {@link RegisterBank}, one virtual thread per
- * connection. Requests on one connection are answered in order; a client may pipeline several
- * (Implementation Guide V1.0b section 4.2.1 allows more than one outstanding transaction).
+ * Modbus TCP server serving FC 03, 04, 06, 16 and 43/14 from a {@link RegisterBank}, one virtual
+ * thread per connection. Requests on one connection are answered in order; a client may pipeline
+ * several (Implementation Guide V1.0b section 4.2.1 allows more than one outstanding transaction).
  *
- * <p>Failures map to exception responses (Application Protocol V1.1b3 section 7 and the state
- * diagrams of 6.3/6.4): an unimplemented function gets 0x01, a quantity out of 1..125 0x03, an
- * address range past 65535 0x02, whatever the bank throws as {@link ModbusExceptionResponse}
- * its code, and a bank failure (an unchecked exception or a wrong result) 0x04. A request for a
+ * <p>Requests are answered by {@link RequestHandler}, which maps failures to exception
+ * responses (Application Protocol V1.1b3 section 7): an unimplemented function gets 0x01, a
+ * quantity out of range 0x03, an address range past 65535 0x02, whatever the bank throws as {@link
+ * io.wattproof.modbus.ModbusExceptionResponse} its code, and a bank failure 0x04. A request for a
  * unit id this server does not answer, or without a usable function code, gets no answer. A broken
  * MBAP header closes the connection, since the stream cannot be resynchronised.
  *
@@ -173,42 +166,8 @@ public final class ModbusTcpSlave implements AutoCloseable {
         if (!config.answers(request.unitId())) {
             return Optional.empty();
         }
-        ModbusResponse response;
-        switch (PduCodec.decodeRequest(request.pdu())) {
-            case RequestDecodeResult.Malformed m -> {
-                return Optional.empty();
-            }
-            case RequestDecodeResult.Refused r -> response = r.response();
-            case RequestDecodeResult.Decoded d -> response = switch (d.request()) {
-                case ReadRegistersRequest read -> read(read);
-            };
-        }
-        return Optional.of(new MbapFrame(request.transactionId(), request.unitId(), PduCodec.encode(response)));
-    }
-
-    private ModbusResponse read(ReadRegistersRequest request) {
-        int function = request.functionCode().code();
-        int[] registers;
-        try {
-            registers = bank.read(request.functionCode(), request.address(), request.quantity());
-        } catch (ModbusExceptionResponse e) {
-            return new ExceptionResponse(function, e.exceptionCode());
-        } catch (RuntimeException e) {
-            log.warn("modbus slave register bank failed function={} address={} quantity={} error={}",
-                    function, request.address(), request.quantity(), e.toString());
-            return new ExceptionResponse(function, ExceptionCode.SERVER_DEVICE_FAILURE);
-        }
-        try {
-            if (registers == null || registers.length != request.quantity()) {
-                throw new IllegalArgumentException("registers length: expected " + request.quantity() + ", actual "
-                        + (registers == null ? "null" : registers.length));
-            }
-            return ReadRegistersResponse.of(request.functionCode(), registers);
-        } catch (IllegalArgumentException e) {
-            log.warn("modbus slave register bank returned a bad result function={} address={} quantity={} error={}",
-                    function, request.address(), request.quantity(), e.getMessage());
-            return new ExceptionResponse(function, ExceptionCode.SERVER_DEVICE_FAILURE);
-        }
+        return RequestHandler.answer(bank, request.pdu())
+                .map(response -> new MbapFrame(request.transactionId(), request.unitId(), PduCodec.encode(response)));
     }
 
     /** Stops accepting, closes every connection and waits (up to 5 s) for their threads to end. */

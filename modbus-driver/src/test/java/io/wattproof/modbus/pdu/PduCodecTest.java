@@ -169,7 +169,7 @@ class PduCodecTest {
 
     @Test
     void rejectsAnUnknownFunctionInAResponse() {
-        assertEquals("function code", invalid(PduCodec.decodeResponse(hex("10 00 01 00 02"))).field());
+        assertEquals("function code", invalid(PduCodec.decodeResponse(hex("05 00 01 ff 00"))).field());
         assertEquals("function code", invalid(PduCodec.decodeResponse(hex("80 01"))).field());
     }
 
@@ -187,7 +187,7 @@ class PduCodecTest {
         "'04 0000 0001 00',   3, pdu length",
         "'04',                3, pdu length",
         "'01 0000 0001',      1, function code",
-        "'10 0000 0001 02 0000', 1, function code"
+        "'17 0000 0001 0000 0001 02 0000', 1, function code"
     })
     void refusesRequestsWithTheSpecifiedExceptionCode(String pdu, int exceptionCode, String field) {
         byte[] bytes = hex(pdu);
