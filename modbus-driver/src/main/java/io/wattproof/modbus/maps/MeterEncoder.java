@@ -42,7 +42,12 @@ public final class MeterEncoder {
         }
         Encoding e = v.encoding();
         if (e.type().kind() == DataType.Kind.FLOAT) {
-            return e.encodeFloat(e.width() == 2 ? raw.floatValue() : raw.doubleValue());
+            double f = e.width() == 2 ? raw.floatValue() : raw.doubleValue();
+            if (Double.isInfinite(f)) {
+                throw new IllegalArgumentException(v.name() + ": " + value + " " + v.unit().siSymbol() + " needs raw value "
+                        + raw.round(new MathContext(8)) + ", outside " + e.type() + " range");
+            }
+            return e.encodeFloat(f);
         }
         try {
             return e.encodeInteger(raw.setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact());
