@@ -210,7 +210,7 @@ public final class MeterMapParser {
             int maxPerRequest = maxRegistersPerRequest();
             List<ReadableRange> readable = readable(sunspecModel);
             Optional<Identification> identification = identification();
-            List<MapValue> values = values(sunspecModel, maxPerRequest, readable);
+            List<MapValue> values = values(sunspecModel, maxPerRequest);
             if (!problems.isEmpty()) {
                 return new MapParseResult.Invalid(problems);
             }
@@ -391,7 +391,7 @@ public final class MeterMapParser {
             return Optional.of(new Identification(vendor, code));
         }
 
-        private List<MapValue> values(OptionalInt sunspecModel, int maxPerRequest, List<ReadableRange> readable) {
+        private List<MapValue> values(OptionalInt sunspecModel, int maxPerRequest) {
             Map<String, MapFile.ValueEntry> entries = file.values();
             if (entries == null || entries.isEmpty()) {
                 problem("values", "at least one value", "nothing");
@@ -401,7 +401,7 @@ public final class MeterMapParser {
             List<MapValue> values = new ArrayList<>();
             List<Pending> pending = new ArrayList<>();
             for (Map.Entry<String, MapFile.ValueEntry> e : entries.entrySet()) {
-                value(e.getKey(), e.getValue(), defaults, sunspecModel, maxPerRequest, readable).ifPresent(pending::add);
+                value(e.getKey(), e.getValue(), defaults, sunspecModel, maxPerRequest).ifPresent(pending::add);
             }
             // Cross-value rules, once every value is known.
             for (Pending p : pending) {
@@ -452,7 +452,7 @@ public final class MeterMapParser {
         }
 
         private Optional<Pending> value(String name, MapFile.ValueEntry v, Defaults defaults, OptionalInt sunspecModel,
-                int maxPerRequest, List<ReadableRange> readable) {
+                int maxPerRequest) {
             String at = "values." + name;
             int before = problems.size();
             if (!NAME.matcher(name).matches()) {

@@ -77,7 +77,7 @@ public final class MeterMaps {
         if (lower.endsWith(".yaml") || lower.endsWith(".yml") || arg.contains("/") || arg.contains("\\")) {
             return load(Path.of(arg));
         }
-        return find(arg).orElseThrow(() -> new MeterMapException(List.of(new MapProblem("--model", "model",
+        return find(arg).orElseThrow(() -> new MeterMapException(List.of(new MapProblem("--model", "name",
                 "a built-in model (" + builtIn().stream().map(MeterMap::model).collect(Collectors.joining(", "))
                         + ") or a path to a .yaml map file",
                 "'" + arg + "'"))));

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,8 +90,8 @@ public final class MeterRegisterImage implements RegisterBank {
     /** Sets several numbers at once: a reader sees all of them or none. */
     public synchronized void setAll(Map<String, Double> update) {
         // Encode everything first so that a refused value leaves the image unchanged.
-        Map<MapValue, int[]> encoded = new java.util.LinkedHashMap<>();
-        Map<String, Double> pending = new java.util.LinkedHashMap<>(update);
+        Map<MapValue, int[]> encoded = new LinkedHashMap<>();
+        Map<String, Double> pending = new LinkedHashMap<>(update);
         // Scale factors first: other values are encoded with them.
         for (Map.Entry<String, Double> e : update.entrySet()) {
             MapValue v = value(e.getKey());

@@ -91,6 +91,17 @@ class MeterMapParserTest {
         assertTrue(m.matches("tm1"));
     }
 
+    /** The worked example of docs/meters.md parses, and reads in the two requests the guide says. */
+    @Test
+    void theUserGuidesWorkedExampleIsValid() throws java.io.IOException {
+        String guide = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/meters.md"));
+        int start = guide.indexOf("```yaml\n") + "```yaml\n".length();
+        MeterMap m = parsed(guide.substring(start, guide.indexOf("```", start)));
+        assertEquals("PM-1", m.model());
+        assertEquals(2, ReadPlanner.plan(m).reads().size());
+        assertEquals(Unit.KWH, m.value("import_energy").orElseThrow().unit());
+    }
+
     @Test
     void misspelledType() {
         assertEquals("tm1.yaml: values.voltage_l1.type: expected one of int16, uint16, int32, uint32, int64, uint64, "

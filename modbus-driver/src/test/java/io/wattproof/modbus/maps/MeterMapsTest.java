@@ -50,7 +50,7 @@ class MeterMapsTest {
         assertEquals(file.toString(), mine.origin());
 
         var unknown = assertThrows(MeterMapException.class, () -> MeterMaps.resolve("SDM999"));
-        assertTrue(unknown.getMessage().startsWith("--model: model: expected a built-in model (SDM630"), unknown.getMessage());
+        assertTrue(unknown.getMessage().startsWith("--model: name: expected a built-in model (SDM630"), unknown.getMessage());
         assertTrue(unknown.getMessage().endsWith("or a path to a .yaml map file, actual 'SDM999'"), unknown.getMessage());
     }
 
