@@ -2,13 +2,16 @@ package io.wattproof.agent.cli;
 
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.MeterAgent;
-import io.wattproof.agent.meter.Sdm630MeterSource;
+import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.RunningBuild;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.modbus.maps.MeterMap;
+import io.wattproof.modbus.maps.MeterMapException;
+import io.wattproof.modbus.maps.MeterMaps;
 import io.wattproof.modbus.master.ModbusTcpMaster;
 import io.wattproof.modbus.master.ModbusTcpMasterConfig;
 import java.io.PrintWriter;
@@ -96,7 +99,7 @@ public final class MeterAgentCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Reads an Eastron SDM630 over Modbus TCP, signs each interval and sends it to an MQTT broker until stopped.")
+            description = "Reads a meter over Modbus TCP, signs each interval and sends it to an MQTT broker until stopped.")
     static final class Run implements Callable<Integer> {
         @CommandLine.Mixin
         KeyStoreOptionsMixin store;
@@ -109,6 +112,11 @@ public final class MeterAgentCommand implements Runnable {
 
         @Option(names = "--unit", paramLabel = "ID", description = "Modbus unit id of the meter (default: ${DEFAULT-VALUE})")
         int unit = 1;
+
+        @Option(names = "--model", paramLabel = "NAME|FILE",
+                description = "built-in register map (model name or alias, e.g. SDM630) or a map file path ending in .yaml "
+                        + "(default: ${DEFAULT-VALUE}); see docs/meters.md")
+        String model = "SDM630";
 
         @Option(names = "--mqtt", paramLabel = "URI", required = true, description = "broker, e.g. tcp://127.0.0.1:1883")
         String mqtt;
@@ -137,6 +145,13 @@ public final class MeterAgentCommand implements Runnable {
             } catch (NumberFormatException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--modbus: expected a port number after ':', got '" + modbus + "'");
             }
+            MeterMap map;
+            try {
+                map = MeterMaps.resolve(model);
+            } catch (MeterMapException e) {
+                String message = e.getMessage().startsWith("--model") ? e.getMessage() : "--model: " + e.getMessage();
+                throw new CommandLine.ParameterException(spec.commandLine(), message);
+            }
             DeviceKey key = SoftwareKeyStore.open(store.keys, store.secret);
             AgentConfig config = AgentConfig.builder(data)
                     .chainId(chainId)
@@ -144,7 +159,7 @@ public final class MeterAgentCommand implements Runnable {
                     .meterSerial(meterSerial)
                     .build();
             ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder(modbus.substring(0, colon)).port(port).build());
-            MeterAgent agent = MeterAgent.start(config, key, new Sdm630MeterSource(master, unit),
+            MeterAgent agent = MeterAgent.start(config, key, new ModbusMeterSource(master, unit, map),
                     new MqttUplink(MqttUplinkConfig.of(mqtt, key.deviceId().hex())), Clock.systemUTC());
             spec.commandLine().getOut().println("agent running: device " + key.deviceId().hex() + ", interval " + intervalSeconds
                     + " s, outbox " + data + "; stop with Ctrl-C");

@@ -43,6 +43,13 @@ class MeterAgentCommandTest {
         assertTrue(err.toString().contains("--alg: expected p256 or ed25519, got 'rsa'"), err.toString());
         assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--modbus", "meter", "--mqtt", "tcp://x:1"));
         assertTrue(err.toString().contains("--modbus: expected HOST:PORT"), err.toString());
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--modbus", "meter:502", "--mqtt", "tcp://x:1",
+                "--model", "SDM999"));
+        assertTrue(err.toString().contains("--model: name: expected a built-in model (SDM630"), err.toString());
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--modbus", "meter:502", "--mqtt", "tcp://x:1",
+                "--model", "no/such/map.yaml"));
+        assertTrue(err.toString().contains("--model: no/such/map.yaml: (file): expected an existing map file, actual no such file"),
+                err.toString());
         assertEquals(2, run("frobnicate"));
     }
 }

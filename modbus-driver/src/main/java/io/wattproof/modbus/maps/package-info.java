@@ -1,11 +1,17 @@
 /**
- * Register maps of meters: which register holds which quantity in which unit and encoding, how to
- * read them in few requests, and a register image that serves them back for simulators.
+ * Register maps of meters as data: {@code wattproof-meter-map/1} YAML files (built-in ones listed
+ * in the class-path resource {@code io/wattproof/modbus/maps/index.txt}, or a user's file) that say
+ * which register holds which value in which encoding and unit; how to read a set of values in the
+ * fewest requests; how to turn the registers into a reading in SI-derived units; and the inverse,
+ * a register image that serves a reading back for simulated meters and tests.
  *
- * <p>The first map is the Eastron SDM630 (SDM630-Modbus v2 protocol document, input registers,
- * FC 04, float32 high word first). Every value read is checked before it becomes a {@link
- * io.wattproof.modbus.maps.MeterValues}: a NaN or infinite float from a meter is a corrupted
- * reading and fails the read. Maps loaded from configuration files will sit next to the built-in
- * ones here.
+ * <p>Pure core, thin shell: {@link io.wattproof.modbus.maps.MeterMapParser}, {@link
+ * io.wattproof.modbus.maps.ReadPlanner}, {@link io.wattproof.modbus.maps.MeterDecoder} and {@link
+ * io.wattproof.modbus.maps.MeterEncoder} are pure functions; {@link
+ * io.wattproof.modbus.maps.MeterMaps} reads files and {@link io.wattproof.modbus.maps.MeterReader}
+ * talks to a {@link io.wattproof.modbus.master.ModbusMaster}. A register value that cannot be a
+ * reading (a NaN float, an out-of-range SunSpec scale factor) fails the read with a {@link
+ * io.wattproof.modbus.ModbusProtocolException} naming the register and its bytes; the user's guide
+ * to writing a map is docs/meters.md.
  */
 package io.wattproof.modbus.maps;

@@ -1,11 +1,13 @@
 /**
- * Values wider or other than one unsigned 16-bit register: signed 16-bit, 32-bit integers and
- * IEEE 754 float32 spread over two registers, as pure conversion functions.
+ * Values stored in Modbus registers: the data types of register maps (16-, 32- and 64-bit
+ * integers, float32/float64, the SunSpec sunssf and acc32 types, ASCII strings) and pure
+ * conversions between them and register values, both ways.
  *
- * <p>The Modbus specification fixes the byte order inside a register (big-endian, Application
- * Protocol V1.1b3 section 4.2) but says nothing about how 32-bit values span two registers, so
- * devices differ: Eastron meters send the high word first, other devices and tools such as mbpoll
- * default to the low word first. {@link io.wattproof.modbus.types.WordOrder} makes that choice
- * explicit; high word first is the default.
+ * <p>The Modbus specification fixes the byte order inside a register on the wire (big-endian,
+ * Application Protocol V1.1b3 section 4.2) but says nothing about how wider values span several
+ * registers, and a few devices even swap the bytes of each word. {@link
+ * io.wattproof.modbus.types.WordOrder} and {@link io.wattproof.modbus.types.ByteOrder} make both
+ * choices explicit; {@link io.wattproof.modbus.types.Encoding} applies them. High word first,
+ * big-endian bytes is the default.
  */
 package io.wattproof.modbus.types;

@@ -11,9 +11,8 @@ import io.wattproof.modbus.ModbusIoException;
 import io.wattproof.modbus.ModbusProtocolException;
 import io.wattproof.modbus.ModbusTimeoutException;
 import io.wattproof.modbus.frame.tcp.MbapFrame;
-import io.wattproof.modbus.maps.MeterValues;
-import io.wattproof.modbus.maps.Sdm630;
-import io.wattproof.modbus.maps.Sdm630RegisterImage;
+import io.wattproof.modbus.maps.MeterReading;
+import io.wattproof.modbus.maps.MeterRegisterImage;
 import io.wattproof.modbus.pdu.ExceptionCode;
 import io.wattproof.modbus.pdu.Hex;
 import io.wattproof.modbus.pdu.PduCodec;
@@ -21,6 +20,7 @@ import io.wattproof.modbus.pdu.ReadInputRegistersResponse;
 import io.wattproof.modbus.slave.ModbusTcpSlave;
 import io.wattproof.modbus.slave.ModbusTcpSlaveConfig;
 import io.wattproof.modbus.testing.ScriptedServer;
+import io.wattproof.modbus.testing.Sdm630Fixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,16 +38,14 @@ import org.junit.jupiter.api.Timeout;
 class ModbusTcpMasterTest {
     private static final int UNIT = 7;
     private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(300);
-    private static final MeterValues VALUES =
-            new MeterValues(230.5, 231.25, 229.75, 5.5, 6.125, 0.0, 3862.5, 12345.5, 678.25);
+    private static final MeterReading VALUES = Sdm630Fixture.expected();
 
-    private final Sdm630RegisterImage image = new Sdm630RegisterImage();
+    private final MeterRegisterImage image = Sdm630Fixture.image();
     private ModbusTcpSlave slave;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
     void startSlave() throws Exception {
-        image.update(VALUES);
         slave = ModbusTcpSlave.start(ModbusTcpSlaveConfig.builder().loopback(0).unitId(UNIT).build(), image);
     }
 
@@ -86,14 +84,14 @@ class ModbusTcpMasterTest {
 
     @Test
     void readsAnSdm630ImageExactlyOverLoopback() throws Exception {
-        assertEquals(VALUES, Sdm630.read(master(slave.port()), UNIT));
+        assertEquals(VALUES, Sdm630Fixture.read(master(slave.port()), UNIT));
     }
 
     @Test
     void readsRawRegisters() throws Exception {
         ModbusTcpMaster master = master(slave.port());
         assertArrayEquals(new int[] {0x4366, 0x8000}, master.readInputRegisters(UNIT, 0x0000, 2)); // 230.5f
-        assertArrayEquals(new int[125], master.readInputRegisters(UNIT, 0x0080, 125));
+        assertArrayEquals(new int[] {0, 0}, master.readInputRegisters(UNIT, 0x0012, 2)); // not set: reads as 0
     }
 
     @Test
@@ -106,7 +104,7 @@ class ModbusTcpMasterTest {
         assertTrue(e.getMessage().startsWith("exception response to function 0x04: exception code 0x02, illegal data address"),
                 e.getMessage());
         assertTrue(master.isConnected(), "an exception response is a valid answer");
-        assertEquals(VALUES, Sdm630.read(master, UNIT));
+        assertEquals(VALUES, Sdm630Fixture.read(master, UNIT));
     }
 
     @Test
@@ -132,7 +130,7 @@ class ModbusTcpMasterTest {
     @Test
     void reconnectsAfterTheSlaveRestartsOnTheSamePort() throws Exception {
         ModbusTcpMaster master = master(slave.port());
-        assertEquals(VALUES, Sdm630.read(master, UNIT));
+        assertEquals(VALUES, Sdm630Fixture.read(master, UNIT));
         int port = slave.port();
 
         slave.close();
@@ -141,7 +139,7 @@ class ModbusTcpMasterTest {
         assertThrows(ModbusIoException.class, () -> master.readInputRegisters(UNIT, 0, 2), "connection refused");
 
         slave = ModbusTcpSlave.start(ModbusTcpSlaveConfig.builder().loopback(port).unitId(UNIT).build(), image);
-        assertEquals(VALUES, Sdm630.read(master, UNIT));
+        assertEquals(VALUES, Sdm630Fixture.read(master, UNIT));
         assertTrue(master.isConnected());
     }
 
@@ -258,11 +256,11 @@ class ModbusTcpMasterTest {
     void servesConcurrentCallersOneRequestAtATime() throws Exception {
         ModbusTcpMaster master = master(slave.port());
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-            List<Callable<MeterValues>> tasks = new ArrayList<>();
+            List<Callable<MeterReading>> tasks = new ArrayList<>();
             for (int i = 0; i < 8 * 25; i++) {
-                tasks.add(() -> Sdm630.read(master, UNIT));
+                tasks.add(() -> Sdm630Fixture.read(master, UNIT));
             }
-            for (Future<MeterValues> f : pool.invokeAll(tasks)) {
+            for (Future<MeterReading> f : pool.invokeAll(tasks)) {
                 assertEquals(VALUES, f.get());
             }
         }

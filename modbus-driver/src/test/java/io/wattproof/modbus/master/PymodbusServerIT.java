@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.ModbusTimeoutException;
-import io.wattproof.modbus.maps.MeterValues;
-import io.wattproof.modbus.maps.Sdm630;
-import io.wattproof.modbus.maps.Sdm630RegisterImage;
-import io.wattproof.modbus.pdu.FunctionCode;
+import io.wattproof.modbus.maps.MeterReading;
+import io.wattproof.modbus.maps.RegisterTable;
+import io.wattproof.modbus.testing.Sdm630Fixture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link ModbusTcpMaster} against a real third-party server: pymodbus 3.0.0 from Debian's
  * python3-pymodbus, run by {@code /usr/bin/python3} (override with {@code -Dwattproof.python=...}).
  * The server script (src/test/resources/pymodbus/input_register_server.py) holds an SDM630 input
- * register image built by our own {@link Sdm630RegisterImage}, so the test checks our float32
+ * register image built by our own {@link io.wattproof.modbus.maps.MeterRegisterImage} from sdm630.yaml, so the test checks our float32
  * encoding, framing and transaction handling against an independent implementation.
  *
  * <p>A missing pymodbus fails the test with a message saying how to install it; it never skips,
@@ -46,9 +45,8 @@ import org.junit.jupiter.api.Timeout;
 class PymodbusServerIT {
     private static final String PYTHON = System.getProperty("wattproof.python", "/usr/bin/python3");
     private static final int UNIT = 17;
-    private static final int IMAGE_LENGTH = 0x004C; // through total export energy (0x004a..0x004b)
-    private static final MeterValues VALUES =
-            new MeterValues(230.5, 231.25, 229.75, 5.5, 6.125, 0.0, 3862.5, 12345.5, 678.25);
+    private static final int IMAGE_LENGTH = 0x0050; // the readable block of sdm630.yaml, 0x0000..0x004f
+    private static final MeterReading VALUES = Sdm630Fixture.expected();
 
     private static Process server;
     private static Path workDir;
@@ -69,9 +67,7 @@ class PymodbusServerIT {
             Files.copy(in, script);
         }
 
-        Sdm630RegisterImage registerImage = new Sdm630RegisterImage();
-        registerImage.update(VALUES);
-        image = registerImage.read(FunctionCode.READ_INPUT_REGISTERS, 0, IMAGE_LENGTH);
+        image = Sdm630Fixture.image().registers(RegisterTable.INPUT, 0, IMAGE_LENGTH);
 
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), Integer.toString(UNIT), "0"));
         Arrays.stream(image).mapToObj(Integer::toString).forEach(command::add);
@@ -156,7 +152,7 @@ class PymodbusServerIT {
 
     @Test
     void readsTheSdm630ValuesExactly() throws Exception {
-        assertEquals(VALUES, Sdm630.read(master, UNIT));
+        assertEquals(VALUES, Sdm630Fixture.read(master, UNIT));
     }
 
     @Test
@@ -184,6 +180,6 @@ class PymodbusServerIT {
     void pymodbusIgnoresAnUnknownUnit() throws Exception {
         assertThrows(ModbusTimeoutException.class, () -> master.readInputRegisters(UNIT + 1, 0, 2));
         // The master reconnects after the timeout and goes on.
-        assertEquals(VALUES, Sdm630.read(master, UNIT));
+        assertEquals(VALUES, Sdm630Fixture.read(master, UNIT));
     }
 }

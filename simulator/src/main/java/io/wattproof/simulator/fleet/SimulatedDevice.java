@@ -3,7 +3,7 @@ package io.wattproof.simulator.fleet;
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.AgentStatus;
 import io.wattproof.agent.MeterAgent;
-import io.wattproof.agent.meter.Sdm630MeterSource;
+import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.outbox.OutboxException;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
@@ -66,7 +66,7 @@ public final class SimulatedDevice implements AutoCloseable {
         ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build());
         // On loopback a broker is back within seconds; a board's 30 s back-off would only slow the lab.
         MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()).withMaxReconnectDelay(Duration.ofSeconds(2)));
-        agent = MeterAgent.start(config, key, new Sdm630MeterSource(master, VirtualMeter.UNIT_ID), uplink, clock);
+        agent = MeterAgent.start(config, key, new ModbusMeterSource(master, VirtualMeter.UNIT_ID, VirtualMeter.MAP), uplink, clock);
     }
 
     /** Stops the agent as a service stop would: metering ends, the outbox is committed and closed. */

@@ -1,8 +1,9 @@
 package io.wattproof.simulator.meter;
 
 import io.wattproof.modbus.ModbusExceptionResponse;
-import io.wattproof.modbus.maps.MeterValues;
-import io.wattproof.modbus.maps.Sdm630RegisterImage;
+import io.wattproof.modbus.maps.MeterMap;
+import io.wattproof.modbus.maps.MeterMaps;
+import io.wattproof.modbus.maps.MeterRegisterImage;
 import io.wattproof.modbus.pdu.FunctionCode;
 import io.wattproof.modbus.slave.ModbusTcpSlave;
 import io.wattproof.modbus.slave.ModbusTcpSlaveConfig;
@@ -14,18 +15,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * A virtual Eastron SDM630 on the network: a Modbus TCP slave on loopback whose input registers
- * follow a household load profile. The register image is brought up to date on every request, so
- * an agent reading at a boundary sees the energy up to that instant, as with a real meter.
+ * A virtual Eastron SDM630 on the network: a Modbus TCP slave on loopback whose input registers,
+ * laid out by the built-in sdm630.yaml map, follow a household load profile. The register image is
+ * brought up to date on every request, so an agent reading at a boundary sees the energy up to that
+ * instant, as with a real meter.
  */
 public final class VirtualMeter implements AutoCloseable {
     public static final int UNIT_ID = 1;
+    /** The register map the meter follows, and an agent reading it must use. */
+    public static final MeterMap MAP = MeterMaps.find("SDM630").orElseThrow();
 
     private final String serial;
     private final Clock clock;
-    private final Sdm630RegisterImage image = new Sdm630RegisterImage();
+    private final MeterRegisterImage image = new MeterRegisterImage(MAP);
     private final ModbusTcpSlave slave;
     private MeterState state;
 
@@ -65,8 +71,18 @@ public final class VirtualMeter implements AutoCloseable {
         }
         MeterState.Phases v = state.voltages();
         MeterState.Phases a = state.currents();
-        image.update(new MeterValues(v.l1(), v.l2(), v.l3(), a.l1(), a.l2(), a.l3(),
-                state.netPowerWatts(), state.importKwh(), state.exportKwh()));
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("voltage_l1", v.l1());
+        values.put("voltage_l2", v.l2());
+        values.put("voltage_l3", v.l3());
+        values.put("current_l1", a.l1());
+        values.put("current_l2", a.l2());
+        values.put("current_l3", a.l3());
+        values.put("power_total", state.netPowerWatts());
+        // Readings are in Wh; the SDM630's registers hold kWh, which the image converts back to.
+        values.put("import_energy", state.importKwh() * 1000.0);
+        values.put("export_energy", state.exportKwh() * 1000.0);
+        image.setAll(values);
     }
 
     private final class LiveBank implements RegisterBank {
