@@ -50,6 +50,7 @@ public final class MeterDecoder {
             }
         }
         Map<String, Double> values = new LinkedHashMap<>();
+        Map<String, BigDecimal> decimals = new LinkedHashMap<>();
         Map<String, String> texts = new LinkedHashMap<>();
         List<String> absent = new ArrayList<>();
         for (String name : plan.requested()) {
@@ -77,14 +78,17 @@ public final class MeterDecoder {
                     return new DecodeResult.Invalid<>(r.violation());
                 }
                 case Outcome.Absent a -> absent.add(name);
-                case Outcome.Value n -> values.put(name, n.value());
+                case Outcome.Value n -> {
+                    values.put(name, n.value());
+                    decimals.put(name, n.decimal());
+                }
             }
         }
-        return new DecodeResult.Decoded<>(new MeterReading(map.model(), values, texts, absent));
+        return new DecodeResult.Decoded<>(new MeterReading(map.model(), values, decimals, texts, absent));
     }
 
     private sealed interface Outcome {
-        record Value(double value) implements Outcome {}
+        record Value(double value, BigDecimal decimal) implements Outcome {}
 
         record Absent() implements Outcome {}
 
@@ -111,6 +115,7 @@ public final class MeterDecoder {
             return new Outcome.Absent();
         }
         BigDecimal raw;
+        BigDecimal meant; // what the meter means: differs from raw only for floats
         if (e.type().kind() == DataType.Kind.FLOAT) {
             double d = e.decodeNumber(at.registers(), at.offset());
             if (!Double.isFinite(d)) {
@@ -118,13 +123,19 @@ public final class MeterDecoder {
                         e.width() == 2 ? Float.toString((float) d) : Double.toString(d), at, e.width());
             }
             raw = new BigDecimal(d); // exact: every finite double is a finite decimal
+            // The shortest decimal that reads back as the same float (JLS Float.toString), the number
+            // a device that stored 230.1 as float32 means, rather than 230.100006103515625.
+            meant = new BigDecimal(e.width() == 2 ? Float.toString((float) d) : Double.toString(d));
         } else {
             raw = new BigDecimal(e.decodeInteger(at.registers(), at.offset()));
+            meant = raw;
         }
         if (e.type() == DataType.SUNSSF && raw.abs().intValue() > MAX_SCALE_FACTOR) {
             return refused(v.describeLocation(), "a scale factor -10..10", raw.toPlainString(), at, 1);
         }
-        BigDecimal scaled = raw.multiply(v.scale()).multiply(v.unit().toSi());
+        BigDecimal factor = v.scale().multiply(v.unit().toSi());
+        BigDecimal scaled = raw.multiply(factor);
+        BigDecimal meantScaled = meant.multiply(factor);
         if (v.scaleFactor().isPresent()) {
             MapValue sf = map.value(v.scaleFactor().get()).orElseThrow();
             Located sfAt = locate(sf, plan, responses);
@@ -138,12 +149,13 @@ public final class MeterDecoder {
                         Integer.toString(exponent), sfAt, sf.width());
             }
             scaled = scaled.scaleByPowerOfTen(exponent);
+            meantScaled = meantScaled.scaleByPowerOfTen(exponent);
         }
         double value = scaled.doubleValue(); // correctly rounded (JDK 19+)
         if (!Double.isFinite(value)) {
             return refused(v.describeLocation(), "a value within double range after scaling", scaled.toString(), at, e.width());
         }
-        return new Outcome.Value(value);
+        return new Outcome.Value(value, meantScaled);
     }
 
     private static DecodeResult<String> text(MapValue v, Located at) {

@@ -7,6 +7,7 @@ import io.wattproof.modbus.maps.MeterReader;
 import io.wattproof.modbus.maps.MeterReading;
 import io.wattproof.modbus.maps.MeterRegisterImage;
 import io.wattproof.modbus.master.ModbusMaster;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,10 @@ public final class Sdm630Fixture {
     }
 
     public static MeterReading expected() {
-        return new MeterReading("SDM630", VALUES, Map.of(), List.of());
+        // VALUES are short decimals that float32 holds exactly, so they are also what the meter means.
+        Map<String, BigDecimal> decimals = new LinkedHashMap<>();
+        VALUES.forEach((name, v) -> decimals.put(name, BigDecimal.valueOf(v)));
+        return new MeterReading("SDM630", VALUES, decimals, Map.of(), List.of());
     }
 
     public static MeterReading read(ModbusMaster master, int unitId) throws ModbusException {
