@@ -12,8 +12,7 @@ import io.wattproof.crypto.soft.SoftwareKeyStore;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterMapException;
 import io.wattproof.modbus.maps.MeterMaps;
-import io.wattproof.modbus.master.ModbusTcpMaster;
-import io.wattproof.modbus.master.ModbusTcpMasterConfig;
+import io.wattproof.modbus.master.ModbusMaster;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = MeterAgentCommand.Version.class,
         description = "Wattproof meter agent: signs every metering interval with the device key and sends it over MQTT.",
-        subcommands = {MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class})
+        subcommands = {MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class, ReadCommand.class, ModelsCommand.class})
 public final class MeterAgentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -99,7 +98,7 @@ public final class MeterAgentCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Reads a meter over Modbus TCP, signs each interval and sends it to an MQTT broker until stopped.")
+            description = "Reads a meter over Modbus RTU or TCP, signs each interval and sends it to an MQTT broker until stopped.")
     static final class Run implements Callable<Integer> {
         @CommandLine.Mixin
         KeyStoreOptionsMixin store;
@@ -107,8 +106,8 @@ public final class MeterAgentCommand implements Runnable {
         @Option(names = "--data", paramLabel = "DIR", required = true, description = "folder of the durable outbox")
         Path data;
 
-        @Option(names = "--modbus", paramLabel = "HOST:PORT", required = true, description = "the meter's Modbus TCP endpoint")
-        String modbus;
+        @CommandLine.Mixin
+        MeterConnectionOptions connection;
 
         @Option(names = "--unit", paramLabel = "ID", description = "Modbus unit id of the meter (default: ${DEFAULT-VALUE})")
         int unit = 1;
@@ -135,16 +134,8 @@ public final class MeterAgentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            int colon = modbus.lastIndexOf(':');
-            if (colon < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--modbus: expected HOST:PORT, got '" + modbus + "'");
-            }
-            int port;
-            try {
-                port = Integer.parseInt(modbus.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--modbus: expected a port number after ':', got '" + modbus + "'");
-            }
+            MeterConnectionOptions.Target target = connection.target(spec);
+            MeterConnectionOptions.checkUnit(spec, target, unit);
             MeterMap map;
             try {
                 map = MeterMaps.resolve(model);
@@ -158,7 +149,7 @@ public final class MeterAgentCommand implements Runnable {
                     .interval(Duration.ofSeconds(intervalSeconds))
                     .meterSerial(meterSerial)
                     .build();
-            ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder(modbus.substring(0, colon)).port(port).build());
+            ModbusMaster master = connection.open(target);
             MeterAgent agent = MeterAgent.start(config, key, new ModbusMeterSource(master, unit, map),
                     new MqttUplink(MqttUplinkConfig.of(mqtt, key.deviceId().hex())), Clock.systemUTC());
             spec.commandLine().getOut().println("agent running: device " + key.deviceId().hex() + ", interval " + intervalSeconds

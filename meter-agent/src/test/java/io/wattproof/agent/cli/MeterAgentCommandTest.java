@@ -41,15 +41,45 @@ class MeterAgentCommandTest {
     void badArgumentsGetUsageErrorsNotStackTraces() {
         assertEquals(2, run("keygen", "--keys", "k", "--secret", "s", "--alg", "rsa"));
         assertTrue(err.toString().contains("--alg: expected p256 or ed25519, got 'rsa'"), err.toString());
-        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--modbus", "meter", "--mqtt", "tcp://x:1"));
-        assertTrue(err.toString().contains("--modbus: expected HOST:PORT"), err.toString());
-        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--modbus", "meter:502", "--mqtt", "tcp://x:1",
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--tcp", "meter:x", "--mqtt", "tcp://x:1"));
+        assertTrue(err.toString().contains("--tcp: expected HOST[:PORT] with a port number, actual 'meter:x'"), err.toString());
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--tcp", "meter:502", "--mqtt", "tcp://x:1",
                 "--model", "SDM999"));
         assertTrue(err.toString().contains("--model: name: expected a built-in model (SDM630"), err.toString());
-        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--modbus", "meter:502", "--mqtt", "tcp://x:1",
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--tcp", "meter:502", "--mqtt", "tcp://x:1",
                 "--model", "no/such/map.yaml"));
         assertTrue(err.toString().contains("--model: no/such/map.yaml: (file): expected an existing map file, actual no such file"),
                 err.toString());
         assertEquals(2, run("frobnicate"));
+    }
+
+    @Test
+    void readRefusesContradictoryOrImpossibleLineSettings() {
+        assertEquals(2, run("read", "--tcp", "meter", "--baud", "9600", "--unit", "1", "--model", "SDM630"));
+        assertTrue(err.toString().contains("--baud: applies to --serial only"), err.toString());
+        assertEquals(2, run("read", "--serial", "/dev/ttyUSB9", "--tcp", "meter", "--unit", "1", "--model", "SDM630"));
+        assertTrue(err.toString().contains("mutually exclusive"), err.toString());
+        assertEquals(2, run("read", "--serial", "/dev/ttyUSB9", "--parity", "X", "--unit", "1", "--model", "SDM630"));
+        assertTrue(err.toString().contains("serial line: "), err.toString());
+        assertEquals(2, run("read", "--serial", "/dev/ttyUSB9", "--unit", "0", "--model", "SDM630"));
+        assertTrue(err.toString().contains("--unit: expected 1..247 on /dev/ttyUSB9 9600 8E1, actual 0"), err.toString());
+        assertEquals(2, run("read", "--tcp", "meter", "--unit", "1", "--model", "SDM630", "--format", "xml"));
+        assertTrue(err.toString().contains("--format: expected table or json, actual 'xml'"), err.toString());
+        assertEquals(2, run("read", "--tcp", "meter", "--unit", "1"));
+        assertTrue(err.toString().contains("Missing required option: '--model=NAME|FILE|auto'"), err.toString());
+    }
+
+    @Test
+    void readOfAMissingPortSaysWhatIsWrong() {
+        assertEquals(1, run("read", "--serial", "/dev/no-such-port", "--unit", "1", "--model", "SDM630"));
+        assertTrue(err.toString().contains("/dev/no-such-port"), err.toString());
+    }
+
+    @Test
+    void modelsListsTheBuiltInMaps() {
+        assertEquals(0, run("models"));
+        for (String model : new String[] {"SDM630", "SDM120", "SDM230", "B21", "B23", "EM340", "iEM3155"}) {
+            assertTrue(out.toString().contains(model), model + " in\n" + out);
+        }
     }
 }

@@ -34,6 +34,7 @@ class ModbusMeterSourceTest {
             return switch (request) {
                 case ReadRegistersRequest r ->
                         ReadRegistersResponse.of(r.functionCode(), bank.read(r.functionCode(), r.address(), r.quantity()));
+                default -> throw new UnsupportedOperationException("a meter source only reads: " + request);
             };
         }
 
