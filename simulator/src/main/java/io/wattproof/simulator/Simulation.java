@@ -77,6 +77,14 @@ public final class Simulation implements AutoCloseable {
             LoadProfile profile = LoadProfile.household(1000L + i, pv, pv ? 4000 + 2000 * random.nextDouble() : 0);
             String serial = String.format("SIM%06d", i);
             VirtualMeter meter = VirtualMeter.start(serial, profile, config.zone(), 1000 + 20000 * random.nextDouble(), clock);
+            if (i == 1 && config.meterSerial().isPresent()) {
+                try {
+                    meter.serveSerial(config.meterSerial().get());
+                } catch (Exception e) {
+                    meter.close();
+                    throw e;
+                }
+            }
             Path folder = config.runFolder().resolve("devices").resolve(String.format("meter-%03d", i));
             AgentConfig.Builder agentConfig = SimulatedDevice.configFor(folder).chainId(config.chainId()).interval(config.interval());
             LinkProxy link = LinkProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), broker.port()));

@@ -1,9 +1,12 @@
 package io.wattproof.simulator;
 
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.modbus.transport.SerialLineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One simulator run.
@@ -18,6 +21,8 @@ import java.time.ZoneId;
  * @param chainId chain id records are signed for
  * @param brokerPort MQTT port on 127.0.0.1, 0 for any free port
  * @param zone time zone of the households' day curves
+ * @param meterSerial a serial line on which meter 1 also answers Modbus RTU, for outside masters
+ *     (mbpoll, an agent on a board wired to this machine); empty for none
  */
 public record SimulationConfig(
         int meters,
@@ -28,7 +33,8 @@ public record SimulationConfig(
         Path dumpFolder,
         String chainId,
         int brokerPort,
-        ZoneId zone) {
+        ZoneId zone,
+        Optional<SerialLineConfig> meterSerial) {
 
     public SimulationConfig {
         if (meters < 1 || meters > 1000) {
@@ -37,6 +43,7 @@ public record SimulationConfig(
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration: expected a positive duration, got " + duration);
         }
+        Objects.requireNonNull(meterSerial, "meterSerial");
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new IllegalArgumentException("broker port: expected 0..65535, got " + brokerPort);
         }

@@ -1,12 +1,15 @@
 package io.wattproof.simulator;
 
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.modbus.transport.SerialLineConfig;
+import io.wattproof.simulator.meter.VirtualMeter;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +62,15 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--broker-port", paramLabel = "PORT", description = "MQTT port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE})")
     int brokerPort = 0;
 
+    @Option(names = "--meter-serial", paramLabel = "PORT",
+            description = "also serve meter 1 as Modbus RTU unit 1 on this serial port (an RS-485 adapter, or a socat pty), "
+                    + "for outside masters such as mbpoll or an agent on a board")
+    String meterSerial;
+
+    @Option(names = "--meter-serial-line", paramLabel = "SETTINGS",
+            description = "baud rate and character format of --meter-serial (default: ${DEFAULT-VALUE})")
+    String meterSerialLine = "9600 8N1";
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "how long to wait at the end for outboxes to empty (default: 15s)")
     Duration drainTimeout = Duration.ofSeconds(15);
@@ -104,15 +116,25 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new CommandLine.ParameterException(cli, "--broker-port: expected 0..65535, got " + brokerPort);
         }
+        Optional<SerialLineConfig> serialLine = Optional.empty();
+        if (meterSerial != null) {
+            try {
+                serialLine = Optional.of(SerialLineConfig.builder(meterSerial).lineSettings(meterSerialLine).build());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cli, "--meter-serial-line: " + e.getMessage());
+            }
+        }
         Path runFolder = data != null ? data : Files.createTempDirectory("wattproof-sim-");
         SimulationConfig config = new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dump, chainId, brokerPort,
-                ZoneId.systemDefault());
+                ZoneId.systemDefault(), serialLine);
         out.printf("wattproof simulator: meters=%d interval=%ds duration=%ds key=%s run=%s%s%n", meters, interval.toSeconds(),
                 duration.toSeconds(), keyAlgorithm, runFolder, dump != null ? " dump=" + dump : "");
         Clock clock = Clock.systemUTC();
         SimulationResult result;
         try (Simulation sim = Simulation.start(config, clock)) {
             out.println("broker " + sim.brokerUri() + "; agents start at the next interval boundary");
+            serialLine.ifPresent(line -> out.println("meter 1 also answers Modbus RTU unit " + VirtualMeter.UNIT_ID + " on "
+                    + line.describe()));
             long start = System.nanoTime();
             long end = start + config.duration().toNanos();
             long nextLine = start + 1_000_000_000L;

@@ -35,7 +35,7 @@ class SimulationIT {
 
     private SimulationConfig config(int meters, KeyAlgorithm alg, Path dump) {
         return new SimulationConfig(meters, Duration.ofSeconds(1), Duration.ofSeconds(12), alg, tmp.resolve("run"), dump,
-                "wattproof-it", 0, ZoneId.of("Europe/Berlin"));
+                "wattproof-it", 0, ZoneId.of("Europe/Berlin"), java.util.Optional.empty());
     }
 
     @Test

@@ -1,13 +1,18 @@
 package io.wattproof.simulator.meter;
 
 import io.wattproof.modbus.ModbusExceptionResponse;
+import io.wattproof.modbus.ModbusIoException;
+import io.wattproof.modbus.frame.rtu.RtuTiming;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterMaps;
 import io.wattproof.modbus.maps.MeterRegisterImage;
 import io.wattproof.modbus.pdu.FunctionCode;
+import io.wattproof.modbus.slave.ModbusRtuSlave;
 import io.wattproof.modbus.slave.ModbusTcpSlave;
 import io.wattproof.modbus.slave.ModbusTcpSlaveConfig;
 import io.wattproof.modbus.slave.RegisterBank;
+import io.wattproof.modbus.transport.SerialLineConfig;
+import io.wattproof.modbus.transport.SerialPortTransport;
 import io.wattproof.simulator.load.LoadProfile;
 import io.wattproof.simulator.load.MeterState;
 import java.io.IOException;
@@ -17,12 +22,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A virtual Eastron SDM630 on the network: a Modbus TCP slave on loopback whose input registers,
  * laid out by the built-in sdm630.yaml map, follow a household load profile. The register image is
  * brought up to date on every request, so an agent reading at a boundary sees the energy up to that
- * instant, as with a real meter.
+ * instant, as with a real meter. {@link #serveSerial} puts the same meter on a serial line as well
+ * (an RS-485 adapter, or one end of a pseudo-terminal pair), answering Modbus RTU.
  */
 public final class VirtualMeter implements AutoCloseable {
     public static final int UNIT_ID = 1;
@@ -33,6 +40,7 @@ public final class VirtualMeter implements AutoCloseable {
     private final Clock clock;
     private final MeterRegisterImage image = new MeterRegisterImage(MAP);
     private final ModbusTcpSlave slave;
+    private ModbusRtuSlave rtuSlave; // guarded by this
     private MeterState state;
 
     private VirtualMeter(String serial, MeterState initial, Clock clock) throws IOException {
@@ -59,6 +67,19 @@ public final class VirtualMeter implements AutoCloseable {
 
     public int port() {
         return slave.port();
+    }
+
+    /**
+     * Also answers as unit {@link #UNIT_ID} on {@code line}, with the same registers, until closed.
+     *
+     * @throws ModbusIoException if the port cannot be opened (the message names it and why)
+     */
+    public synchronized void serveSerial(SerialLineConfig line) throws ModbusIoException {
+        if (rtuSlave != null) {
+            throw new IllegalStateException("meter " + serial + " already serves " + rtuSlave);
+        }
+        rtuSlave = ModbusRtuSlave.start(SerialPortTransport.open(line), Set.of(UNIT_ID),
+                RtuTiming.of(line.baudRate(), line.bitsPerCharacter()), new LiveBank());
     }
 
     private synchronized void refresh() {
@@ -96,5 +117,10 @@ public final class VirtualMeter implements AutoCloseable {
     @Override
     public void close() {
         slave.close();
+        synchronized (this) {
+            if (rtuSlave != null) {
+                rtuSlave.close();
+            }
+        }
     }
 }
