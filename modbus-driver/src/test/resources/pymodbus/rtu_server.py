@@ -13,6 +13,8 @@ CONFIG_JSON is one JSON object:
             FC 06 and FC 16 writes) from A
   identity  {NAME: VALUE}: FC 43 / MEI 0x0e objects by pymodbus' names
             (VendorName, ProductCode, MajorMinorRevision, ...)
+  broadcast true: unit 0 is the broadcast address (Serial Line V1.02 section
+            2.2): writes to it are executed for the unit and not answered
 
 Prints "PORT <n>" (tcp) or "READY" (serial) on stdout once it serves, then
 runs until stdin closes (the test JVM exits or closes the pipe) so no server
@@ -20,7 +22,10 @@ outlives its test.
 
 pymodbus 3.0 defaults worth knowing: the serial server's framer defaults to
 ASCII (so ModbusRtuFramer is passed), the TCP server's to MBAP (ditto), and
-without zero_mode=True every address is shifted by one.
+without zero_mode=True every address is shifted by one. With broadcast_enable
+its framer accepts frames for every unit id, and a unit it does not serve is
+then answered with exception 0x0b (gateway target device failed to respond)
+instead of silence, unless ignore_missing_slaves is set too.
 """
 import asyncio
 import json
@@ -52,6 +57,8 @@ async def main():
     )
     context = ModbusServerContext(slaves={config["unit"]: slave}, single=False)
     identity = ModbusDeviceIdentification(info_name=config.get("identity", {}))
+    broadcast = bool(config.get("broadcast", False))
+    options = {"broadcast_enable": broadcast, "ignore_missing_slaves": broadcast}
     link = config["link"]
     if link == "serial":
         server = await StartAsyncSerialServer(
@@ -64,6 +71,7 @@ async def main():
             parity="N",
             stopbits=1,
             defer_start=True,
+            **options,
         )
         # start() logs and swallows some failures to open the port: check it opened.
         await server.start()
@@ -78,6 +86,7 @@ async def main():
             address=("127.0.0.1", 0),
             framer=ModbusRtuFramer,
             defer_start=True,
+            **options,
         )
         serving = asyncio.create_task(server.serve_forever())
         await server.serving

@@ -17,7 +17,10 @@ import io.wattproof.modbus.pdu.ModbusRequest;
 import io.wattproof.modbus.pdu.ModbusResponse;
 import io.wattproof.modbus.pdu.ReadDeviceIdCode;
 import io.wattproof.modbus.pdu.ReadDeviceIdentificationRequest;
+import io.wattproof.modbus.pdu.WriteMultipleRegistersRequest;
+import io.wattproof.modbus.pdu.WriteSingleRegisterRequest;
 import io.wattproof.modbus.testing.PymodbusServer;
+import io.wattproof.modbus.testing.Sdm630TestImage;
 import io.wattproof.modbus.transport.ByteTransport;
 import io.wattproof.modbus.types.Registers;
 import java.time.Duration;
@@ -42,9 +45,9 @@ import org.junit.jupiter.api.Timeout;
  * ({@link PymodbusRtuIT}, socat pseudo-terminals) or TCP carrying RTU frames ({@link
  * PymodbusRtuOverTcpIT}, what a transparent serial gateway does).
  *
- * <p>pymodbus serves the input registers of an Eastron SDM630 and a few of its holding registers,
- * built here with {@link Registers#fromFloat32} (IEEE 754 float32, high word first, at the
- * addresses of the "SDM630-Modbus V2" protocol document, sections 1.2 and 1.3). Every read is
+ * <p>pymodbus serves the input registers of an Eastron SDM630 and a few of its holding registers
+ * ({@link Sdm630TestImage}: float32, high word first, at the addresses of Eastron's protocol
+ * document). Every read is
  * compared register for register with what was served; writes are kept in {@link #holding}, the
  * registers pymodbus must now hold, so the tests do not depend on their order.
  */
@@ -53,52 +56,9 @@ import org.junit.jupiter.api.Timeout;
 abstract class PymodbusRtuPeerContract {
     static final int UNIT = 17;
 
-    /** Input registers 0x0000..0x017f: the SDM630 table ends with 30381 (0x017c), L3 total kvarh. */
-    static final int INPUT_LENGTH = 0x0180;
+    static final int INPUT_LENGTH = Sdm630TestImage.INPUT_LENGTH;
     /** Holding registers 0x0000..0x00ff: the SDM630 settings, then room for the write tests. */
     static final int HOLDING_LENGTH = 0x0100;
-
-    /**
-     * SDM630 input registers (FC 04), PDU address -> value. Values with few significant bits, so
-     * that a wrong word order or a shifted address cannot produce the expected float by accident.
-     */
-    static final Map<Integer, Float> SDM630_INPUTS = new LinkedHashMap<>();
-    /** SDM630 holding registers (FC 03 reads, FC 16 writes; each a float32 in two registers). */
-    static final Map<Integer, Float> SDM630_SETTINGS = new LinkedHashMap<>();
-
-    static {
-        SDM630_INPUTS.put(0x0000, 230.5f); // 30001 phase 1 line to neutral volts
-        SDM630_INPUTS.put(0x0002, 231.25f); // 30003 phase 2 line to neutral volts
-        SDM630_INPUTS.put(0x0004, 229.75f); // 30005 phase 3 line to neutral volts
-        SDM630_INPUTS.put(0x0006, 5.5f); // 30007 phase 1 current, A
-        SDM630_INPUTS.put(0x0008, 6.125f); // 30009 phase 2 current
-        SDM630_INPUTS.put(0x000A, 0.25f); // 30011 phase 3 current
-        SDM630_INPUTS.put(0x000C, 1267.75f); // 30013 phase 1 power, W
-        SDM630_INPUTS.put(0x000E, 1416.5f); // 30015 phase 2 power
-        SDM630_INPUTS.put(0x0010, -57.5f); // 30017 phase 3 power (negative: exporting)
-        SDM630_INPUTS.put(0x001E, 0.96875f); // 30031 phase 1 power factor
-        SDM630_INPUTS.put(0x002A, 230.5f); // 30043 average line to neutral volts
-        SDM630_INPUTS.put(0x002E, 3.875f); // 30047 average line current
-        SDM630_INPUTS.put(0x0030, 11.875f); // 30049 sum of line currents
-        SDM630_INPUTS.put(0x0034, 2626.75f); // 30053 total system power, W
-        SDM630_INPUTS.put(0x0046, 49.96875f); // 30071 frequency of supply voltages, Hz
-        SDM630_INPUTS.put(0x0048, 12345.5f); // 30073 total import kWh
-        SDM630_INPUTS.put(0x004A, 678.25f); // 30075 total export kWh
-        SDM630_INPUTS.put(0x00C8, 399.25f); // 30201 line 1 to line 2 volts
-        SDM630_INPUTS.put(0x00CA, 400.5f); // 30203 line 2 to line 3 volts
-        SDM630_INPUTS.put(0x00CC, 398.75f); // 30205 line 3 to line 1 volts
-        SDM630_INPUTS.put(0x00E0, 0.625f); // 30225 neutral current
-        SDM630_INPUTS.put(0x0156, 13023.75f); // 30343 total kWh
-        SDM630_INPUTS.put(0x0158, 1024.5f); // 30345 total kvarh
-        SDM630_INPUTS.put(0x017C, 341.5f); // 30381 L3 total kvarh
-
-        SDM630_SETTINGS.put(0x0002, 60f); // 40003 demand period, minutes
-        SDM630_SETTINGS.put(0x000A, 3f); // 40011 system type: 3 = three phase four wire
-        SDM630_SETTINGS.put(0x000C, 100f); // 40013 pulse 1 width, ms
-        SDM630_SETTINGS.put(0x0012, 0f); // 40019 network parity/stop: 0 = one stop bit, no parity
-        SDM630_SETTINGS.put(0x0014, (float) UNIT); // 40021 network node (Modbus address)
-        SDM630_SETTINGS.put(0x001C, 2f); // 40029 baud rate: 2 = 9600
-    }
 
     /**
      * Identification objects 0x00..0x06 (pymodbus' names). Objects 0x00..0x04 take exactly 246
@@ -118,9 +78,9 @@ abstract class PymodbusRtuPeerContract {
         IDENTITY.put("UserApplicationName", "PymodbusRtuIT");
     }
 
-    final int[] input = new int[INPUT_LENGTH];
+    final int[] input = Sdm630TestImage.inputRegisters();
     /** The holding registers pymodbus holds now: what it was started with, plus every write made. */
-    final int[] holding = new int[HOLDING_LENGTH];
+    final int[] holding = Sdm630TestImage.holdingRegisters(HOLDING_LENGTH, UNIT);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     ByteTransport transport;
     ModbusRtuMaster master;
@@ -138,13 +98,12 @@ abstract class PymodbusRtuPeerContract {
 
     @BeforeAll
     void start() throws Exception {
-        SDM630_INPUTS.forEach((address, value) -> putFloat(input, address, value));
-        SDM630_SETTINGS.forEach((address, value) -> putFloat(holding, address, value));
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("unit", UNIT);
         config.put("input", Map.of("address", 0, "values", input));
         config.put("holding", Map.of("address", 0, "values", holding));
         config.put("identity", IDENTITY);
+        config.put("broadcast", true);
         // On failure, @AfterAll still runs and closes what was started.
         PymodbusServer server = startServer(config, resources);
         transport = openTransport(server);
@@ -188,8 +147,19 @@ abstract class PymodbusRtuPeerContract {
     }
 
     @Test
+    void everyReadQuantityBackToBack() throws Exception {
+        // Every response length from 7 to 255 bytes, one transaction right after the other.
+        for (int quantity = 1; quantity <= 125; quantity++) {
+            int address = quantity * 37 % (INPUT_LENGTH - quantity + 1);
+            assertArrayEquals(Arrays.copyOfRange(input, address, address + quantity),
+                    master.readInputRegisters(UNIT, address, quantity),
+                    "FC 04 from " + hex(address) + ", " + quantity + " registers");
+        }
+    }
+
+    @Test
     void sdm630FloatsComeBackHighWordFirst() throws Exception {
-        for (var e : SDM630_INPUTS.entrySet()) {
+        for (var e : Sdm630TestImage.INPUTS.entrySet()) {
             int[] registers = master.readInputRegisters(UNIT, e.getKey(), 2);
             assertEquals(e.getValue(), Registers.float32(registers, 0), "input register " + hex(e.getKey()));
         }
@@ -198,10 +168,11 @@ abstract class PymodbusRtuPeerContract {
         assertEquals(-57.5f, Registers.float32(first, 0x0010));
         assertEquals(12345.5f, Registers.float32(first, 0x0048));
         assertEquals(678.25f, Registers.float32(first, 0x004A));
-        for (var e : SDM630_SETTINGS.entrySet()) {
+        for (var e : Sdm630TestImage.SETTINGS.entrySet()) {
             int[] registers = master.readHoldingRegisters(UNIT, e.getKey(), 2);
             assertEquals(e.getValue(), Registers.float32(registers, 0), "holding register " + hex(e.getKey()));
         }
+        assertEquals(UNIT, Registers.float32(master.readHoldingRegisters(UNIT, 0x0014, 2), 0), "network node");
     }
 
     @Test
@@ -275,6 +246,20 @@ abstract class PymodbusRtuPeerContract {
                 + statistics.unexpectedAnswers(), "line faults: " + statistics);
     }
 
+    @Test
+    void broadcastWritesAreExecutedAndNotAnswered() throws Exception {
+        long broadcastsBefore = master.statistics().broadcasts();
+        master.broadcast(new WriteSingleRegisterRequest(0x00E0, 0xBEEF));
+        holding[0x00E0] = 0xBEEF;
+        master.broadcast(new WriteMultipleRegistersRequest(0x00E1, new int[] {1, 0x8000, 0xFFFF}));
+        System.arraycopy(new int[] {1, 0x8000, 0xFFFF}, 0, holding, 0x00E1, 3);
+        // Nothing came back: the master's turnaround delay has passed, and another 100 ms does too.
+        assertEquals(0, transport.read(new byte[RtuFrame.MAX_FRAME_LENGTH], 0, RtuFrame.MAX_FRAME_LENGTH,
+                Duration.ofMillis(100)), "bytes after a broadcast");
+        assertArrayEquals(Arrays.copyOfRange(holding, 0x00DF, 0x00E5), master.readHoldingRegisters(UNIT, 0x00DF, 6));
+        assertEquals(broadcastsBefore + 2, master.statistics().broadcasts());
+    }
+
     private static void assertRefused(int function, org.junit.jupiter.api.function.Executable request) {
         var e = assertThrows(ModbusExceptionResponse.class, request);
         assertEquals(function, e.function(), "function of the exception response");
@@ -297,10 +282,6 @@ abstract class PymodbusRtuPeerContract {
         // The line is usable at once for the unit that is there.
         assertArrayEquals(Arrays.copyOfRange(input, 0, 2), impatient.readInputRegisters(UNIT, 0, 2));
         assertArrayEquals(Arrays.copyOfRange(input, 0x48, 0x4C), master.readInputRegisters(UNIT, 0x48, 4));
-    }
-
-    static void putFloat(int[] registers, int address, float value) {
-        System.arraycopy(Registers.fromFloat32(value), 0, registers, address, 2);
     }
 
     private static String padded(String prefix, char pad, int length) {
