@@ -18,8 +18,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A pymodbus server script from the test resources (under {@code /pymodbus/}) run by Debian's
  * {@code /usr/bin/python3} with python3-pymodbus (override with {@code -Dwattproof.python=...}).
- * The script binds port 0, prints {@code PORT <n>} once it listens and exits when its stdin
- * closes, so there is no race for a free port and no server outlives its test.
+ * A TCP script binds port 0 and prints {@code PORT <n>} once it listens; a serial script prints
+ * {@code READY} once it has opened its port. Either exits when its stdin closes, so there is no
+ * race for a free port and no server outlives its test.
  *
  * <p>A missing pymodbus fails the test with an install hint; it never skips, because a skipped
  * interoperability test looks green in CI.
@@ -39,7 +40,10 @@ public final class PymodbusServer implements AutoCloseable {
         this.version = version;
     }
 
-    /** Starts {@code /pymodbus/<script>} with {@code args}; returns once it listens. */
+    /** No port: the server is on a serial line. */
+    private static final int SERIAL = -1;
+
+    /** Starts {@code /pymodbus/<script>} with {@code args}; returns once it serves. */
     public static PymodbusServer start(String script, List<String> args) throws Exception {
         String version = requirePymodbus();
         Path workDir = Files.createTempDirectory("pymodbus-it");
@@ -69,12 +73,13 @@ public final class PymodbusServer implements AutoCloseable {
         } catch (TimeoutException e) {
             line = null;
         }
-        if (line == null || !line.startsWith("PORT ")) {
-            process.destroyForcibly();
+        if (line == null || !(line.startsWith("PORT ") || line.equals("READY"))) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             fail("pymodbus " + version + " server " + script + " did not start (first line: " + line + "); stderr:\n"
                     + Files.readString(stderr));
         }
-        return new PymodbusServer(process, workDir, Integer.parseInt(line.substring("PORT ".length()).strip()), version);
+        int port = line.equals("READY") ? SERIAL : Integer.parseInt(line.substring("PORT ".length()).strip());
+        return new PymodbusServer(process, workDir, port, version);
     }
 
     /** Fails (never skips) when {@link #PYTHON} cannot import pymodbus; returns its version. */
@@ -89,8 +94,13 @@ public final class PymodbusServer implements AutoCloseable {
                     + "python3-pymodbus (apt-get install -y python3-pymodbus)");
             throw e;
         }
+        // The output is a line or a short traceback: it fits the pipe, so waiting first cannot block.
+        boolean exited = probe.waitFor(30, TimeUnit.SECONDS);
+        if (!exited) {
+            probe.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
         String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!probe.waitFor(30, TimeUnit.SECONDS) || probe.exitValue() != 0) {
+        if (!exited || probe.exitValue() != 0) {
             fail(PYTHON + " cannot import pymodbus, which this integration test needs: install Debian's "
                     + "python3-pymodbus (apt-get install -y python3-pymodbus; do not pip install), or point "
                     + "-Dwattproof.python at an interpreter that has it. Output:\n" + output);
@@ -98,7 +108,11 @@ public final class PymodbusServer implements AutoCloseable {
         return output;
     }
 
+    /** The TCP port the server listens on. */
     public int port() {
+        if (port == SERIAL) {
+            throw new IllegalStateException("this pymodbus server is on a serial line and has no port");
+        }
         return port;
     }
 

@@ -1,0 +1,105 @@
+"""Modbus RTU server for PymodbusRtuIT, run with Debian's python3-pymodbus 3.0.0.
+
+Usage: python3 rtu_server.py CONFIG_JSON
+
+CONFIG_JSON is one JSON object:
+  link      "serial": RTU frames on the serial device "port" (a socat pty in
+            the tests), opened 8N1 at "baudrate";
+            "tcp": RTU frames, CRC included, over TCP on an ephemeral port of
+            127.0.0.1 (what a transparent serial gateway carries)
+  unit      the only unit id answered; requests for others get no answer
+  input     {"address": A, "values": [...]}: input registers (FC 04) from A
+  holding   {"address": A, "values": [...]}: holding registers (FC 03 reads,
+            FC 06 and FC 16 writes) from A
+  identity  {NAME: VALUE}: FC 43 / MEI 0x0e objects by pymodbus' names
+            (VendorName, ProductCode, MajorMinorRevision, ...)
+  broadcast true: unit 0 is the broadcast address (Serial Line V1.02 section
+            2.2): writes to it are executed for the unit and not answered
+
+Prints "PORT <n>" (tcp) or "READY" (serial) on stdout once it serves, then
+runs until stdin closes (the test JVM exits or closes the pipe) so no server
+outlives its test.
+
+pymodbus 3.0 defaults worth knowing: the serial server's framer defaults to
+ASCII (so ModbusRtuFramer is passed), the TCP server's to MBAP (ditto), and
+without zero_mode=True every address is shifted by one. With broadcast_enable
+its framer accepts frames for every unit id, and a unit it does not serve is
+then answered with exception 0x0b (gateway target device failed to respond)
+instead of silence, unless ignore_missing_slaves is set too.
+"""
+import asyncio
+import json
+import sys
+
+from pymodbus.datastore import (
+    ModbusServerContext,
+    ModbusSequentialDataBlock,
+    ModbusSlaveContext,
+)
+from pymodbus.device import ModbusDeviceIdentification
+from pymodbus.server import StartAsyncSerialServer, StartAsyncTcpServer
+from pymodbus.transaction import ModbusRtuFramer
+
+
+def block(spec):
+    return ModbusSequentialDataBlock(spec["address"], list(spec["values"]))
+
+
+async def main():
+    config = json.loads(sys.argv[1])
+    slave = ModbusSlaveContext(
+        ir=block(config["input"]),
+        hr=block(config["holding"]),
+        # Coils and discrete inputs are not used; one of each keeps them tiny.
+        co=ModbusSequentialDataBlock(0, [0]),
+        di=ModbusSequentialDataBlock(0, [0]),
+        zero_mode=True,
+    )
+    context = ModbusServerContext(slaves={config["unit"]: slave}, single=False)
+    identity = ModbusDeviceIdentification(info_name=config.get("identity", {}))
+    broadcast = bool(config.get("broadcast", False))
+    options = {"broadcast_enable": broadcast, "ignore_missing_slaves": broadcast}
+    link = config["link"]
+    if link == "serial":
+        server = await StartAsyncSerialServer(
+            context,
+            identity=identity,
+            framer=ModbusRtuFramer,
+            port=config["port"],
+            baudrate=config["baudrate"],
+            bytesize=8,
+            parity="N",
+            stopbits=1,
+            defer_start=True,
+            **options,
+        )
+        # start() logs and swallows some failures to open the port: check it opened.
+        await server.start()
+        if server.transport is None:
+            sys.exit(f"cannot open serial port {config['port']}")
+        serving = asyncio.create_task(server.serve_forever())
+        print("READY", flush=True)
+    elif link == "tcp":
+        server = await StartAsyncTcpServer(
+            context,
+            identity=identity,
+            address=("127.0.0.1", 0),
+            framer=ModbusRtuFramer,
+            defer_start=True,
+            **options,
+        )
+        serving = asyncio.create_task(server.serve_forever())
+        await server.serving
+        port = server.server.sockets[0].getsockname()[1]
+        print(f"PORT {port}", flush=True)
+    else:
+        sys.exit(f"link: expected serial or tcp, actual {link!r}")
+    loop = asyncio.get_running_loop()
+    # Blocks in a worker thread until the parent closes our stdin.
+    await loop.run_in_executor(None, sys.stdin.read)
+    await server.shutdown()
+    serving.cancel()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
