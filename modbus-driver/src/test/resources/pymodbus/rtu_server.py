@@ -6,7 +6,8 @@ CONFIG_JSON is one JSON object:
   link      "serial": RTU frames on the serial device "port" (a socat pty in
             the tests), opened 8N1 at "baudrate";
             "tcp": RTU frames, CRC included, over TCP on an ephemeral port of
-            127.0.0.1 (what a transparent serial gateway carries)
+            127.0.0.1 (what a transparent serial gateway carries);
+            "mbap": plain Modbus TCP (MBAP header) on an ephemeral port
   unit      the only unit id answered; requests for others get no answer
   input     {"address": A, "values": [...]}: input registers (FC 04) from A
   holding   {"address": A, "values": [...]}: holding registers (FC 03 reads,
@@ -79,13 +80,14 @@ async def main():
             sys.exit(f"cannot open serial port {config['port']}")
         serving = asyncio.create_task(server.serve_forever())
         print("READY", flush=True)
-    elif link == "tcp":
+    elif link in ("tcp", "mbap"):
+        framing = {"framer": ModbusRtuFramer} if link == "tcp" else {}
         server = await StartAsyncTcpServer(
             context,
             identity=identity,
             address=("127.0.0.1", 0),
-            framer=ModbusRtuFramer,
             defer_start=True,
+            **framing,
             **options,
         )
         serving = asyncio.create_task(server.serve_forever())
@@ -93,7 +95,7 @@ async def main():
         port = server.server.sockets[0].getsockname()[1]
         print(f"PORT {port}", flush=True)
     else:
-        sys.exit(f"link: expected serial or tcp, actual {link!r}")
+        sys.exit(f"link: expected serial, tcp or mbap, actual {link!r}")
     loop = asyncio.get_running_loop()
     # Blocks in a worker thread until the parent closes our stdin.
     await loop.run_in_executor(None, sys.stdin.read)
