@@ -46,10 +46,14 @@ final class MeterConnectionOptions {
     @Option(names = "--stop", paramLabel = "1|2", description = "serial stop bits (default: 1)")
     String stop;
 
+    @Option(names = "--rs485", description = "let the serial driver switch the RS-485 transceiver (the kernel's RS-485 mode, "
+            + "RTS as driver enable); adapters that switch by themselves (most USB ones) need nothing")
+    boolean rs485;
+
     @Option(names = "--timeout", paramLabel = "MS", description = "response timeout in milliseconds (default: ${DEFAULT-VALUE})")
     int timeoutMillis = 1000;
 
-    @Option(names = "--retries", paramLabel = "N", description = "retries after a timeout or a line fault, serial lines only "
+    @Option(names = "--retries", paramLabel = "N", description = "retries after a timeout or a line fault, RTU links only "
             + "(default: ${DEFAULT-VALUE})")
     int retries = ModbusRtuMasterConfig.DEFAULT_RETRIES;
 
@@ -80,13 +84,16 @@ final class MeterConnectionOptions {
                         .baudRate(baud == null ? SerialLineConfig.DEFAULT_BAUD_RATE : SerialLineConfig.parseBaudRate(baud))
                         .parity(parity == null ? SerialLineConfig.Parity.EVEN : SerialLineConfig.Parity.parse(parity))
                         .stopBits(stop == null ? 1 : SerialLineConfig.parseStopBits(stop))
+                        .direction(rs485 ? new SerialLineConfig.Direction.PortRs485(true, 0, 0)
+                                : new SerialLineConfig.Direction.None())
                         .build();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, "serial line: " + e.getMessage());
             }
             return new Target(config.describe(), Target.Kind.SERIAL, config, null, 0);
         }
-        for (String[] option : new String[][] {{"--baud", baud}, {"--parity", parity}, {"--stop", stop}}) {
+        for (String[] option : new String[][] {{"--baud", baud}, {"--parity", parity}, {"--stop", stop},
+                {"--rs485", rs485 ? "set" : null}}) {
             if (option[1] != null) {
                 throw new ParameterException(cli, option[0] + ": applies to --serial only");
             }
