@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.ModbusTimeoutException;
@@ -40,8 +39,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link ModbusRtuMaster} against pymodbus 3.0.0 (Debian's python3-pymodbus) as an RTU server, an
- * implementation of framing, CRC and register access independent of ours. The server script is
- * src/test/resources/pymodbus/rtu_server.py; each subclass puts it on one link: a serial line
+ * implementation of framing, CRC and register access independent of ours, started by {@link
+ * PymodbusServer}; each subclass puts it on one link: a serial line
  * ({@link PymodbusRtuIT}, socat pseudo-terminals) or TCP carrying RTU frames ({@link
  * PymodbusRtuOverTcpIT}, what a transparent serial gateway does).
  *
@@ -86,10 +85,10 @@ abstract class PymodbusRtuPeerContract {
     ModbusRtuMaster master;
 
     /**
-     * Starts pymodbus with {@code config} (unit, registers, identity) completed with the link
-     * ({@code "link"} and what it needs), adding whatever must be closed to {@code resources}.
+     * The link pymodbus is to serve on, as a configuration the contract completes with the unit,
+     * registers and identity; starts what the link needs, adding it to {@code resources}.
      */
-    abstract PymodbusServer startServer(Map<String, Object> config, Deque<AutoCloseable> resources) throws Exception;
+    abstract PymodbusServer.Config.Builder link(Deque<AutoCloseable> resources) throws Exception;
 
     /** The master's end of the link to the server just started. */
     abstract ByteTransport openTransport(PymodbusServer server) throws Exception;
@@ -98,14 +97,15 @@ abstract class PymodbusRtuPeerContract {
 
     @BeforeAll
     void start() throws Exception {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("unit", UNIT);
-        config.put("input", Map.of("address", 0, "values", input));
-        config.put("holding", Map.of("address", 0, "values", holding));
-        config.put("identity", IDENTITY);
-        config.put("broadcast", true);
         // On failure, @AfterAll still runs and closes what was started.
-        PymodbusServer server = startServer(config, resources);
+        PymodbusServer server = PymodbusServer.start(link(resources)
+                .unit(UNIT)
+                .input(0, input)
+                .holding(0, holding)
+                .identity(IDENTITY)
+                .broadcast(true)
+                .build());
+        resources.push(server);
         transport = openTransport(server);
         resources.push(transport);
         master = new ModbusRtuMaster(transport, ModbusRtuMasterConfig.builder().timing(timing()).build());
@@ -128,10 +128,6 @@ abstract class PymodbusRtuPeerContract {
         if (failure != null) {
             throw failure;
         }
-    }
-
-    static String json(Map<String, Object> config) throws Exception {
-        return new ObjectMapper().writeValueAsString(config);
     }
 
     @Test

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * FC 06, FC 16 and FC 43/14 of {@link ModbusTcpMaster} against pymodbus 3.0.0 (Debian's
  * python3-pymodbus), an independent implementation: writes are read back with FC 03, and the
- * identification pymodbus is started with comes back through stream access. The script is
- * src/test/resources/pymodbus/holding_and_identity_server.py.
+ * identification pymodbus is started with comes back through stream access. pymodbus
+ * ({@link PymodbusServer}) holds {@value #REGISTERS} holding registers, all zero at start.
  *
  * <p>The identity is long enough (about 300 bytes of text) that pymodbus has to split it over
  * two responses with "more follows", so the stream is followed across requests.
@@ -65,9 +65,11 @@ class PymodbusWriteAndIdentifyIT {
 
     @BeforeAll
     static void startPymodbus() throws Exception {
-        List<String> args = new ArrayList<>(List.of(Integer.toString(UNIT), Integer.toString(REGISTERS)));
-        IDENTITY.forEach((name, value) -> args.add(name + "=" + value));
-        server = PymodbusServer.start("holding_and_identity_server.py", args);
+        server = PymodbusServer.start(PymodbusServer.Config.mbap()
+                .unit(UNIT)
+                .holding(0, new int[REGISTERS])
+                .identity(IDENTITY)
+                .build());
     }
 
     @AfterAll

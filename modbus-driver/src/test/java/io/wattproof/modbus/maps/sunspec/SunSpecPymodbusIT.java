@@ -13,15 +13,13 @@ import io.wattproof.modbus.maps.ReadPlanner;
 import io.wattproof.modbus.maps.RegisterTable;
 import io.wattproof.modbus.master.ModbusTcpMaster;
 import io.wattproof.modbus.master.ModbusTcpMasterConfig;
-import io.wattproof.modbus.testing.PymodbusProcess;
+import io.wattproof.modbus.testing.PymodbusServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +72,7 @@ class SunSpecPymodbusIT {
         VALUES.put("import_reactive_energy_q1", 4_000_000.0);
     }
 
-    private static PymodbusProcess server;
+    private static PymodbusServer server;
     private static SunSpecDeviceImage device;
     private ModbusTcpMaster master;
 
@@ -86,10 +84,11 @@ class SunSpecPymodbusIT {
         for (String name : NOT_IMPLEMENTED) {
             device.image().setRaw(name, name.equals("events") ? new int[] {0xFFFF, 0xFFFF} : new int[] {0x8000});
         }
-        int[] registers = device.image().registers(RegisterTable.HOLDING, BASE, device.end() - BASE);
-        String file = Arrays.stream(registers).mapToObj(Integer::toString).collect(Collectors.joining(" "));
-        server = PymodbusProcess.start("sunspec_server.py", List.of(Integer.toString(UNIT), Integer.toString(BASE),
-                "registers.txt"), Map.of("registers.txt", file));
+        // Holding registers 40000..end and nothing else: reads at the other SunSpec bases get 0x02.
+        server = PymodbusServer.start(PymodbusServer.Config.mbap()
+                .unit(UNIT)
+                .holding(BASE, device.image().registers(RegisterTable.HOLDING, BASE, device.end() - BASE))
+                .build());
     }
 
     @AfterAll
