@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.ModbusTimeoutException;
 import io.wattproof.modbus.frame.rtu.RtuFrame;
@@ -12,19 +11,17 @@ import io.wattproof.modbus.frame.rtu.RtuTiming;
 import io.wattproof.modbus.pdu.ConformityLevel;
 import io.wattproof.modbus.pdu.DeviceIdentification;
 import io.wattproof.modbus.pdu.ExceptionCode;
-import io.wattproof.modbus.pdu.ModbusRequest;
-import io.wattproof.modbus.pdu.ModbusResponse;
 import io.wattproof.modbus.pdu.ReadDeviceIdCode;
 import io.wattproof.modbus.pdu.ReadDeviceIdentificationRequest;
 import io.wattproof.modbus.pdu.WriteMultipleRegistersRequest;
 import io.wattproof.modbus.pdu.WriteSingleRegisterRequest;
 import io.wattproof.modbus.testing.PymodbusServer;
+import io.wattproof.modbus.testing.RecordingMaster;
 import io.wattproof.modbus.testing.Sdm630TestImage;
 import io.wattproof.modbus.transport.ByteTransport;
 import io.wattproof.modbus.types.Registers;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -225,7 +222,7 @@ abstract class PymodbusRtuPeerContract {
         assertEquals(ConformityLevel.EXTENDED, id.conformityLevel()); // pymodbus 3.0 always states 0x83
         assertEquals(List.of(new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, 0),
                 new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, DeviceIdentification.MODEL_NAME)),
-                recording.requests, "objects 0x00..0x04 in the first response, the rest in the second");
+                recording.requests(), "objects 0x00..0x04 in the first response, the rest in the second");
     }
 
     @Test
@@ -286,26 +283,5 @@ abstract class PymodbusRtuPeerContract {
 
     private static String hex(int address) {
         return String.format("0x%04x", address);
-    }
-
-    /** Records the requests a master's default methods send. */
-    private static final class RecordingMaster implements ModbusMaster {
-        private final ModbusMaster delegate;
-        final List<ModbusRequest> requests = new ArrayList<>();
-
-        RecordingMaster(ModbusMaster delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public ModbusResponse execute(int unitId, ModbusRequest request) throws ModbusException {
-            requests.add(request);
-            return delegate.execute(unitId, request);
-        }
-
-        @Override
-        public void close() {
-            // The delegate belongs to the test class.
-        }
     }
 }

@@ -6,21 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.pdu.ConformityLevel;
 import io.wattproof.modbus.pdu.DeviceIdentification;
 import io.wattproof.modbus.pdu.ExceptionCode;
 import io.wattproof.modbus.pdu.IdentificationObject;
-import io.wattproof.modbus.pdu.ModbusRequest;
 import io.wattproof.modbus.pdu.ModbusResponse;
 import io.wattproof.modbus.pdu.ReadDeviceIdCode;
 import io.wattproof.modbus.pdu.ReadDeviceIdentificationRequest;
 import io.wattproof.modbus.pdu.ReadDeviceIdentificationResponse;
 import io.wattproof.modbus.testing.PymodbusServer;
+import io.wattproof.modbus.testing.RecordingMaster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,8 +125,8 @@ class PymodbusWriteAndIdentifyIT {
 
     @Test
     void readsTheIdentityOverSeveralResponses() throws Exception {
-        CountingMaster counting = new CountingMaster(master);
-        DeviceIdentification id = counting.readDeviceIdentification(UNIT);
+        RecordingMaster recording = new RecordingMaster(master);
+        DeviceIdentification id = recording.readDeviceIdentification(UNIT);
 
         Map<Integer, String> expected = new LinkedHashMap<>();
         int objectId = 0;
@@ -142,8 +140,8 @@ class PymodbusWriteAndIdentifyIT {
         assertEquals("WP-IT-16 Model A", id.modelName().orElseThrow());
         // pymodbus 3.0 always states conformity level 0x83 (extended, stream and individual access).
         assertEquals(ConformityLevel.EXTENDED, id.conformityLevel());
-        assertTrue(counting.requests.size() >= 2, "the identity does not fit one response: " + counting.requests);
-        assertEquals(new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, 0), counting.requests.getFirst());
+        assertTrue(recording.requests().size() >= 2, "the identity does not fit one response: " + recording.requests());
+        assertEquals(new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, 0), recording.requests().getFirst());
     }
 
     @Test
@@ -158,26 +156,5 @@ class PymodbusWriteAndIdentifyIT {
         var r = assertInstanceOf(ReadDeviceIdentificationResponse.class, response);
         assertEquals(List.of(new IdentificationObject(0x05, "WP-IT-16 Model A".getBytes(StandardCharsets.US_ASCII))),
                 r.objects());
-    }
-
-    /** Records the requests a master's default methods send. */
-    private static final class CountingMaster implements ModbusMaster {
-        private final ModbusMaster delegate;
-        final List<ModbusRequest> requests = new ArrayList<>();
-
-        CountingMaster(ModbusMaster delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public ModbusResponse execute(int unitId, ModbusRequest request) throws ModbusException {
-            requests.add(request);
-            return delegate.execute(unitId, request);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 }
