@@ -12,8 +12,7 @@ import io.wattproof.modbus.testing.PymodbusServer;
 import io.wattproof.modbus.testing.Sdm630Fixture;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,11 @@ class PymodbusServerIT {
     private static final int IMAGE_LENGTH = 0x0050; // the readable block of sdm630.yaml, 0x0000..0x004f
     private static final MeterReading VALUES = Sdm630Fixture.expected();
 
+    @AutoClose
     private static PymodbusServer server;
     private static int[] image;
 
+    @AutoClose
     private ModbusTcpMaster master;
 
     @BeforeAll
@@ -43,25 +44,9 @@ class PymodbusServerIT {
         server = PymodbusServer.start(PymodbusServer.Config.mbap().unit(UNIT).input(0, image).holding(0, image).build());
     }
 
-    @AfterAll
-    static void stopPymodbus() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void connect() {
-        master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1")
-                .port(server.port())
-                .connectTimeout(Duration.ofSeconds(2))
-                .responseTimeout(Duration.ofMillis(500))
-                .build());
-    }
-
-    @AfterEach
-    void disconnect() {
-        master.close();
+        master = server.tcpMaster(Duration.ofMillis(500));
     }
 
     @Test

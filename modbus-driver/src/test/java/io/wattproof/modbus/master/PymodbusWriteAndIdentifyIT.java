@@ -23,8 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,8 +56,10 @@ class PymodbusWriteAndIdentifyIT {
         IDENTITY.put("UserApplicationName", "PymodbusWriteAndIdentifyIT");
     }
 
+    @AutoClose
     private static PymodbusServer server;
 
+    @AutoClose
     private ModbusTcpMaster master;
 
     @BeforeAll
@@ -70,25 +71,9 @@ class PymodbusWriteAndIdentifyIT {
                 .build());
     }
 
-    @AfterAll
-    static void stopPymodbus() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void connect() {
-        master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1")
-                .port(server.port())
-                .connectTimeout(Duration.ofSeconds(2))
-                .responseTimeout(Duration.ofMillis(1000))
-                .build());
-    }
-
-    @AfterEach
-    void disconnect() {
-        master.close();
+        master = server.tcpMaster(Duration.ofMillis(1000));
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.wattproof.modbus.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattproof.modbus.master.ModbusTcpMaster;
+import io.wattproof.modbus.master.ModbusTcpMasterConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,12 +43,14 @@ public final class PymodbusServer implements AutoCloseable {
 
     private final Process process;
     private final Path workDir;
+    private final Link link;
     private final int port;
     private final String version;
 
-    private PymodbusServer(Process process, Path workDir, int port, String version) {
+    private PymodbusServer(Process process, Path workDir, Link link, int port, String version) {
         this.process = process;
         this.workDir = workDir;
+        this.link = link;
         this.port = port;
         this.version = version;
     }
@@ -217,7 +222,7 @@ public final class PymodbusServer implements AutoCloseable {
                     + "); stderr:\n" + Files.readString(stderr));
         }
         int port = line.equals("READY") ? SERIAL : Integer.parseInt(line.substring("PORT ".length()).strip());
-        return new PymodbusServer(process, workDir, port, version);
+        return new PymodbusServer(process, workDir, config.link(), port, version);
     }
 
     /** Fails (never skips) when {@link #PYTHON} cannot import pymodbus; returns its version. */
@@ -252,6 +257,21 @@ public final class PymodbusServer implements AutoCloseable {
             throw new IllegalStateException("this pymodbus server is on a serial line and has no port");
         }
         return port;
+    }
+
+    /**
+     * A new Modbus TCP master for this server (on the {@link Link.Mbap} link), connect timeout 2 s;
+     * the caller closes it.
+     */
+    public ModbusTcpMaster tcpMaster(Duration responseTimeout) {
+        if (!(link instanceof Link.Mbap)) {
+            throw new IllegalStateException("a Modbus TCP master needs the mbap link, this server is on " + link);
+        }
+        return new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1")
+                .port(port)
+                .connectTimeout(Duration.ofSeconds(2))
+                .responseTimeout(responseTimeout)
+                .build());
     }
 
     public String version() {

@@ -12,7 +12,6 @@ import io.wattproof.modbus.maps.MeterReading;
 import io.wattproof.modbus.maps.ReadPlanner;
 import io.wattproof.modbus.maps.RegisterTable;
 import io.wattproof.modbus.master.ModbusTcpMaster;
-import io.wattproof.modbus.master.ModbusTcpMasterConfig;
 import io.wattproof.modbus.testing.PymodbusServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,8 +70,10 @@ class SunSpecPymodbusIT {
         VALUES.put("import_reactive_energy_q1", 4_000_000.0);
     }
 
+    @AutoClose
     private static PymodbusServer server;
     private static SunSpecDeviceImage device;
+    @AutoClose
     private ModbusTcpMaster master;
 
     @BeforeAll
@@ -91,25 +91,9 @@ class SunSpecPymodbusIT {
                 .build());
     }
 
-    @AfterAll
-    static void stopPymodbus() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void connect() {
-        master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1")
-                .port(server.port())
-                .connectTimeout(Duration.ofSeconds(2))
-                .responseTimeout(Duration.ofSeconds(1))
-                .build());
-    }
-
-    @AfterEach
-    void disconnect() {
-        master.close();
+        master = server.tcpMaster(Duration.ofSeconds(1));
     }
 
     @Test
