@@ -20,12 +20,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,15 +68,13 @@ class ReadCommandIT {
         return expected;
     }
 
-    private static String sdm630Server(String link, String port) {
-        return "{\"link\": \"" + link + "\"" + port + ", \"unit\": " + SDM630_UNIT
-                + ", \"input\": {\"address\": 0, \"values\": " + Arrays.toString(sdm630Registers()) + "}"
-                + ", \"holding\": {\"address\": 0, \"values\": [0]}}";
+    private static PymodbusServer sdm630Server(PymodbusServer.Config.Builder link) throws Exception {
+        return PymodbusServer.start(link.unit(SDM630_UNIT).input(0, sdm630Registers()).build());
     }
 
     @Test
     void sdm630OverModbusTcp() throws Exception {
-        try (PymodbusServer server = PymodbusServer.start("rtu_server.py", List.of(sdm630Server("mbap", "")))) {
+        try (PymodbusServer server = sdm630Server(PymodbusServer.Config.mbap())) {
             Output o = read("--tcp", "127.0.0.1:" + server.port(), "--unit", Integer.toString(SDM630_UNIT),
                     "--model", "SDM630", "--format", "json");
             assertExactly(sdm630Expected(), o);
@@ -89,8 +85,7 @@ class ReadCommandIT {
     @Test
     void sdm630OverRtuOnAPty() throws Exception {
         try (SocatPtyPair pty = SocatPtyPair.start();
-                PymodbusServer server = PymodbusServer.start("rtu_server.py",
-                        List.of(sdm630Server("serial", ", \"port\": \"" + pty.a() + "\", \"baudrate\": 9600")))) {
+                PymodbusServer server = sdm630Server(PymodbusServer.Config.serial(pty.a(), 9600))) {
             Output o = read("--serial", pty.b().toString(), "--baud", "9600", "--parity", "N",
                     "--unit", Integer.toString(SDM630_UNIT), "--model", "SDM630", "--format", "json");
             assertExactly(sdm630Expected(), o);
@@ -121,17 +116,16 @@ class ReadCommandIT {
             "import_energy", "98765430", "export_energy", "1234560");
     private static final List<String> NOT_IMPLEMENTED = List.of("voltage_l1_l2", "voltage_l2_l3", "voltage_l3_l1");
 
-    private static String sunspecServer(String link, String port) {
+    private static PymodbusServer sunspecServer(PymodbusServer.Config.Builder link) throws Exception {
         SunSpecDeviceImage device = SunSpecDeviceImage.build(BASE,
                 CommonModel.of("Acme Meters", "AM-203 wye", "opt-x", "4.1.0", "AM203-000817"),
                 List.of(MeterMaps.sunspecModel(203).orElseThrow()));
         SCALE_FACTORS.forEach((name, value) -> device.image().set(name, Double.parseDouble(value)));
         SUNSPEC_VALUES.forEach((name, value) -> device.image().set(name, Double.parseDouble(value)));
         NOT_IMPLEMENTED.forEach(name -> device.image().setRaw(name, 0x8000));
-        int[] registers = device.image().registers(RegisterTable.HOLDING, BASE, device.end() - BASE);
-        return "{\"link\": \"" + link + "\"" + port + ", \"unit\": " + SUNSPEC_UNIT
-                + ", \"input\": {\"address\": 0, \"values\": [0]}"
-                + ", \"holding\": {\"address\": " + BASE + ", \"values\": " + Arrays.toString(registers) + "}}";
+        return PymodbusServer.start(link.unit(SUNSPEC_UNIT)
+                .holding(BASE, device.image().registers(RegisterTable.HOLDING, BASE, device.end() - BASE))
+                .build());
     }
 
     private static Map<String, BigDecimal> sunspecExpected() {
@@ -149,7 +143,7 @@ class ReadCommandIT {
 
     @Test
     void sunspec203FoundByDiscoveryOverModbusTcp() throws Exception {
-        try (PymodbusServer server = PymodbusServer.start("rtu_server.py", List.of(sunspecServer("mbap", "")))) {
+        try (PymodbusServer server = sunspecServer(PymodbusServer.Config.mbap())) {
             Output o = read("--tcp", "127.0.0.1:" + server.port(), "--unit", Integer.toString(SUNSPEC_UNIT),
                     "--model", "auto", "--format", "json");
             assertExactly(sunspecExpected(), o);
@@ -160,8 +154,7 @@ class ReadCommandIT {
     @Test
     void sunspec203FoundByDiscoveryOverRtuOnAPty() throws Exception {
         try (SocatPtyPair pty = SocatPtyPair.start();
-                PymodbusServer server = PymodbusServer.start("rtu_server.py",
-                        List.of(sunspecServer("serial", ", \"port\": \"" + pty.a() + "\", \"baudrate\": 9600")))) {
+                PymodbusServer server = sunspecServer(PymodbusServer.Config.serial(pty.a(), 9600))) {
             Output o = read("--serial", pty.b().toString(), "--baud", "9600", "--parity", "N",
                     "--unit", Integer.toString(SUNSPEC_UNIT), "--model", "auto", "--format", "json");
             assertExactly(sunspecExpected(), o);
@@ -170,7 +163,7 @@ class ReadCommandIT {
 
     @Test
     void aMeterThatCannotBeIdentifiedGetsAllAttemptsAndAHint() throws Exception {
-        try (PymodbusServer server = PymodbusServer.start("rtu_server.py", List.of(sdm630Server("mbap", "")))) {
+        try (PymodbusServer server = sdm630Server(PymodbusServer.Config.mbap())) {
             Output o = read("--tcp", "127.0.0.1:" + server.port(), "--unit", Integer.toString(SDM630_UNIT),
                     "--model", "auto", "--timeout", "500");
             assertEquals(1, o.exit, o.err);

@@ -7,8 +7,6 @@ import io.wattproof.modbus.transport.ByteTransport;
 import io.wattproof.modbus.transport.SerialLineConfig;
 import io.wattproof.modbus.transport.SerialPortTransport;
 import java.util.Deque;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@link ModbusRtuMaster} over {@link SerialPortTransport} against a pymodbus 3.0 RTU server on a
@@ -21,15 +19,10 @@ class PymodbusRtuIT extends PymodbusRtuPeerContract {
     private SocatPtyPair pty;
 
     @Override
-    PymodbusServer startServer(Map<String, Object> config, Deque<AutoCloseable> resources) throws Exception {
+    PymodbusServer.Config.Builder link(Deque<AutoCloseable> resources) throws Exception {
         pty = SocatPtyPair.start();
         resources.push(pty);
-        config.put("link", "serial");
-        config.put("port", pty.a().toString());
-        config.put("baudrate", BAUD);
-        PymodbusServer server = PymodbusServer.start("rtu_server.py", List.of(json(config)));
-        resources.push(server);
-        return server;
+        return PymodbusServer.Config.serial(pty.a(), BAUD);
     }
 
     @Override

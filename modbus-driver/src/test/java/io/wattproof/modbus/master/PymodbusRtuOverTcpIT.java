@@ -6,8 +6,6 @@ import io.wattproof.modbus.transport.ByteTransport;
 import io.wattproof.modbus.transport.TcpByteTransport;
 import io.wattproof.modbus.transport.TcpGatewayConfig;
 import java.util.Deque;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@link ModbusRtuMaster} over {@link TcpByteTransport} against a pymodbus 3.0 TCP server with its
@@ -18,11 +16,8 @@ import java.util.Map;
 class PymodbusRtuOverTcpIT extends PymodbusRtuPeerContract {
 
     @Override
-    PymodbusServer startServer(Map<String, Object> config, Deque<AutoCloseable> resources) throws Exception {
-        config.put("link", "tcp");
-        PymodbusServer server = PymodbusServer.start("rtu_server.py", List.of(json(config)));
-        resources.push(server);
-        return server;
+    PymodbusServer.Config.Builder link(Deque<AutoCloseable> resources) {
+        return PymodbusServer.Config.rtuOverTcp();
     }
 
     @Override

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.ModbusTimeoutException;
 import io.wattproof.modbus.frame.rtu.RtuFrame;
@@ -13,19 +11,17 @@ import io.wattproof.modbus.frame.rtu.RtuTiming;
 import io.wattproof.modbus.pdu.ConformityLevel;
 import io.wattproof.modbus.pdu.DeviceIdentification;
 import io.wattproof.modbus.pdu.ExceptionCode;
-import io.wattproof.modbus.pdu.ModbusRequest;
-import io.wattproof.modbus.pdu.ModbusResponse;
 import io.wattproof.modbus.pdu.ReadDeviceIdCode;
 import io.wattproof.modbus.pdu.ReadDeviceIdentificationRequest;
 import io.wattproof.modbus.pdu.WriteMultipleRegistersRequest;
 import io.wattproof.modbus.pdu.WriteSingleRegisterRequest;
 import io.wattproof.modbus.testing.PymodbusServer;
+import io.wattproof.modbus.testing.RecordingMaster;
 import io.wattproof.modbus.testing.Sdm630TestImage;
 import io.wattproof.modbus.transport.ByteTransport;
 import io.wattproof.modbus.types.Registers;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -40,8 +36,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link ModbusRtuMaster} against pymodbus 3.0.0 (Debian's python3-pymodbus) as an RTU server, an
- * implementation of framing, CRC and register access independent of ours. The server script is
- * src/test/resources/pymodbus/rtu_server.py; each subclass puts it on one link: a serial line
+ * implementation of framing, CRC and register access independent of ours, started by {@link
+ * PymodbusServer}; each subclass puts it on one link: a serial line
  * ({@link PymodbusRtuIT}, socat pseudo-terminals) or TCP carrying RTU frames ({@link
  * PymodbusRtuOverTcpIT}, what a transparent serial gateway does).
  *
@@ -86,10 +82,10 @@ abstract class PymodbusRtuPeerContract {
     ModbusRtuMaster master;
 
     /**
-     * Starts pymodbus with {@code config} (unit, registers, identity) completed with the link
-     * ({@code "link"} and what it needs), adding whatever must be closed to {@code resources}.
+     * The link pymodbus is to serve on, as a configuration the contract completes with the unit,
+     * registers and identity; starts what the link needs, adding it to {@code resources}.
      */
-    abstract PymodbusServer startServer(Map<String, Object> config, Deque<AutoCloseable> resources) throws Exception;
+    abstract PymodbusServer.Config.Builder link(Deque<AutoCloseable> resources) throws Exception;
 
     /** The master's end of the link to the server just started. */
     abstract ByteTransport openTransport(PymodbusServer server) throws Exception;
@@ -98,14 +94,15 @@ abstract class PymodbusRtuPeerContract {
 
     @BeforeAll
     void start() throws Exception {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("unit", UNIT);
-        config.put("input", Map.of("address", 0, "values", input));
-        config.put("holding", Map.of("address", 0, "values", holding));
-        config.put("identity", IDENTITY);
-        config.put("broadcast", true);
         // On failure, @AfterAll still runs and closes what was started.
-        PymodbusServer server = startServer(config, resources);
+        PymodbusServer server = PymodbusServer.start(link(resources)
+                .unit(UNIT)
+                .input(0, input)
+                .holding(0, holding)
+                .identity(IDENTITY)
+                .broadcast(true)
+                .build());
+        resources.push(server);
         transport = openTransport(server);
         resources.push(transport);
         master = new ModbusRtuMaster(transport, ModbusRtuMasterConfig.builder().timing(timing()).build());
@@ -128,10 +125,6 @@ abstract class PymodbusRtuPeerContract {
         if (failure != null) {
             throw failure;
         }
-    }
-
-    static String json(Map<String, Object> config) throws Exception {
-        return new ObjectMapper().writeValueAsString(config);
     }
 
     @Test
@@ -229,7 +222,7 @@ abstract class PymodbusRtuPeerContract {
         assertEquals(ConformityLevel.EXTENDED, id.conformityLevel()); // pymodbus 3.0 always states 0x83
         assertEquals(List.of(new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, 0),
                 new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, DeviceIdentification.MODEL_NAME)),
-                recording.requests, "objects 0x00..0x04 in the first response, the rest in the second");
+                recording.requests(), "objects 0x00..0x04 in the first response, the rest in the second");
     }
 
     @Test
@@ -290,26 +283,5 @@ abstract class PymodbusRtuPeerContract {
 
     private static String hex(int address) {
         return String.format("0x%04x", address);
-    }
-
-    /** Records the requests a master's default methods send. */
-    private static final class RecordingMaster implements ModbusMaster {
-        private final ModbusMaster delegate;
-        final List<ModbusRequest> requests = new ArrayList<>();
-
-        RecordingMaster(ModbusMaster delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public ModbusResponse execute(int unitId, ModbusRequest request) throws ModbusException {
-            requests.add(request);
-            return delegate.execute(unitId, request);
-        }
-
-        @Override
-        public void close() {
-            // The delegate belongs to the test class.
-        }
     }
 }

@@ -6,27 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.pdu.ConformityLevel;
 import io.wattproof.modbus.pdu.DeviceIdentification;
 import io.wattproof.modbus.pdu.ExceptionCode;
 import io.wattproof.modbus.pdu.IdentificationObject;
-import io.wattproof.modbus.pdu.ModbusRequest;
 import io.wattproof.modbus.pdu.ModbusResponse;
 import io.wattproof.modbus.pdu.ReadDeviceIdCode;
 import io.wattproof.modbus.pdu.ReadDeviceIdentificationRequest;
 import io.wattproof.modbus.pdu.ReadDeviceIdentificationResponse;
 import io.wattproof.modbus.testing.PymodbusServer;
+import io.wattproof.modbus.testing.RecordingMaster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * FC 06, FC 16 and FC 43/14 of {@link ModbusTcpMaster} against pymodbus 3.0.0 (Debian's
  * python3-pymodbus), an independent implementation: writes are read back with FC 03, and the
- * identification pymodbus is started with comes back through stream access. The script is
- * src/test/resources/pymodbus/holding_and_identity_server.py.
+ * identification pymodbus is started with comes back through stream access. pymodbus
+ * ({@link PymodbusServer}) holds {@value #REGISTERS} holding registers, all zero at start.
  *
  * <p>The identity is long enough (about 300 bytes of text) that pymodbus has to split it over
  * two responses with "more follows", so the stream is followed across requests.
@@ -59,36 +56,24 @@ class PymodbusWriteAndIdentifyIT {
         IDENTITY.put("UserApplicationName", "PymodbusWriteAndIdentifyIT");
     }
 
+    @AutoClose
     private static PymodbusServer server;
 
+    @AutoClose
     private ModbusTcpMaster master;
 
     @BeforeAll
     static void startPymodbus() throws Exception {
-        List<String> args = new ArrayList<>(List.of(Integer.toString(UNIT), Integer.toString(REGISTERS)));
-        IDENTITY.forEach((name, value) -> args.add(name + "=" + value));
-        server = PymodbusServer.start("holding_and_identity_server.py", args);
-    }
-
-    @AfterAll
-    static void stopPymodbus() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+        server = PymodbusServer.start(PymodbusServer.Config.mbap()
+                .unit(UNIT)
+                .holding(0, new int[REGISTERS])
+                .identity(IDENTITY)
+                .build());
     }
 
     @BeforeEach
     void connect() {
-        master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1")
-                .port(server.port())
-                .connectTimeout(Duration.ofSeconds(2))
-                .responseTimeout(Duration.ofMillis(1000))
-                .build());
-    }
-
-    @AfterEach
-    void disconnect() {
-        master.close();
+        master = server.tcpMaster(Duration.ofMillis(1000));
     }
 
     @Test
@@ -125,8 +110,8 @@ class PymodbusWriteAndIdentifyIT {
 
     @Test
     void readsTheIdentityOverSeveralResponses() throws Exception {
-        CountingMaster counting = new CountingMaster(master);
-        DeviceIdentification id = counting.readDeviceIdentification(UNIT);
+        RecordingMaster recording = new RecordingMaster(master);
+        DeviceIdentification id = recording.readDeviceIdentification(UNIT);
 
         Map<Integer, String> expected = new LinkedHashMap<>();
         int objectId = 0;
@@ -140,8 +125,8 @@ class PymodbusWriteAndIdentifyIT {
         assertEquals("WP-IT-16 Model A", id.modelName().orElseThrow());
         // pymodbus 3.0 always states conformity level 0x83 (extended, stream and individual access).
         assertEquals(ConformityLevel.EXTENDED, id.conformityLevel());
-        assertTrue(counting.requests.size() >= 2, "the identity does not fit one response: " + counting.requests);
-        assertEquals(new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, 0), counting.requests.getFirst());
+        assertTrue(recording.requests().size() >= 2, "the identity does not fit one response: " + recording.requests());
+        assertEquals(new ReadDeviceIdentificationRequest(ReadDeviceIdCode.REGULAR, 0), recording.requests().getFirst());
     }
 
     @Test
@@ -156,26 +141,5 @@ class PymodbusWriteAndIdentifyIT {
         var r = assertInstanceOf(ReadDeviceIdentificationResponse.class, response);
         assertEquals(List.of(new IdentificationObject(0x05, "WP-IT-16 Model A".getBytes(StandardCharsets.US_ASCII))),
                 r.objects());
-    }
-
-    /** Records the requests a master's default methods send. */
-    private static final class CountingMaster implements ModbusMaster {
-        private final ModbusMaster delegate;
-        final List<ModbusRequest> requests = new ArrayList<>();
-
-        CountingMaster(ModbusMaster delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public ModbusResponse execute(int unitId, ModbusRequest request) throws ModbusException {
-            requests.add(request);
-            return delegate.execute(unitId, request);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 }

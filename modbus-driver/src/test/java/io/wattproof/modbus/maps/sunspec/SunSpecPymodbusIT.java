@@ -12,18 +12,14 @@ import io.wattproof.modbus.maps.MeterReading;
 import io.wattproof.modbus.maps.ReadPlanner;
 import io.wattproof.modbus.maps.RegisterTable;
 import io.wattproof.modbus.master.ModbusTcpMaster;
-import io.wattproof.modbus.master.ModbusTcpMasterConfig;
-import io.wattproof.modbus.testing.PymodbusProcess;
+import io.wattproof.modbus.testing.PymodbusServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +70,10 @@ class SunSpecPymodbusIT {
         VALUES.put("import_reactive_energy_q1", 4_000_000.0);
     }
 
-    private static PymodbusProcess server;
+    @AutoClose
+    private static PymodbusServer server;
     private static SunSpecDeviceImage device;
+    @AutoClose
     private ModbusTcpMaster master;
 
     @BeforeAll
@@ -86,31 +84,16 @@ class SunSpecPymodbusIT {
         for (String name : NOT_IMPLEMENTED) {
             device.image().setRaw(name, name.equals("events") ? new int[] {0xFFFF, 0xFFFF} : new int[] {0x8000});
         }
-        int[] registers = device.image().registers(RegisterTable.HOLDING, BASE, device.end() - BASE);
-        String file = Arrays.stream(registers).mapToObj(Integer::toString).collect(Collectors.joining(" "));
-        server = PymodbusProcess.start("sunspec_server.py", List.of(Integer.toString(UNIT), Integer.toString(BASE),
-                "registers.txt"), Map.of("registers.txt", file));
-    }
-
-    @AfterAll
-    static void stopPymodbus() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+        // Holding registers 40000..end and nothing else: reads at the other SunSpec bases get 0x02.
+        server = PymodbusServer.start(PymodbusServer.Config.mbap()
+                .unit(UNIT)
+                .holding(BASE, device.image().registers(RegisterTable.HOLDING, BASE, device.end() - BASE))
+                .build());
     }
 
     @BeforeEach
     void connect() {
-        master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1")
-                .port(server.port())
-                .connectTimeout(Duration.ofSeconds(2))
-                .responseTimeout(Duration.ofSeconds(1))
-                .build());
-    }
-
-    @AfterEach
-    void disconnect() {
-        master.close();
+        master = server.tcpMaster(Duration.ofSeconds(1));
     }
 
     @Test

@@ -1,8 +1,10 @@
-"""Modbus RTU server for PymodbusRtuIT, run with Debian's python3-pymodbus 3.0.0.
+"""A Modbus server for the integration tests, run with Debian's python3-pymodbus 3.0.0.
 
-Usage: python3 rtu_server.py CONFIG_JSON
+Usage: python3 modbus_server.py CONFIG_FILE
 
-CONFIG_JSON is one JSON object:
+CONFIG_FILE holds one JSON object (a file, not an argument: Linux refuses a
+single argument longer than 128 KiB, MAX_ARG_STRLEN, and a full table of
+65536 registers written as JSON takes up to 460 KB):
   link      "serial": RTU frames on the serial device "port" (a socat pty in
             the tests), opened 8N1 at "baudrate";
             "tcp": RTU frames, CRC included, over TCP on an ephemeral port of
@@ -12,21 +14,32 @@ CONFIG_JSON is one JSON object:
   input     {"address": A, "values": [...]}: input registers (FC 04) from A
   holding   {"address": A, "values": [...]}: holding registers (FC 03 reads,
             FC 06 and FC 16 writes) from A
-  identity  {NAME: VALUE}: FC 43 / MEI 0x0e objects by pymodbus' names
-            (VendorName, ProductCode, MajorMinorRevision, ...)
-  broadcast true: unit 0 is the broadcast address (Serial Line V1.02 section
-            2.2): writes to it are executed for the unit and not answered
+  identity  {NAME: VALUE}, optional: FC 43 / MEI 0x0e objects by pymodbus'
+            names (VendorName, ProductCode, MajorMinorRevision, VendorUrl,
+            ProductName, ModelName, UserApplicationName)
+  broadcast true, optional: unit 0 is the broadcast address (Serial Line
+            V1.02 section 2.2): writes to it are executed for the unit and not
+            answered
 
-Prints "PORT <n>" (tcp) or "READY" (serial) on stdout once it serves, then
-runs until stdin closes (the test JVM exits or closes the pipe) so no server
-outlives its test.
+Each table holds exactly the registers given and nothing else: any request
+that reaches outside them (a read or write below A or past the last value) is
+answered with exception 0x02, illegal data address (Application Protocol
+V1.1b3 section 7), as a SunSpec device answers the base addresses it does not
+use. A table that does not matter to a test is best one register at 0.
+Coils and discrete inputs are one bit at 0.
+
+Prints "PORT <n>" (tcp, mbap) or "READY" (serial) on stdout once it serves,
+then runs until stdin closes (the test JVM exits or closes the pipe) so no
+server outlives its test.
 
 pymodbus 3.0 defaults worth knowing: the serial server's framer defaults to
-ASCII (so ModbusRtuFramer is passed), the TCP server's to MBAP (ditto), and
-without zero_mode=True every address is shifted by one. With broadcast_enable
-its framer accepts frames for every unit id, and a unit it does not serve is
-then answered with exception 0x0b (gateway target device failed to respond)
-instead of silence, unless ignore_missing_slaves is set too.
+ASCII (so ModbusRtuFramer is passed), the TCP server's to MBAP (ditto for
+"tcp"), and without zero_mode=True every address is shifted by one. With
+broadcast_enable its framer accepts frames for every unit id, and a unit it
+does not serve is then answered with exception 0x0b (gateway target device
+failed to respond) instead of silence, unless ignore_missing_slaves is set too.
+Left to itself, ModbusSlaveContext makes every table 65536 registers of
+zeros, which would hide the exception 0x02 answers above.
 """
 import asyncio
 import json
@@ -42,15 +55,22 @@ from pymodbus.server import StartAsyncSerialServer, StartAsyncTcpServer
 from pymodbus.transaction import ModbusRtuFramer
 
 
-def block(spec):
-    return ModbusSequentialDataBlock(spec["address"], list(spec["values"]))
+def block(name, spec):
+    address, values = spec["address"], list(spec["values"])
+    if not 0 <= address <= 0xFFFF or address + len(values) > 0x10000:
+        sys.exit(f"{name}: expected registers within 0..65535, actual {len(values)} from {address}")
+    bad = [v for v in values if not (isinstance(v, int) and 0 <= v <= 0xFFFF)]
+    if not values or bad:
+        sys.exit(f"{name}.values: expected 1 or more integers 0..65535, actual {bad[:3] or 'none'}")
+    return ModbusSequentialDataBlock(address, values)
 
 
 async def main():
-    config = json.loads(sys.argv[1])
+    with open(sys.argv[1], encoding="utf-8") as f:
+        config = json.load(f)
     slave = ModbusSlaveContext(
-        ir=block(config["input"]),
-        hr=block(config["holding"]),
+        ir=block("input", config["input"]),
+        hr=block("holding", config["holding"]),
         # Coils and discrete inputs are not used; one of each keeps them tiny.
         co=ModbusSequentialDataBlock(0, [0]),
         di=ModbusSequentialDataBlock(0, [0]),
