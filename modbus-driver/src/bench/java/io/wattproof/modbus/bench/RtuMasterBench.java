@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * running the transactions (ThreadMXBean); CPU time of this whole JVM (the masters' helper threads
  * such as jSerialComm's event thread that j2mod starts, and JIT and GC, which the warm-up keeps
  * small). The slave's CPU is in its own process and not counted. Reported: the median of the rounds
- * with the range, and the median of the per-round ratios ours / j2mod (both from the same round).
+ * with the range, the median of the per-round ratios ours / j2mod (both from the same round), and
+ * CPU time per transaction over all rounds together.
  *
  * <p>Options: {@code --bauds 9600,115200}, {@code --registers 2,40}, {@code --rounds 7}, {@code
  * --seconds 3} per turn, {@code --warmup 5} seconds per master and setting, {@code --masters
@@ -226,7 +227,7 @@ public final class RtuMasterBench {
         StringBuilder summary = new StringBuilder("  median");
         for (String m : options.masters) {
             double[] rates = turns.get(m).stream().mapToDouble(Turn::perSecond).toArray();
-            row.append(' ').append(medianRange(rates, "%.0f")).append(" |");
+            row.append(' ').append(medianRange(rates, "%.1f")).append(" |");
             summary.append(String.format(Locale.ROOT, "  %s %s tx/s", m, medianRange(rates, "%.1f")));
         }
         for (String m : options.masters.subList(1, options.masters.size())) {
@@ -238,8 +239,12 @@ public final class RtuMasterBench {
             summary.append(String.format(Locale.ROOT, "  %s/%s %s", ours, m, medianRange(ratios, "%.2f")));
         }
         for (String m : options.masters) {
-            double thread = median(turns.get(m).stream().mapToDouble(Turn::threadCpuMicros).toArray());
-            double process = median(turns.get(m).stream().mapToDouble(Turn::processCpuMicros).toArray());
+            // Over all rounds together: the JVM reports process CPU in whole clock ticks (10 ms),
+            // ~50 us per transaction in a 3 s turn at 60 tx/s.
+            List<Turn> all = turns.get(m);
+            long transactions = all.stream().mapToLong(Turn::transactions).sum();
+            double thread = all.stream().mapToLong(Turn::threadCpuNanos).sum() / 1e3 / transactions;
+            double process = all.stream().mapToLong(Turn::processCpuNanos).sum() / 1e3 / transactions;
             row.append(String.format(Locale.ROOT, " %.0f, %.0f |", thread, process));
             int failures = turns.get(m).stream().mapToInt(Turn::failures).sum();
             summary.append(String.format(Locale.ROOT, "  %s cpu %.1f / %.1f µs/tx, %d failed", m, thread, process,
@@ -389,7 +394,7 @@ public final class RtuMasterBench {
     }
 
     /** {@link RtuBenchSlave} in a JVM of its own, on the other pty end. */
-    private static final class SlaveProcess implements AutoCloseable {
+    static final class SlaveProcess implements AutoCloseable {
         private final Process process;
 
         private SlaveProcess(Process process) {
