@@ -39,9 +39,9 @@ public final class RtuBenchSlave {
     private RtuBenchSlave() {}
 
     /**
-     * The value of holding register {@code address}: neighbouring addresses differ in every byte
-     * position often enough that an answer shifted by a register, or one meant for another request,
-     * fails the masters' comparison.
+     * The value of holding register {@code address}: consecutive addresses differ by 0x9e37, in both
+     * bytes, and the odd multiplier gives no two addresses below 65536 the same value, so an answer
+     * shifted by a register or meant for another request fails the masters' comparison.
      */
     static int registerValue(int address) {
         return (address * 40_503 + 0x1234) & 0xFFFF;
