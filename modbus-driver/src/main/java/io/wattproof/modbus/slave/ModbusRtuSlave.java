@@ -135,7 +135,13 @@ public final class ModbusRtuSlave implements AutoCloseable {
         if (broadcast || response.isEmpty()) {
             return;
         }
-        LockSupport.parkNanos(timing.t35().toNanos());
+        // Section 2.5.1.1: the answer is a new frame, t3.5 after the request. parkNanos may return
+        // early (spuriously, or for a pending unpark), so wait out the whole interval.
+        long quietUntil = System.nanoTime() + timing.t35().toNanos();
+        long remaining;
+        while ((remaining = quietUntil - System.nanoTime()) > 0 && !closed) {
+            LockSupport.parkNanos(remaining);
+        }
         transport.write(new RtuFrame(request.unitId(), PduCodec.encode(response.get())).encode());
         requestsAnswered++;
     }

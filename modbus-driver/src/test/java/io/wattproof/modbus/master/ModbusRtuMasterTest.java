@@ -109,6 +109,65 @@ class ModbusRtuMasterTest {
         }
     }
 
+    /**
+     * 9600 Bd 8E1 (1.146 ms per character), so that the master waits for the rest of an answer as
+     * long as the line needs to carry it; a frame silence longer than the gaps the peer leaves.
+     */
+    private static final ModbusRtuMasterConfig SLOW_LINE = ModbusRtuMasterConfig.builder()
+            .timing(RtuTiming.of(9600, 11))
+            .responseTimeout(Duration.ofMillis(500))
+            .frameSilence(Duration.ofMillis(60))
+            .retries(0)
+            .build();
+
+    @Test
+    void anAnswerArrivingInBurstsLaterThanTheLineCouldCarryItIsAssembled() throws Exception {
+        // 25 bytes: the header says 22 more are coming (25 ms at 9600 Bd); they come in two bursts,
+        // the last one well after that, as from a USB adapter or a device that pauses.
+        FakeSerialLine line = new FakeSerialLine(r -> {
+            byte[] a = answer(r);
+            return List.of(Delivery.now(Arrays.copyOf(a, 3)), Delivery.after(10, Arrays.copyOfRange(a, 3, 11)),
+                    Delivery.after(70, Arrays.copyOfRange(a, 11, a.length)));
+        });
+        try (ModbusRtuMaster master = new ModbusRtuMaster(line, SLOW_LINE)) {
+            assertArrayEquals(expected(300, 10), master.readHoldingRegisters(UNIT, 300, 10));
+            assertEquals(0, master.statistics().noiseBytes());
+        }
+    }
+
+    @Test
+    void anExceptionAnswerToALongReadIsReadAsItArrives() {
+        // Until the function code is in, the 5-byte exception response is as possible as the
+        // 205-byte answer to 100 registers; the master must not wait for the long one.
+        FakeSerialLine line = new FakeSerialLine(r -> {
+            byte[] a = new RtuFrame(UNIT, HEX.parseHex("8302")).encode();
+            List<Delivery> out = new ArrayList<>();
+            for (int i = 0; i < a.length; i++) {
+                out.add(Delivery.after(i, new byte[] {a[i]}));
+            }
+            return out;
+        });
+        try (ModbusRtuMaster master = new ModbusRtuMaster(line, SLOW_LINE)) {
+            ModbusExceptionResponse e = assertThrows(ModbusExceptionResponse.class,
+                    () -> master.readHoldingRegisters(UNIT, 0, 100));
+            assertEquals(0x02, e.exceptionCode());
+        }
+    }
+
+    @Test
+    void aTruncatedAnswerOnASlowLineEndsAsTruncated() {
+        // The header promises 25 bytes; 9 come. The master waits for the rest as long as the line
+        // needs, then for the frame silence, and reports what it got.
+        FakeSerialLine line = new FakeSerialLine(r -> List.of(Delivery.now(Arrays.copyOf(answer(r), 9))));
+        try (ModbusRtuMaster master = new ModbusRtuMaster(line, SLOW_LINE)) {
+            ModbusProtocolException e = assertThrows(ModbusProtocolException.class,
+                    () -> master.readHoldingRegisters(UNIT, 0, 10));
+            assertEquals(Kind.TRUNCATED_FRAME, e.kind());
+            assertEquals("25 bytes (unit 17, function 0x03)", e.expected());
+            assertEquals("9 bytes", e.actual());
+        }
+    }
+
     @Test
     void noiseBeforeTheAnswerIsSkipped() throws Exception {
         FakeSerialLine line = new FakeSerialLine(r -> List.of(

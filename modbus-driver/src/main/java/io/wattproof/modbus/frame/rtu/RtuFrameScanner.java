@@ -2,6 +2,7 @@ package io.wattproof.modbus.frame.rtu;
 
 import io.wattproof.modbus.pdu.Hex;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Optional;
  * master expects is about 2^-32 per offset, before the master's own checks of byte count.
  */
 public final class RtuFrameScanner {
+    /** Address, function + 0x80, exception code, CRC (Application Protocol section 7). */
+    private static final int EXCEPTION_RESPONSE_LENGTH = 5;
+
     private RtuFrameScanner() {}
 
     /**
@@ -48,6 +52,33 @@ public final class RtuFrameScanner {
             return Optional.empty();
         }
         return Optional.of(new RtuFrame(bytes[from] & 0xFF, Arrays.copyOfRange(bytes, from + 1, to - 2)));
+    }
+
+    /**
+     * The fewest bytes still to come before the answer from {@code unitId} to {@code function} that
+     * starts at {@code from} can be complete, so that a reader can wait as long as the line needs to
+     * carry them instead of waking for every character. The length is known once the function code
+     * (and for FC 03/04 the byte count) is in; before that, the shortest answer, an exception
+     * response of 5 bytes (Application Protocol section 7), bounds it. 0 when the bytes at {@code
+     * from} do not begin such an answer (another unit, another function, no frame this driver can
+     * measure) or the frame is complete: a lower bound, never a promise that the bytes will come.
+     *
+     * @param function the request's function code; its exception response (function + 0x80) counts
+     */
+    public static int responseBytesMissing(byte[] bytes, int from, int to, int unitId, int function) {
+        Objects.checkFromToIndex(from, to, bytes.length);
+        int received = to - from;
+        if (received == 0 || (bytes[from] & 0xFF) != unitId) {
+            return 0;
+        }
+        if (received >= 2 && (bytes[from + 1] & 0x7F) != function) {
+            return 0;
+        }
+        return switch (FrameLength.ofResponse(bytes, from, to)) {
+            case FrameLength.Known(int length) -> Math.max(0, length - received);
+            case FrameLength.NeedMore n -> Math.max(1, EXCEPTION_RESPONSE_LENGTH - received);
+            case FrameLength.Unframeable u -> 0;
+        };
     }
 
     private static RtuScan scan(byte[] b, int from, int to, int expectedUnit, boolean response) {

@@ -230,6 +230,57 @@ class RtuFrameScannerTest {
                 assertInstanceOf(RtuScan.Incomplete.class, RtuFrameScanner.scanResponse(bytes, 2, 2, 17)).fault());
     }
 
+    @Test
+    void theBytesMissingFromAnAnswerAreNeverOverstatedAndExactOnceItsLengthIsKnown() {
+        for (RtuFrame frame : RESPONSES) {
+            byte[] bytes = frame.encode();
+            int function = frame.pdu()[0] & 0x7F;
+            // How many bytes decide the length: function code, plus the byte count for FC 03/04, plus
+            // for FC 43 the object headers up to the last one.
+            int decided = switch (function) {
+                case 0x03, 0x04 -> (frame.pdu()[0] & 0x80) != 0 ? 2 : 3;
+                case 0x2b -> bytes.length - 2 - 2; // the last object's value ("X1") and the CRC
+                default -> 2;
+            };
+            for (int received = 1; received <= bytes.length; received++) {
+                int missing = RtuFrameScanner.responseBytesMissing(bytes, 0, received, frame.unitId(), function);
+                String where = frame + " after " + received + " bytes";
+                assertTrue(missing <= bytes.length - received, where + ": " + missing + " is more than can come");
+                if (received < bytes.length) {
+                    assertTrue(missing >= 1, where + ": nothing missing from an incomplete frame");
+                }
+                if (received >= decided) {
+                    assertEquals(bytes.length - received, missing, where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void beforeTheFunctionCodeTheShortestAnswerBoundsWhatIsMissing() {
+        byte[] bytes = new RtuFrame(17, maxReadResponse()).encode();
+        // An exception response (5 bytes) could follow the address as well as the 255-byte answer.
+        assertEquals(4, RtuFrameScanner.responseBytesMissing(bytes, 0, 1, 17, 0x03));
+        assertEquals(3, RtuFrameScanner.responseBytesMissing(bytes, 0, 2, 17, 0x03));
+        assertEquals(bytes.length - 3, RtuFrameScanner.responseBytesMissing(bytes, 0, 3, 17, 0x03));
+    }
+
+    @Test
+    void nothingIsExpectedFromBytesThatDoNotBeginTheAnswerAsked() {
+        byte[] read = READ_RESPONSE.encode(); // unit 17, FC 04
+        assertEquals(0, RtuFrameScanner.responseBytesMissing(read, 0, 3, 18, 0x04), "another unit");
+        assertEquals(0, RtuFrameScanner.responseBytesMissing(read, 0, 3, 17, 0x03), "another function");
+        assertEquals(0, RtuFrameScanner.responseBytesMissing(read, 0, 0, 17, 0x04), "no bytes");
+        assertEquals(0, RtuFrameScanner.responseBytesMissing(read, 0, read.length, 17, 0x04), "complete");
+        byte[] impossibleCount = HEX.parseHex("110403");
+        assertEquals(0, RtuFrameScanner.responseBytesMissing(impossibleCount, 0, 3, 17, 0x04), "odd byte count");
+        byte[] exception = EXCEPTION.encode(); // 11 84 02 + CRC: the exception response to FC 04
+        assertEquals(3, RtuFrameScanner.responseBytesMissing(exception, 0, 2, 17, 0x04));
+        byte[] shifted = concat(HEX.parseHex("aa"), read);
+        assertEquals(0, RtuFrameScanner.responseBytesMissing(shifted, 0, 4, 17, 0x04), "noise first");
+        assertEquals(6, RtuFrameScanner.responseBytesMissing(shifted, 1, 4, 17, 0x04), "from the given offset");
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
