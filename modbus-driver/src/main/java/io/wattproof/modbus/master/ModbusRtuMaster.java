@@ -143,7 +143,8 @@ public final class ModbusRtuMaster implements ModbusMaster {
         transport.write(frame);
         long sent = System.nanoTime();
         lastLineActivity = sent;
-        // Without direction control the bytes may still be leaving the UART when write returns.
+        // A transport may return before the request is on the wire (a TCP gateway sends it on later;
+        // SerialPortTransport drains first): count its transmission time into the timeout.
         long firstByteDeadline = sent + config.timing().transmissionTime(frame.length).toNanos()
                 + config.responseTimeout().toNanos();
         long lastByteDeadline = firstByteDeadline + config.timing().transmissionTime(RtuFrame.MAX_FRAME_LENGTH).toNanos()
