@@ -7,8 +7,8 @@ import java.util.Objects;
  * Where a device key lives on a PKCS#11 token.
  *
  * @param library    the PKCS#11 module (a shared library, e.g. {@code /usr/lib/softhsm/libsofthsm2.so})
- * @param tokenLabel the token's CKA label as set at initialisation (PKCS#11 v2.40 §3.2
- *                   CK_TOKEN_INFO.label, at most 32 bytes, compared without its blank padding)
+ * @param tokenLabel the token's label as set at initialisation (PKCS#11 v2.40 base specification,
+ *                   CK_TOKEN_INFO.label: at most 32 bytes, compared without its blank padding)
  * @param keyLabel   the name of the key entry on the token (stored as CKA_ID of the private key
  *                   and CKA_LABEL/CKA_ID of its certificate)
  * @param pinFile    a file holding the user PIN (trailing line breaks ignored), mode 0600 or 0400

@@ -18,7 +18,7 @@ import java.security.Signature;
  *
  * <p>Signing asks the provider for {@code SHA256withECDSAinP1363Format}: the token computes the
  * signature (CKM_ECDSA_SHA256, or CKM_ECDSA over a digest the provider computed) and the provider
- * returns r||s as the token gave it (PKCS#11 v2.40 Mechanisms §2.3.1: CKM_ECDSA's output is r||s,
+ * returns r||s as the token gave it (PKCS#11 v2.40 Current Mechanisms, "ECDSA": CKM_ECDSA's output is r||s,
  * each the length of the order), so no DER parsing is involved. Tokens pick s without regard to
  * its half, hence the low-S normalisation.
  */

@@ -41,7 +41,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Device keys on a PKCS#11 token, through the JDK's SunPKCS11 provider.
  *
  * <p>The key pair is generated on the token (CKM_EC_KEY_PAIR_GEN) with the private key marked
- * CKA_TOKEN=true, CKA_SENSITIVE=true and CKA_EXTRACTABLE=false (PKCS#11 v2.40 §4.9 table 28): the
+ * CKA_TOKEN=true, CKA_SENSITIVE=true and CKA_EXTRACTABLE=false (PKCS#11 v2.40 base specification, "Private key objects"): the
  * token refuses to reveal its value, even wrapped, and CKA_NEVER_EXTRACTABLE/CKA_ALWAYS_SENSITIVE
  * stay true for its whole life, which an auditor can check with {@code pkcs11-tool
  * --list-objects}. The attributes are set through SunPKCS11's {@code attributes(generate, ...)}
@@ -53,9 +53,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * label. The private key keeps its place on the token (the provider sets its CKA_ID to the label,
  * it does not copy it); the certificate carries the public key, so opening needs no public key
  * object and no file. The certificate means nothing beyond that and expires never (RFC 5280
- * §4.1.2.5, 99991231235959Z). Labelling through raw CKA_LABEL templates would need the same
- * JDK-internal calls as the slot lookup, for every key, and SunPKCS11's KeyStore would then not
- * list the key at all.
+ * §4.1.2.5, 99991231235959Z). Labelling through raw CKA_LABEL templates instead would need the
+ * JDK-internal binding of the slot lookup for every key operation, not just for finding the slot.
  */
 public final class Pkcs11KeyStore {
     private static final String CURVE = "secp256r1";

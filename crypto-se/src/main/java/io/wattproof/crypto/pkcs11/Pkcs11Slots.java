@@ -18,14 +18,14 @@ import java.util.List;
  * {@code --add-exports} of a system module together with {@code --release}.
  *
  * <p>The binding keeps one initialised instance per library path string (C_Initialize may be
- * called once per process, PKCS#11 v2.40 §5.4), and SunPKCS11 takes the same instance when
+ * called once per process, PKCS#11 v2.40 base specification, C_Initialize), and SunPKCS11 takes the same instance when
  * configured with the same path string, so the lookup does not initialise the module twice. The
  * CKF_OS_LOCKING_OK flag is what SunPKCS11 asks for first.
  */
 final class Pkcs11Slots {
     static final String ADD_EXPORTS = "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED";
 
-    /** PKCS#11 v2.40 §5.4: CKF_OS_LOCKING_OK, the library may use the OS's locking primitives. */
+    /** CK_C_INITIALIZE_ARGS flag CKF_OS_LOCKING_OK (PKCS#11 v2.40 base specification, C_Initialize): the library may use the OS's locking primitives. */
     private static final long CKF_OS_LOCKING_OK = 0x2L;
     private static final String WRAPPER = "sun.security.pkcs11.wrapper.";
 
@@ -38,7 +38,7 @@ final class Pkcs11Slots {
         try {
             Method getSlotList = p11.getClass().getMethod("C_GetSlotList", boolean.class);
             Method getTokenInfo = p11.getClass().getMethod("C_GetTokenInfo", long.class);
-            // tokenPresent=true: only slots that hold a token (PKCS#11 v2.40 §5.5 C_GetSlotList).
+            // tokenPresent=true: only slots that hold a token (PKCS#11 v2.40 base specification, C_GetSlotList).
             long[] slots = (long[]) getSlotList.invoke(p11, true);
             Long found = null;
             for (long slot : slots) {
