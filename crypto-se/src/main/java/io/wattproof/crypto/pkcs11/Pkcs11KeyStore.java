@@ -73,9 +73,12 @@ public final class Pkcs11KeyStore {
      */
     public static DeviceKey create(Pkcs11Config config, KeyAlgorithm algorithm, Clock clock) throws Pkcs11Failure {
         if (algorithm != KeyAlgorithm.ECDSA_P256_SHA256) {
+            String reason = algorithm == KeyAlgorithm.ED25519
+                    ? "the jdk's SunPKCS11 provider has no EdDSA key generation or signing (CKM_EC_EDWARDS_KEY_PAIR_GEN,"
+                            + " CKM_EDDSA), so use p256 on a token or ed25519 in the software store"
+                    : "only p-256 keys are made on tokens";
             throw new Pkcs11Failure.UnsupportedAlgorithm("pkcs#11 key algorithm: expected " + KeyAlgorithm.ECDSA_P256_SHA256
-                    + ", got " + algorithm + "; the jdk's SunPKCS11 provider has no EdDSA key generation or signing"
-                    + " (CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA), so use p256 on a token or ed25519 in the software store");
+                    + ", got " + algorithm + "; " + reason);
         }
         Session session = Session.login(config);
         KeyStore store = session.keyStore;
