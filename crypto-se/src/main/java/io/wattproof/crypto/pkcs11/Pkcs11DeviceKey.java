@@ -1,0 +1,90 @@
+package io.wattproof.crypto.pkcs11;
+
+import io.wattproof.crypto.DeviceId;
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.Signatures;
+import io.wattproof.crypto.VerifyingKey;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Signature;
+
+/**
+ * A P-256 device key whose private half is a handle to a token object: {@link PrivateKey} here is
+ * SunPKCS11's reference to a CKA_SENSITIVE, non-extractable object, so nothing in this process
+ * ever holds the scalar.
+ *
+ * <p>Signing asks the provider for {@code SHA256withECDSAinP1363Format}: the token computes the
+ * signature (CKM_ECDSA_SHA256, or CKM_ECDSA over a digest the provider computed) and the provider
+ * returns r||s as the token gave it (PKCS#11 v2.40 Current Mechanisms, "ECDSA": CKM_ECDSA's output is r||s,
+ * each the length of the order), so no DER parsing is involved. Tokens pick s without regard to
+ * its half, hence the low-S normalisation.
+ */
+final class Pkcs11DeviceKey implements DeviceKey {
+    static final String SIGNATURE_ALGORITHM = "SHA256withECDSAinP1363Format";
+
+    private final Provider provider;
+    private final String tokenLabel;
+    private final String keyLabel;
+    private final PrivateKey privateKey;
+    private final VerifyingKey verifyingKey;
+
+    Pkcs11DeviceKey(Provider provider, String tokenLabel, String keyLabel, PrivateKey privateKey, VerifyingKey verifyingKey) {
+        this.provider = provider;
+        this.tokenLabel = tokenLabel;
+        this.keyLabel = keyLabel;
+        this.privateKey = privateKey;
+        this.verifyingKey = verifyingKey;
+    }
+
+    @Override
+    public KeyAlgorithm algorithm() {
+        return KeyAlgorithm.ECDSA_P256_SHA256;
+    }
+
+    @Override
+    public PublicKey publicKey() {
+        return verifyingKey.publicKey();
+    }
+
+    @Override
+    public byte[] publicKeyInfo() {
+        return verifyingKey.subjectPublicKeyInfo();
+    }
+
+    @Override
+    public DeviceId deviceId() {
+        return verifyingKey.deviceId();
+    }
+
+    @Override
+    public VerifyingKey verifyingKey() {
+        return verifyingKey;
+    }
+
+    @Override
+    public byte[] sign(byte[] message) throws Pkcs11Failure {
+        byte[] raw;
+        try {
+            Signature signature = Signature.getInstance(SIGNATURE_ALGORITHM, provider);
+            signature.initSign(privateKey);
+            signature.update(message);
+            raw = signature.sign();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new Pkcs11Failure.TokenError("sign with key '" + keyLabel + "'", tokenLabel, e);
+        }
+        try {
+            return Signatures.normalizeLowS(raw);
+        } catch (IllegalArgumentException e) {
+            throw new Pkcs11Failure.TokenError("sign with key '" + keyLabel + "' (the token returned a malformed signature)",
+                    tokenLabel, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Pkcs11DeviceKey[token=" + tokenLabel + ", key=" + keyLabel + ", deviceId=" + deviceId() + "]";
+    }
+}

@@ -1,0 +1,220 @@
+package io.wattproof.crypto.pkcs11;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.PublicKeys;
+import io.wattproof.crypto.Signatures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against real SoftHSM2 tokens: each test gets a token of its own, in a token directory created
+ * for this run, and the results are checked with OpenSC's pkcs11-tool and OpenSSL, so neither the
+ * attributes nor the signatures are judged by our own code alone.
+ *
+ * <p>The tokens are all initialised before the first test loads SoftHSM2 into this JVM: SoftHSM2
+ * 2.6 builds its slot list in C_Initialize and afterwards only notices one more token (in the
+ * spare "free" slot), so tokens made later by softhsm2-util stay invisible to the loaded library.
+ */
+class Pkcs11KeyStoreIT {
+    static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    private static final String USER_PIN = "246810";
+    private static final String SO_PIN = "13579111";
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
+    private static final byte[] DATA = "wattproof/v1/Reading\0meter-7\0interval 2026-11-02T10:15Z import=1234567 Wh\n"
+            .getBytes(StandardCharsets.UTF_8);
+
+    /** At least the number of tests; each takes the next token. */
+    private static final int TOKENS = 16;
+    private static final java.util.Deque<String> FREE_TOKENS = new java.util.ArrayDeque<>();
+
+    @TempDir
+    Path tmp;
+    private String tokenLabel;
+    private Path pinFile;
+
+    @BeforeAll
+    static void softHsmTokens() throws Exception {
+        requireTool(LIBRARY.toString(), "softhsm2");
+        requireTool("/usr/bin/softhsm2-util", "softhsm2");
+        requireTool("/usr/bin/pkcs11-tool", "opensc");
+        requireTool("/usr/bin/openssl", "openssl");
+        String conf = System.getenv("SOFTHSM2_CONF");
+        if (conf == null) {
+            fail("SOFTHSM2_CONF is not set: run this test through Maven (failsafe sets it in crypto-se/pom.xml)");
+        }
+        // Written before SoftHSM2 is loaded: it reads the file once, in C_Initialize.
+        Path tokens = Files.createTempDirectory("wattproof-softhsm-");
+        Files.createDirectories(Path.of(conf).getParent());
+        Files.writeString(Path.of(conf), "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < TOKENS; i++) {
+            // Fixed width: pkcs11-tool --token-label matches a prefix, so "x-1" would also pick "x-13".
+            String label = String.format("wp-%s-%02d", run, i);
+            run("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", USER_PIN, "--so-pin", SO_PIN);
+            FREE_TOKENS.add(label);
+        }
+    }
+
+    private static void requireTool(String path, String debianPackage) {
+        if (!Files.exists(Path.of(path))) {
+            fail(path + " is missing: install it with 'apt-get install " + debianPackage + "'");
+        }
+    }
+
+    @BeforeEach
+    void ownToken() throws IOException {
+        tokenLabel = FREE_TOKENS.poll();
+        if (tokenLabel == null) {
+            fail("more tests than tokens: raise TOKENS");
+        }
+        pinFile = writePin(tmp.resolve("pin"), USER_PIN, "rw-------");
+    }
+
+    private Pkcs11Config config(String keyLabel) {
+        return new Pkcs11Config(LIBRARY, tokenLabel, keyLabel, pinFile);
+    }
+
+    @Test
+    void createdKeyIsSensitiveNeverExtractableAndSignsVerifiably() throws Exception {
+        DeviceKey key = Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK);
+
+        String objects = run("pkcs11-tool", "--module", LIBRARY.toString(), "--token-label", tokenLabel,
+                "--login", "--pin", USER_PIN, "--list-objects", "--type", "privkey");
+        List<String> access = objects.lines().filter(l -> l.strip().startsWith("Access:")).toList();
+        assertEquals(1, access.size(), objects);
+        List<String> flags = List.of(access.get(0).strip().substring("Access:".length()).split(","))
+                .stream().map(String::strip).toList();
+        assertTrue(flags.contains("sensitive") && flags.contains("always sensitive")
+                && flags.contains("never extractable") && flags.contains("local"), objects);
+        assertTrue(!flags.contains("extractable"), objects);
+        assertTrue(objects.contains("EC"), objects);
+
+        byte[] raw = key.sign(DATA);
+        assertEquals(64, raw.length);
+        assertTrue(Signatures.isLowS(raw));
+        assertTrue(Signatures.verify(KeyAlgorithm.ECDSA_P256_SHA256, key.publicKeyInfo(), DATA, raw));
+
+        Path data = Files.write(tmp.resolve("data"), DATA);
+        Path sig = Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(raw));
+        Path pub = Files.writeString(tmp.resolve("pub.pem"), PublicKeys.toPem(key.publicKeyInfo()));
+        String verdict = run("openssl", "dgst", "-sha256", "-verify", pub.toString(), "-signature", sig.toString(), data.toString());
+        assertTrue(verdict.contains("Verified OK"), verdict);
+    }
+
+    @Test
+    void everySignatureIsLowS() throws Exception {
+        DeviceKey key = Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK);
+        // The token picks s at random from both halves; 32 signatures all low means we normalise.
+        for (int i = 0; i < 32; i++) {
+            byte[] message = ("reading " + i).getBytes(StandardCharsets.US_ASCII);
+            byte[] raw = key.sign(message);
+            assertTrue(Signatures.isLowS(raw));
+            assertTrue(key.verifyingKey().check(message, raw).isValid());
+        }
+    }
+
+    @Test
+    void reopeningByLabelGivesTheSameDevice() throws Exception {
+        DeviceKey created = Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK);
+        DeviceKey opened = Pkcs11KeyStore.open(config("device"));
+        assertEquals(created.deviceId(), opened.deviceId());
+        assertTrue(created.verifyingKey().check(DATA, opened.sign(DATA)).isValid());
+    }
+
+    @Test
+    void creatingTwiceIsRefused() throws Exception {
+        DeviceKey first = Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK);
+        Pkcs11Failure.KeyExists e = assertThrows(Pkcs11Failure.KeyExists.class,
+                () -> Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK));
+        assertTrue(e.getMessage().contains("'device'"), e.getMessage());
+        assertEquals(first.deviceId(), Pkcs11KeyStore.open(config("device")).deviceId());
+    }
+
+    @Test
+    void openingAMissingLabelNamesIt() {
+        Pkcs11Failure.KeyNotFound e = assertThrows(Pkcs11Failure.KeyNotFound.class, () -> Pkcs11KeyStore.open(config("nothing")));
+        assertTrue(e.getMessage().contains("'nothing'"), e.getMessage());
+    }
+
+    @Test
+    void wrongPinIsALoginFailure() throws Exception {
+        // SoftHSM2 2.6 counts failed logins but does not lock the user PIN, so the token stays usable.
+        Path wrong = writePin(tmp.resolve("wrong-pin"), "999999", "rw-------");
+        Pkcs11Failure.LoginRefused e = assertThrows(Pkcs11Failure.LoginRefused.class,
+                () -> Pkcs11KeyStore.create(new Pkcs11Config(LIBRARY, tokenLabel, "device", wrong), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK));
+        assertTrue(e.getMessage().contains(tokenLabel) && !e.getMessage().contains("999999"), e.getMessage());
+        Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK);
+    }
+
+    @Test
+    void pinFileReadableByOthersIsRefused() throws Exception {
+        Path open = writePin(tmp.resolve("open-pin"), USER_PIN, "rw-r--r--");
+        Pkcs11Failure.BadPinFile e = assertThrows(Pkcs11Failure.BadPinFile.class,
+                () -> Pkcs11KeyStore.open(new Pkcs11Config(LIBRARY, tokenLabel, "device", open)));
+        assertTrue(e.getMessage().contains("0644"), e.getMessage());
+    }
+
+    @Test
+    void unknownTokenLabelListsThePresentOnes() {
+        Pkcs11Failure.UnknownToken e = assertThrows(Pkcs11Failure.UnknownToken.class,
+                () -> Pkcs11KeyStore.open(new Pkcs11Config(LIBRARY, "no-such-token", "device", pinFile)));
+        assertTrue(e.present().contains(tokenLabel), e.getMessage());
+    }
+
+    @Test
+    void missingLibraryIsNamed() {
+        Path missing = tmp.resolve("libnothing.so");
+        Pkcs11Failure.LibraryUnavailable e = assertThrows(Pkcs11Failure.LibraryUnavailable.class,
+                () -> Pkcs11KeyStore.open(new Pkcs11Config(missing, tokenLabel, "device", pinFile)));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
+    @Test
+    void libraryThatIsNotPkcs11IsNamed() throws Exception {
+        Path notAModule = Files.write(tmp.resolve("libfake.so"), new byte[] {1, 2, 3});
+        Pkcs11Failure.LibraryUnavailable e = assertThrows(Pkcs11Failure.LibraryUnavailable.class,
+                () -> Pkcs11KeyStore.open(new Pkcs11Config(notAModule, tokenLabel, "device", pinFile)));
+        assertTrue(e.getMessage().contains(notAModule.toString()), e.getMessage());
+    }
+
+    @Test
+    void ed25519IsRefusedWithAReason() {
+        Pkcs11Failure.UnsupportedAlgorithm e = assertThrows(Pkcs11Failure.UnsupportedAlgorithm.class,
+                () -> Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ED25519, CLOCK));
+        assertTrue(e.getMessage().contains("EdDSA"), e.getMessage());
+    }
+
+    private static Path writePin(Path file, String pin, String mode) throws IOException {
+        Files.writeString(file, pin + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            fail(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+}
