@@ -68,6 +68,9 @@ find_jdk || exit 1
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 JVM_FLAGS=(--enable-native-access=ALL-UNNAMED)
+# PKCS#11 tokens are chosen by label, which only the JDK's internal PKCS#11 binding can read
+# (docs/keys.md).
+JVM_FLAGS+=(--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED)
 if [ "$(java_major "$JAVA")" -ge 23 ]; then
   # MapDB and Guava use sun.misc.Unsafe; JDK 23+ warns unless told; the flag is unknown before 23.
   JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)

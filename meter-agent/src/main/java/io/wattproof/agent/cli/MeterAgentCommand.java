@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = MeterAgentCommand.Version.class,
         description = "Wattproof meter agent: signs every metering interval with the device key and sends it over MQTT.",
-        subcommands = {MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class, ReadCommand.class, ModelsCommand.class})
+        subcommands = {KeysCommand.class, MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class, ReadCommand.class,
+                ModelsCommand.class})
 public final class MeterAgentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

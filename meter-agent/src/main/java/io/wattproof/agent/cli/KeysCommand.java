@@ -1,0 +1,247 @@
+package io.wattproof.agent.cli;
+
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.crypto.PublicKeys;
+import io.wattproof.crypto.Signatures;
+import io.wattproof.crypto.pkcs11.Pkcs11Config;
+import io.wattproof.crypto.pkcs11.Pkcs11KeyStore;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/meter-agent keys}: the device key, wherever it lives. A technician creates it, shows
+ * its public half and signs a file with it, so the key can be checked with OpenSSL on site.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true,
+        description = "Creates, shows and uses the device key in a software store or on a PKCS#11 token.",
+        subcommands = {KeysCommand.Create.class, KeysCommand.Show.class, KeysCommand.Sign.class})
+final class KeysCommand implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where the key lives. */
+    static final class StoreOptions {
+        @Option(names = "--store", paramLabel = "software|pkcs11", required = true,
+                description = "software: an encrypted key file; pkcs11: a token (HSM, smart card, SoftHSM2) through its PKCS#11 library")
+        String store;
+
+        @Option(names = "--dir", paramLabel = "DIR", description = "software store: the key folder")
+        Path dir;
+
+        @Option(names = "--secret-file", paramLabel = "FILE",
+                description = "software store: the file holding the store's encryption secret (mode 0600 or 0400)")
+        Path secretFile;
+
+        @Option(names = "--pkcs11-library", paramLabel = "PATH", description = "pkcs11: the token's PKCS#11 module, "
+                + "e.g. /usr/lib/softhsm/libsofthsm2.so")
+        Path library;
+
+        @Option(names = "--token-label", paramLabel = "LABEL", description = "pkcs11: the token, by label")
+        String tokenLabel;
+
+        @Option(names = "--key-label", paramLabel = "LABEL", description = "pkcs11: the key, by label (default: ${DEFAULT-VALUE})")
+        String keyLabel = "wattproof-device";
+
+        @Option(names = "--pin-file", paramLabel = "FILE", description = "pkcs11: the file holding the user PIN (mode 0600 or 0400)")
+        Path pinFile;
+
+        Kind kind(CommandLine cli) {
+            Kind kind = switch (store.toLowerCase(Locale.ROOT)) {
+                case "software" -> Kind.SOFTWARE;
+                case "pkcs11" -> Kind.PKCS11;
+                case "atecc608" -> throw new ParameterException(cli,
+                        "--store: atecc608 is not available yet; use software or pkcs11");
+                default -> throw new ParameterException(cli, "--store: expected software or pkcs11, actual '" + store + "'");
+            };
+            if (kind == Kind.SOFTWARE && (dir == null || secretFile == null)) {
+                throw new ParameterException(cli, "--store software: needs --dir and --secret-file");
+            }
+            if (kind == Kind.PKCS11 && (library == null || tokenLabel == null || pinFile == null)) {
+                throw new ParameterException(cli, "--store pkcs11: needs --pkcs11-library, --token-label and --pin-file");
+            }
+            return kind;
+        }
+
+        Pkcs11Config pkcs11(CommandLine cli) {
+            try {
+                return new Pkcs11Config(library, tokenLabel, keyLabel, pinFile);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cli, "pkcs11: " + e.getMessage());
+            }
+        }
+
+        DeviceKey open(CommandLine cli) throws KeyStoreFailure {
+            return switch (kind(cli)) {
+                case SOFTWARE -> SoftwareKeyStore.open(dir, secretFile);
+                case PKCS11 -> Pkcs11KeyStore.open(pkcs11(cli));
+            };
+        }
+
+        enum Kind { SOFTWARE, PKCS11 }
+    }
+
+    static void describe(PrintWriter out, DeviceKey key) {
+        out.println("device id: " + key.deviceId().hex());
+        out.println("algorithm: " + key.algorithm());
+        // A key fingerprint a technician can compare with the label: SHA-256 of the SubjectPublicKeyInfo.
+        out.println("key fingerprint (sha-256 of the public key info): " + sha256Hex(key.publicKeyInfo()));
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Creates the device key inside the store. An existing key is never replaced unless --force is given.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--alg", paramLabel = "p256|ed25519", description = "key algorithm (default: ${DEFAULT-VALUE}; "
+                + "tokens make p256 keys only)")
+        String algorithm = "p256";
+
+        @Option(names = "--force", description = "software store: move an existing key aside (into a dated folder) and "
+                + "create a new one: the device gets a NEW identity")
+        boolean force;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cli = spec.commandLine();
+            StoreOptions.Kind kind = store.kind(cli);
+            KeyAlgorithm alg;
+            try {
+                alg = KeyAlgorithm.fromShortName(algorithm);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cli, "--alg: " + e.getMessage());
+            }
+            PrintWriter out = cli.getOut();
+            DeviceKey key = switch (kind) {
+                case SOFTWARE -> {
+                    if (force) {
+                        moveAside(out, store.dir);
+                    }
+                    SoftwareKeyStore.createSecret(store.secretFile);
+                    yield SoftwareKeyStore.create(store.dir, alg, store.secretFile);
+                }
+                case PKCS11 -> {
+                    if (force) {
+                        throw new ParameterException(cli, "--force: a token key is never replaced by this command; "
+                                + "delete it on the token first (pkcs11-tool --delete-object) if you really mean to");
+                    }
+                    yield Pkcs11KeyStore.create(store.pkcs11(cli), alg, Clock.systemUTC());
+                }
+            };
+            out.println("created the device key in the " + store.store.toLowerCase(Locale.ROOT) + " store");
+            describe(out, key);
+            return 0;
+        }
+
+        private static void moveAside(PrintWriter out, Path dir) throws IOException {
+            Path privateKey = dir.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE);
+            Path publicKey = dir.resolve(SoftwareKeyStore.PUBLIC_KEY_FILE);
+            if (!Files.exists(privateKey) && !Files.exists(publicKey)) {
+                return;
+            }
+            Path aside = dir.resolve("replaced-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                    .withZone(ZoneOffset.UTC).format(Instant.now()));
+            Files.createDirectory(aside);
+            for (Path file : new Path[] {privateKey, publicKey}) {
+                if (Files.exists(file)) {
+                    Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            out.println("moved the previous key to " + aside + " (--force): the device has a new identity");
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Prints the device id and key fingerprint; with --pem the public key (SubjectPublicKeyInfo) for OpenSSL.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--pem", description = "print only the public key as PEM")
+        boolean pem;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            DeviceKey key = store.open(spec.commandLine());
+            PrintWriter out = spec.commandLine().getOut();
+            if (pem) {
+                out.print(PublicKeys.toPem(key.publicKeyInfo()));
+            } else {
+                describe(out, key);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "sign", mixinStandardHelpOptions = true,
+            description = {"Signs a file's bytes with the device key: DER for ECDSA, raw 64 bytes for Ed25519.",
+                "Check it: openssl dgst -sha256 -verify key.pem -signature SIG FILE (ECDSA)"})
+    static final class Sign implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--in", paramLabel = "FILE", required = true, description = "the file to sign")
+        Path in;
+
+        @Option(names = "--out", paramLabel = "SIG", required = true, description = "where to write the signature")
+        Path out;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] message;
+            try {
+                message = Files.readAllBytes(in);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--in: cannot read " + in + ": " + e.getMessage());
+            }
+            DeviceKey key = store.open(spec.commandLine());
+            byte[] raw = key.sign(message);
+            byte[] encoded = key.algorithm() == KeyAlgorithm.ED25519 ? raw : Signatures.rawToDer(raw);
+            Files.write(out, encoded);
+            spec.commandLine().getOut().println("signed " + message.length + " bytes of " + in + " -> " + out
+                    + " (" + (key.algorithm() == KeyAlgorithm.ED25519 ? "raw Ed25519" : "DER") + ", device " + key.deviceId().hex() + ")");
+            return 0;
+        }
+    }
+}
