@@ -218,6 +218,11 @@ public final class Pkcs11KeyStore {
                     "  CKA_SENSITIVE = true",
                     "  CKA_EXTRACTABLE = false",
                     "  CKA_SIGN = true",
+                    // A device key signs and does nothing else: no decryption, unwrapping or key
+                    // derivation (ECDH) that could make it an oracle for someone on the board.
+                    "  CKA_DECRYPT = false",
+                    "  CKA_UNWRAP = false",
+                    "  CKA_DERIVE = false",
                     "}",
                     "");
             Provider base = Security.getProvider("SunPKCS11");

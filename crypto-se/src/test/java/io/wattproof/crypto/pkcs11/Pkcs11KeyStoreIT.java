@@ -107,6 +107,9 @@ class Pkcs11KeyStoreIT {
                 && flags.contains("never extractable") && flags.contains("local"), objects);
         assertTrue(!flags.contains("extractable"), objects);
         assertTrue(objects.contains("EC"), objects);
+        // The key signs and nothing else: no decrypt, unwrap or derive.
+        List<String> usage = objects.lines().filter(l -> l.strip().startsWith("Usage:")).map(String::strip).toList();
+        assertEquals(List.of("Usage:      sign"), usage, objects);
 
         byte[] raw = key.sign(DATA);
         assertEquals(64, raw.length);
