@@ -1,0 +1,125 @@
+package io.wattproof.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code keys create|show|sign --store pkcs11} against a real SoftHSM2 token (Debian softhsm2),
+ * checked from outside with OpenSC's pkcs11-tool (the key is sensitive and never extractable) and
+ * OpenSSL (the signature verifies against the PEM that {@code keys show --pem} printed).
+ */
+@Timeout(120)
+class KeysCommandPkcs11IT {
+    private static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
+    private static final String TOKEN = "agent-it-token";
+    private static final String PIN = "246810";
+
+    @Test
+    void aTokenKeyIsNonExtractableAndItsSignatureVerifiesWithOpenSsl() throws Exception {
+        String confVariable = System.getenv("SOFTHSM2_CONF");
+        assertNotNull(confVariable, "SOFTHSM2_CONF must be set for this test JVM (meter-agent/pom.xml, failsafe)");
+        requireTool(LIBRARY, "apt-get install softhsm2");
+        Path conf = Path.of(confVariable);
+        Path tokens = conf.resolveSibling("tokens");
+        deleteTree(tokens);
+        Files.createDirectories(tokens);
+        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        exec("softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN, "--so-pin", "13579111");
+        Path work = Files.createTempDirectory("keys-pkcs11-it");
+        Path pinFile = work.resolve("pin");
+        Files.writeString(pinFile, PIN);
+        Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-------"));
+        List<String> store = List.of("--store", "pkcs11", "--pkcs11-library", LIBRARY, "--token-label", TOKEN,
+                "--pin-file", pinFile.toString());
+
+        Output created = cli("keys", "create", store);
+        assertEquals(0, created.exit, created.err);
+        assertTrue(created.out.contains("device id: "), created.out);
+
+        String objects = exec("pkcs11-tool", "--module", LIBRARY, "--token-label", TOKEN, "--login", "--pin", PIN,
+                "--list-objects", "--type", "privkey");
+        String access = objects.lines().map(String::strip).filter(l -> l.startsWith("Access:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no private key listed:\n" + objects));
+        List<String> flags = Stream.of(access.substring("Access:".length()).split(",")).map(String::strip).toList();
+        assertTrue(flags.contains("sensitive") && flags.contains("never extractable"), objects);
+
+        Output pem = cli("keys", "show", store, "--pem");
+        assertEquals(0, pem.exit, pem.err);
+        Path pemFile = work.resolve("key.pem");
+        Files.writeString(pemFile, pem.out);
+        Path data = work.resolve("data");
+        Files.writeString(data, "interval 2026-11-27T12:00Z, 1234.5 Wh");
+        Path sig = work.resolve("data.sig");
+        Output signed = cli("keys", "sign", store, "--in", data.toString(), "--out", sig.toString());
+        assertEquals(0, signed.exit, signed.err);
+        String verified = exec("openssl", "dgst", "-sha256", "-verify", pemFile.toString(), "-signature", sig.toString(),
+                data.toString());
+        assertTrue(verified.contains("Verified OK"), verified);
+
+        Output again = cli("keys", "create", store);
+        assertEquals(1, again.exit, again.out);
+        assertTrue(again.err.contains("refusing to replace a device identity"), again.err);
+    }
+
+    private record Output(int exit, String out, String err) {}
+
+    private static Output cli(String group, String sub, List<String> store, String... more) {
+        List<String> args = new ArrayList<>(List.of(group, sub));
+        args.addAll(store);
+        args.addAll(List.of(more));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = MeterAgentCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+        return new Output(exit, out.toString(), err.toString());
+    }
+
+    private static String exec(String... command) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError(command[0] + " is not installed: apt-get install softhsm2 opensc openssl", e);
+        }
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", command) + ": no exit within 30 s");
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + output);
+        return output;
+    }
+
+    private static void requireTool(String path, String hint) {
+        if (!Files.exists(Path.of(path))) {
+            fail(path + " is missing: " + hint);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
