@@ -163,7 +163,7 @@ public final class Sealing {
      * One AEAD pass over the whole payload. The output only leaves this method after doFinal has
      * checked the tag; on failure the buffer is wiped, so no partial plaintext escapes.
      */
-    private static byte[] payloadCipher(Suite suite, boolean encrypt, byte[] key, byte[] associatedData, byte[] input)
+    static byte[] payloadCipher(Suite suite, boolean encrypt, byte[] key, byte[] associatedData, byte[] input)
             throws InvalidCipherTextException {
         AEADCipher cipher = suite.aead() == Aead.AES_128_GCM
                 ? GCMBlockCipher.newInstance(AESEngine.newInstance())

@@ -178,6 +178,30 @@ class SealingTest {
         assertRefused(Sealing.open(moved, parties.get(1), NEXT_RECORD));
     }
 
+    /**
+     * Each layer binds the context on its own, so that neither depends on the other: the wrapped
+     * key opens only under the record's HPKE info, and the payload only under its associated data.
+     */
+    @ParameterizedTest
+    @MethodSource("suites")
+    void bothLayersBindTheContextIndependently(Suite suite) throws Exception {
+        List<RecipientKeyPair> parties = parties(suite.kem());
+        SealedRecord record = seal(suite, parties, CONTEXT, PAYLOAD);
+        SealedRecord.Recipient entry = record.recipients().get(0);
+        org.bouncycastle.crypto.hpke.HPKE hpke = suite.hpke();
+        byte[] contentKey = hpke.open(entry.enc(), parties.get(0).pair(), CONTEXT.bytes(), entry.keyId(), entry.wrappedKey(),
+                null, null, null);
+        assertEquals(suite.aead().keyLength(), contentKey.length);
+        assertThrows(org.bouncycastle.crypto.InvalidCipherTextException.class, () -> hpke.open(entry.enc(), parties.get(0).pair(),
+                NEXT_RECORD.bytes(), entry.keyId(), entry.wrappedKey(), null, null, null));
+        assertThrows(org.bouncycastle.crypto.InvalidCipherTextException.class, () -> hpke.open(entry.enc(), parties.get(0).pair(),
+                CONTEXT.bytes(), new byte[16], entry.wrappedKey(), null, null, null));
+
+        assertArrayEquals(PAYLOAD, Sealing.payloadCipher(suite, false, contentKey, CONTEXT.bytes(), record.ciphertext()));
+        assertThrows(org.bouncycastle.crypto.InvalidCipherTextException.class,
+                () -> Sealing.payloadCipher(suite, false, contentKey, NEXT_RECORD.bytes(), record.ciphertext()));
+    }
+
     @ParameterizedTest
     @MethodSource("suites")
     void entriesSwappedBetweenRecipientsAreRefused(Suite suite) {
