@@ -80,6 +80,9 @@ public final class PublicKeys {
             if (key.length != ED25519_KEY_LENGTH) {
                 throw new IllegalArgumentException("ed25519 public key: expected 32 bytes, got " + key.length);
             }
+            // Bouncy Castle 1.87 refuses here an encoding with y ≥ p or with x = 0 and the sign bit
+            // set (RFC 8032 §5.1.3), a point off the curve, and small-order points (the identity,
+            // order 2 and order 8 are in StrictVerificationTest), so such keys never verify anything.
             return build(KeyAlgorithm.ED25519, der, "Ed25519", null, () -> new Ed25519PublicKeyParameters(key));
         }
         throw new IllegalArgumentException("public key algorithm: expected " + X9ObjectIdentifiers.id_ecPublicKey
