@@ -3,6 +3,7 @@ package io.wattproof.crypto;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
@@ -17,12 +18,14 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Parsing of public keys that arrive from outside (first transaction of a device, auditor files)
- * and their PEM form. Only the two device algorithms are accepted, in one canonical encoding each,
+ * and their PEM form. Only the device algorithms are accepted, in one canonical encoding each,
  * because the device id is a hash over these exact bytes: two encodings of one key would give one
  * device two identities.
  */
@@ -37,7 +40,8 @@ public final class PublicKeys {
     /**
      * Parses and validates a DER SubjectPublicKeyInfo (RFC 5280 §4.1) and detects its algorithm:
      * id-ecPublicKey with namedCurve prime256v1 (RFC 5480 §2.1.1) and an uncompressed point on the
-     * curve (SEC 1 §2.3.4), or id-Ed25519 with absent parameters (RFC 8410 §3).
+     * curve (SEC 1 §2.3.4), the same with namedCurve sm2p256v1 (GB/T 32918.5-2017; how OpenSSL 3
+     * writes SM2 keys) for SM2, or id-Ed25519 with absent parameters (RFC 8410 §3).
      *
      * @throws IllegalArgumentException naming the field that is wrong, expected and actual values
      */
@@ -47,9 +51,17 @@ public final class PublicKeys {
         ASN1ObjectIdentifier oid = id.getAlgorithm();
         byte[] key = keyBytes(info);
         if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-            if (!Signatures.P256.getName().equals(id.getParameters())) {
-                throw new IllegalArgumentException("ec public key curve: expected namedCurve "
-                        + Signatures.P256.getName() + " (p-256), got " + id.getParameters());
+            ECNamedDomainParameters curve;
+            KeyAlgorithm algorithm;
+            if (Signatures.P256.getName().equals(id.getParameters())) {
+                curve = Signatures.P256;
+                algorithm = KeyAlgorithm.ECDSA_P256_SHA256;
+            } else if (Signatures.SM2P256V1.getName().equals(id.getParameters())) {
+                curve = Signatures.SM2P256V1;
+                algorithm = KeyAlgorithm.SM2_SM3;
+            } else {
+                throw new IllegalArgumentException("ec public key curve: expected namedCurve " + Signatures.P256.getName()
+                        + " (p-256) or " + Signatures.SM2P256V1.getName() + " (sm2p256v1), got " + id.getParameters());
             }
             // Uncompressed only (0x04 || X || Y): a compressed point would be a second SPKI, hence
             // a second device id, for the same key.
@@ -57,8 +69,9 @@ public final class PublicKeys {
                 throw new IllegalArgumentException("ec public key point: expected 65-byte uncompressed encoding starting 0x04, got "
                         + key.length + " bytes starting 0x" + (key.length == 0 ? "" : HexFormat.of().toHexDigits(key[0])));
             }
-            return build(KeyAlgorithm.ECDSA_P256_SHA256, der, "EC", () -> new ECPublicKeyParameters(
-                    Signatures.P256.getCurve().decodePoint(key), Signatures.P256));
+            // The JDK has no sm2p256v1, so the JCA view of an SM2 key comes from Bouncy Castle.
+            Provider jca = algorithm == KeyAlgorithm.SM2_SM3 ? Bc.PROVIDER : null;
+            return build(algorithm, der, "EC", jca, () -> new ECPublicKeyParameters(curve.getCurve().decodePoint(key), curve));
         }
         if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
             if (id.getParameters() != null) {
@@ -67,10 +80,13 @@ public final class PublicKeys {
             if (key.length != ED25519_KEY_LENGTH) {
                 throw new IllegalArgumentException("ed25519 public key: expected 32 bytes, got " + key.length);
             }
-            return build(KeyAlgorithm.ED25519, der, "Ed25519", () -> new Ed25519PublicKeyParameters(key));
+            // Bouncy Castle 1.87 refuses here an encoding with y ≥ p or with x = 0 and the sign bit
+            // set (RFC 8032 §5.1.3), a point off the curve, and small-order points (the identity,
+            // order 2 and order 8 are in StrictVerificationTest), so such keys never verify anything.
+            return build(KeyAlgorithm.ED25519, der, "Ed25519", null, () -> new Ed25519PublicKeyParameters(key));
         }
         throw new IllegalArgumentException("public key algorithm: expected " + X9ObjectIdentifiers.id_ecPublicKey
-                + " (ec p-256) or " + EdECObjectIdentifiers.id_Ed25519 + " (ed25519), got " + oid);
+                + " (ec p-256 or sm2) or " + EdECObjectIdentifiers.id_Ed25519 + " (ed25519), got " + oid);
     }
 
     /** {@link #fromSubjectPublicKeyInfo} of the single block of a {@code PUBLIC KEY} PEM. */
@@ -109,7 +125,14 @@ public final class PublicKeys {
         }
     }
 
-    private static VerifyingKey build(KeyAlgorithm algorithm, byte[] der, String jcaName, Supplier<AsymmetricKeyParameter> parser) {
+    /** Held unregistered: parsing a key must not change the JVM's global provider list. */
+    private static final class Bc {
+        static final Provider PROVIDER = new BouncyCastleProvider();
+    }
+
+    /** {@code provider} null means the JDK's default lookup (SunEC). */
+    private static VerifyingKey build(KeyAlgorithm algorithm, byte[] der, String jcaName, Provider provider,
+            Supplier<AsymmetricKeyParameter> parser) {
         AsymmetricKeyParameter parameters;
         try {
             parameters = parser.get();
@@ -119,10 +142,11 @@ public final class PublicKeys {
                     + e.getMessage() + ")", e);
         }
         try {
-            PublicKey jca = KeyFactory.getInstance(jcaName).generatePublic(new X509EncodedKeySpec(der));
+            KeyFactory factory = provider == null ? KeyFactory.getInstance(jcaName) : KeyFactory.getInstance(jcaName, provider);
+            PublicKey jca = factory.generatePublic(new X509EncodedKeySpec(der));
             return new VerifyingKey(algorithm, der, parameters, jca);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(algorithm + " public key: the jdk refuses a key bouncy castle accepted (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(algorithm + " public key: the jca key factory refuses a key bouncy castle accepted (" + e.getMessage() + ")", e);
         }
     }
 

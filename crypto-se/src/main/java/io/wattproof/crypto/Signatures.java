@@ -10,6 +10,7 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.util.BigIntegers;
@@ -25,6 +26,14 @@ import org.bouncycastle.util.BigIntegers;
  * <p>Low S: if (r, s) verifies, so does (r, n − s) (SEC 1 §4.1.4, the verifier only uses the
  * x-coordinate of a point whose sign flips with s). To give every signed record exactly one valid
  * signature per nonce we sign with s ≤ n/2 and refuse the other half, as Bitcoin's BIP 62 does.
+ *
+ * <p>SM2 (GB/T 32918.2-2016) carries the same two 32-byte scalars, raw r||s on our wire and the
+ * same {@code SEQUENCE { r INTEGER, s INTEGER }} in DER for OpenSSL (GB/T 35276-2017 §7.3), so
+ * {@link #rawToDer} and {@link #derToRaw} serve it too. SM2 has no low-S rule and needs none:
+ * verification (§7.1 B5–B7) computes t = r + s and x1 of s·G + t·P, and replacing s by n − s
+ * changes t and the point as a whole, not just the point's sign, so (r, n − s) is not a second
+ * valid signature. Any s in [1, n − 1] with r + s ≠ n is accepted, and signatures are not
+ * normalised.
  */
 public final class Signatures {
     /** NIST P-256, named secp256r1 in SEC 2 §2.4.2 and prime256v1 in X9.62. */
@@ -34,6 +43,22 @@ public final class Signatures {
     /** floor(n / 2); n is odd, so s ≤ this is exactly the lower half. */
     static final BigInteger P256_HALF_ORDER = P256_ORDER.shiftRight(1);
     static final int P256_SCALAR_LENGTH = 32;
+    /** sm2p256v1, the curve of GB/T 32918.5-2017 (OID 1.2.156.10197.1.301). */
+    static final ECNamedDomainParameters SM2P256V1 = ECNamedDomainParameters.lookup(GMObjectIdentifiers.sm2p256v1);
+    /**
+     * The user id that enters Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (GB/T
+     * 32918.2-2016 §5.5): the default of GB/T 35276-2017 §10 and Bouncy Castle's when none is
+     * given. OpenSSL 3.0 does not default to it: its tools need {@code -pkeyopt
+     * distid:1234567812345678} or {@code -sigopt distid:1234567812345678}, or they compute another
+     * Z and report a failure. Signer and verifier must agree on it; we never use another one.
+     */
+    public static final String SM2_USER_ID = "1234567812345678";
+    static final byte[] SM2_USER_ID_BYTES = SM2_USER_ID.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** {@link #SM2_USER_ID} as the bytes that enter Z (ASCII, 16 bytes, ENTL = 128 bits). */
+    public static byte[] sm2UserId() {
+        return SM2_USER_ID_BYTES.clone();
+    }
 
     private Signatures() {}
 
@@ -125,6 +150,23 @@ public final class Signatures {
             return new SignatureCheck.Malformed("public key algorithm: expected " + algorithm + ", got " + key.algorithm());
         }
         return key.check(message, rawSignature);
+    }
+
+    /**
+     * {@link #check} for a DER signature (ECDSA or SM2, as OpenSSL writes it); see
+     * {@link VerifyingKey#checkDer} for what is malformed.
+     */
+    public static SignatureCheck checkDer(KeyAlgorithm algorithm, byte[] subjectPublicKeyInfo, byte[] message, byte[] derSignature) {
+        VerifyingKey key;
+        try {
+            key = PublicKeys.fromSubjectPublicKeyInfo(subjectPublicKeyInfo);
+        } catch (IllegalArgumentException e) {
+            return new SignatureCheck.Malformed(e.getMessage());
+        }
+        if (key.algorithm() != algorithm) {
+            return new SignatureCheck.Malformed("public key algorithm: expected " + algorithm + ", got " + key.algorithm());
+        }
+        return key.checkDer(message, derSignature);
     }
 
     public static boolean verify(KeyAlgorithm algorithm, byte[] subjectPublicKeyInfo, byte[] message, byte[] rawSignature) {

@@ -5,9 +5,14 @@ import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SM3Digest;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithID;
 import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.PlainDSAEncoding;
+import org.bouncycastle.crypto.signers.SM2Signer;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -19,6 +24,8 @@ public final class VerifyingKey {
     /** L, the order of the Ed25519 base point (RFC 8032 §5.1). */
     private static final BigInteger ED25519_ORDER =
             BigInteger.ONE.shiftLeft(252).add(new BigInteger("27742317777372353535851937790883648493"));
+    /** p = 2^255 − 19, the Ed25519 field prime (RFC 8032 §5.1). */
+    private static final BigInteger ED25519_P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
     private static final SignatureCheck VALID = new SignatureCheck.Valid();
     private static final SignatureCheck MISMATCH = new SignatureCheck.Mismatch();
 
@@ -45,7 +52,10 @@ public final class VerifyingKey {
         return subjectPublicKeyInfo.clone();
     }
 
-    /** The same key as a JCA object (SunEC), for TLS and certificate code. */
+    /**
+     * The same key as a JCA object, for TLS and certificate code: SunEC for P-256 and Ed25519,
+     * Bouncy Castle's for SM2 (the JDK has no sm2p256v1).
+     */
     public PublicKey publicKey() {
         return publicKey;
     }
@@ -58,7 +68,29 @@ public final class VerifyingKey {
         return check(message, rawSignature).isValid();
     }
 
-    /** Checks a raw signature (r||s low-S for ECDSA, R||S for Ed25519); never throws on its bytes. */
+    /**
+     * Checks a DER {@code SEQUENCE { r INTEGER, s INTEGER }} signature (what OpenSSL writes for
+     * ECDSA and SM2) by the same rules as {@link #check}, after a strict parse: BER forms,
+     * non-minimal lengths or integers, negative integers and trailing bytes are malformed. Ed25519
+     * has no DER form (RFC 8032 signatures are always raw), so any input is malformed for it.
+     */
+    public SignatureCheck checkDer(byte[] message, byte[] derSignature) {
+        if (algorithm == KeyAlgorithm.ED25519) {
+            return new SignatureCheck.Malformed("signature encoding: expected raw R||S for ed25519 (rfc 8032 §5.1.6), got a der request");
+        }
+        byte[] raw;
+        try {
+            raw = Signatures.derToRaw(derSignature);
+        } catch (IllegalArgumentException e) {
+            return new SignatureCheck.Malformed(e.getMessage());
+        }
+        return check(message, raw);
+    }
+
+    /**
+     * Checks a raw signature (r||s low-S for ECDSA, R||S for Ed25519, r||s for SM2); never throws
+     * on its bytes.
+     */
     public SignatureCheck check(byte[] message, byte[] rawSignature) {
         int expected = algorithm.rawSignatureLength();
         if (rawSignature.length != expected) {
@@ -68,7 +100,34 @@ public final class VerifyingKey {
         return switch (algorithm) {
             case ECDSA_P256_SHA256 -> checkEcdsa(message, rawSignature);
             case ED25519 -> checkEd25519(message, rawSignature);
+            case SM2_SM3 -> checkSm2((ECPublicKeyParameters) parameters, Signatures.SM2_USER_ID_BYTES, message, rawSignature);
         };
+    }
+
+    /**
+     * GB/T 32918.2-2016 §7.1 with SM3: steps B1, B2 and B5 (r and s in [1, n − 1], t = (r + s)
+     * mod n ≠ 0) here, so a refusal says which; the rest (Z, e, the point s·G + t·P, R = e + x1)
+     * by Bouncy Castle's {@link SM2Signer}. Package-private with the curve taken from the key so
+     * the standard's own example, on its test curve, runs through the same code.
+     */
+    static SignatureCheck checkSm2(ECPublicKeyParameters key, byte[] userId, byte[] message, byte[] raw) {
+        BigInteger n = key.getParameters().getN();
+        BigInteger r = Signatures.r(raw);
+        BigInteger s = Signatures.s(raw);
+        if (r.signum() <= 0 || r.compareTo(n) >= 0) {
+            return new SignatureCheck.Malformed("sm2 r: expected 1 ≤ r < n (gb/t 32918.2 §7.1 b1), got " + Signatures.hex32(r));
+        }
+        if (s.signum() <= 0 || s.compareTo(n) >= 0) {
+            return new SignatureCheck.Malformed("sm2 s: expected 1 ≤ s < n (gb/t 32918.2 §7.1 b2), got " + Signatures.hex32(s));
+        }
+        if (r.add(s).equals(n)) {
+            return new SignatureCheck.Malformed("sm2 r + s: expected ≠ n (gb/t 32918.2 §7.1 b5), got r = " + Signatures.hex32(r)
+                    + ", s = " + Signatures.hex32(s));
+        }
+        SM2Signer verifier = new SM2Signer(PlainDSAEncoding.INSTANCE, new SM3Digest());
+        verifier.init(false, new ParametersWithID(key, userId));
+        verifier.update(message, 0, message.length);
+        return verifier.verifySignature(raw) ? VALID : MISMATCH;
     }
 
     private SignatureCheck checkEcdsa(byte[] message, byte[] raw) {
@@ -98,6 +157,17 @@ public final class VerifyingKey {
         if (new BigInteger(1, sBigEndian).compareTo(ED25519_ORDER) >= 0) {
             return new SignatureCheck.Malformed("ed25519 s: expected < l (rfc 8032 §5.1), got little-endian 0x"
                     + HexFormat.of().formatHex(raw, 32, 64));
+        }
+        // RFC 8032 §5.1.3 step 1: y of R must be below p = 2^255 − 19. Bouncy Castle would refuse
+        // it too, but only as a plain mismatch.
+        byte[] yBigEndian = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            yBigEndian[i] = raw[31 - i];
+        }
+        yBigEndian[0] &= 0x7f;
+        if (new BigInteger(1, yBigEndian).compareTo(ED25519_P) >= 0) {
+            return new SignatureCheck.Malformed("ed25519 r: expected y < p = 2^255 − 19 (rfc 8032 §5.1.3), got little-endian 0x"
+                    + HexFormat.of().formatHex(raw, 0, 32));
         }
         boolean ok = ((Ed25519PublicKeyParameters) parameters)
                 .verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, raw, 0);

@@ -99,13 +99,13 @@ class PublicKeysTest {
         p384.initialize(new ECGenParameterSpec("secp384r1"));
         var curve = assertThrows(IllegalArgumentException.class,
                 () -> PublicKeys.fromSubjectPublicKeyInfo(p384.generateKeyPair().getPublic().getEncoded()));
-        assertEquals("ec public key curve: expected namedCurve 1.2.840.10045.3.1.7 (p-256), got 1.3.132.0.34", curve.getMessage());
+        assertEquals("ec public key curve: expected namedCurve 1.2.840.10045.3.1.7 (p-256) or 1.2.156.10197.1.301 (sm2p256v1), got 1.3.132.0.34", curve.getMessage());
 
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(1024);
         var algorithm = assertThrows(IllegalArgumentException.class,
                 () -> PublicKeys.fromSubjectPublicKeyInfo(rsa.generateKeyPair().getPublic().getEncoded()));
-        assertEquals("public key algorithm: expected 1.2.840.10045.2.1 (ec p-256) or 1.3.101.112 (ed25519), got 1.2.840.113549.1.1.1",
+        assertEquals("public key algorithm: expected 1.2.840.10045.2.1 (ec p-256 or sm2) or 1.3.101.112 (ed25519), got 1.2.840.113549.1.1.1",
                 algorithm.getMessage());
     }
 

@@ -79,4 +79,55 @@ public final class TestVectors {
     public static byte[] ed25519SubjectPublicKeyInfo(String publicKeyHex) {
         return hex("302a300506032b6570032100" + publicKeyHex);
     }
+
+    /**
+     * GB/T 32918.2-2016 Annex A.2 (identical to GM/T 0003.2-2012 A.2): SM2 signature with SM3 over
+     * the standard's 256-bit test curve over F_p (not sm2p256v1), with a fixed k. Bouncy Castle's
+     * SM2SignerTest uses the same example.
+     */
+    public static final class GbT32918Sm2Example {
+        private GbT32918Sm2Example() {}
+
+        public static final String P = "8542D69E4C044F18E8B92435BF6FF7DE457283915C45517D722EDB8B08F1DFC3";
+        public static final String A = "787968B4FA32C3FD2417842E73BBFEFF2F3C848B6831D7E0EC65228B3937E498";
+        public static final String B = "63E4C6D3B23B0C849CF84241484BFE48F61D59A5B16BA06E6E12D1DA27C5249A";
+        public static final String N = "8542D69E4C044F18E8B92435BF6FF7DD297720630485628D5AE74EE7C32E79B7";
+        public static final String GX = "421DEBD61B62EAB6746434EBC3CC315E32220B3BADD50BDC4C4E6C147FEDD43D";
+        public static final String GY = "0680512BCBB42C07D47349D2153B70C4E5D7FDFCBFA36EA1A85841B9E46E09A2";
+        /** d_A, the signer's private key. */
+        public static final String D = "128B2FA8BD433C6C068C8D803DFF79792A519A55171B1B650C23661D15897263";
+        public static final String USER_ID = "ALICE123@YAHOO.COM";
+        public static final String MESSAGE = "message digest";
+        /** The random k of §6.1 step A3. */
+        public static final String K = "6CB28D99385C175C94F94E934817663FC176D925DD72B727260DBAAE1FB2F96F";
+        public static final String R = "40F1EC59F793D9F49E09DCEF49130D4194F79FB1EED2CAA55BACDB49C4E755D1";
+        public static final String S = "6FC6DAC32C5D5CF10C77DFB20F7C2EB667A457872FB09EC56327A67EC7DEEBE7";
+
+        public static org.bouncycastle.crypto.params.ECDomainParameters curve() {
+            var fp = new org.bouncycastle.math.ec.ECCurve.Fp(new java.math.BigInteger(P, 16), new java.math.BigInteger(A, 16),
+                    new java.math.BigInteger(B, 16), new java.math.BigInteger(N, 16), java.math.BigInteger.ONE);
+            return new org.bouncycastle.crypto.params.ECDomainParameters(fp,
+                    fp.createPoint(new java.math.BigInteger(GX, 16), new java.math.BigInteger(GY, 16)), new java.math.BigInteger(N, 16));
+        }
+    }
+
+    /**
+     * A SecureRandom that hands out the given bytes, then zeros: stands in for the generator where a
+     * standard fixes the nonce (Bouncy Castle's RandomDSAKCalculator reads ceil(bits(n)/8) bytes).
+     */
+    public static final class FixedRandom extends java.security.SecureRandom {
+        private final byte[] bytes;
+        private int next;
+
+        public FixedRandom(byte[] bytes) {
+            this.bytes = bytes.clone();
+        }
+
+        @Override
+        public void nextBytes(byte[] out) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = next < bytes.length ? bytes[next++] : 0;
+            }
+        }
+    }
 }

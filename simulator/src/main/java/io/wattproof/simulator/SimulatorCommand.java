@@ -45,7 +45,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     Duration duration = Duration.ofSeconds(20);
 
     @Option(names = "--key-alg", paramLabel = "ALG", converter = KeyAlgorithmConverter.class,
-            description = "algorithm of new device keys: p256 or ed25519 (default: p256)")
+            description = "algorithm of new device keys: p256, ed25519 or sm2 (default: p256)")
     KeyAlgorithm keyAlgorithm = KeyAlgorithm.ECDSA_P256_SHA256;
 
     @Option(names = "--dump", paramLabel = "DIR",

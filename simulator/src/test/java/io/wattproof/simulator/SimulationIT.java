@@ -161,7 +161,7 @@ class SimulationIT {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         assertEquals(2, SimulatorCommand.run(System.out, errStream, "--key-alg", "rsa"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected p256 or ed25519, got 'rsa'"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected p256, ed25519 or sm2, got 'rsa'"), err.toString());
         err.reset();
         assertEquals(2, SimulatorCommand.run(System.out, errStream, "--interval", "soon"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected a duration like 20s"), err.toString());

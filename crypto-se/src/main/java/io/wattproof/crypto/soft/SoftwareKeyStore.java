@@ -7,6 +7,7 @@ import io.wattproof.crypto.PublicKeys;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -25,6 +27,7 @@ import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECNamedDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -158,6 +161,20 @@ public final class SoftwareKeyStore {
                 yield pair.getPrivate();
             }
             case ED25519 -> new Ed25519PrivateKeyParameters(random);
+            case SM2_SM3 -> {
+                // sm2p256v1 by name (GB/T 32918.5-2017), so PKCS#8 and SPKI carry its OID as the
+                // namedCurve of id-ecPublicKey, the form OpenSSL 3 reads as an SM2 key. Bouncy
+                // Castle draws d in [1, n − 1]; GB/T 32918.1 §6.1 wants d ≤ n − 2, so the one
+                // excluded value (probability 2^-256) is drawn again.
+                ECKeyPairGenerator generator = new ECKeyPairGenerator();
+                ECNamedDomainParameters curve = ECNamedDomainParameters.lookup(GMObjectIdentifiers.sm2p256v1);
+                generator.init(new ECKeyGenerationParameters(curve, random));
+                AsymmetricKeyParameter key;
+                do {
+                    key = generator.generateKeyPair().getPrivate();
+                } while (((ECPrivateKeyParameters) key).getD().equals(curve.getN().subtract(BigInteger.ONE)));
+                yield key;
+            }
         };
     }
 
@@ -225,7 +242,7 @@ public final class SoftwareKeyStore {
         try {
             return SoftwareDeviceKey.of(PrivateKeyFactory.createKey(info));
         } catch (IOException | RuntimeException e) {
-            throw new SoftKeyStoreFailure.CorruptFile(privateFile, "an ec p-256 or ed25519 private key",
+            throw new SoftKeyStoreFailure.CorruptFile(privateFile, "an ec p-256, sm2 or ed25519 private key",
                     "algorithm " + info.getPrivateKeyAlgorithm().getAlgorithm() + " (" + e.getMessage() + ")", e);
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.SignatureCheck;
 import io.wattproof.crypto.Signatures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What an auditor does with the system's OpenSSL (3.x): verify our signatures, reject a changed
  * reading, and read our encrypted key file. Also the reverse: signatures OpenSSL makes with our
- * key pass our strict verifier once normalised.
+ * key pass our strict verifier (ECDSA once normalised to low-S), and SM2 signatures of a key
+ * OpenSSL generated itself.
  */
 class OpenSslInteropTest {
     private static final Path OPENSSL = Path.of("/usr/bin/openssl");
@@ -98,6 +100,58 @@ class OpenSslInteropTest {
         assertTrue(bad.output().startsWith("Signature Verification Failure"), bad.output());
     }
 
+    /**
+     * OpenSSL 3.0 needs the user id spelled out: without {@code distid} it computes Z over another
+     * id and reports a failure (see Signatures.SM2_USER_ID). Both of its front ends are checked.
+     */
+    @Test
+    void opensslVerifiesSm2SignaturesAndRejectsAChangedMessage() throws Exception {
+        Path dir = tmp.resolve("keys");
+        DeviceKey key = SoftwareKeyStore.create(dir, KeyAlgorithm.SM2_SM3, secret);
+        String pub = dir.resolve(SoftwareKeyStore.PUBLIC_KEY_FILE).toString();
+        String distid = "distid:" + Signatures.SM2_USER_ID;
+        for (int i = 0; i < 5; i++) {
+            byte[] data = (new String(DATA, StandardCharsets.US_ASCII) + i).getBytes(StandardCharsets.US_ASCII);
+            Files.write(tmp.resolve("data"), data);
+            Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(key.sign(data)));
+            assertEquals(new Result(0, "Signature Verified Successfully"), openssl("pkeyutl", "-verify", "-in", "data",
+                    "-sigfile", "sig.der", "-pubin", "-inkey", pub, "-rawin", "-digest", "sm3", "-pkeyopt", distid));
+            assertEquals(new Result(0, "Verified OK"),
+                    openssl("dgst", "-sm3", "-verify", pub, "-signature", "sig.der", "-sigopt", distid, "data"));
+
+            Result noId = openssl("dgst", "-sm3", "-verify", pub, "-signature", "sig.der", "data");
+            assertNotEquals(0, noId.exitCode(), "openssl without distid must not agree on Z: " + noId.output());
+
+            Files.write(tmp.resolve("data"), changedOneByte(data));
+            Result bad = openssl("pkeyutl", "-verify", "-in", "data", "-sigfile", "sig.der", "-pubin", "-inkey", pub,
+                    "-rawin", "-digest", "sm3", "-pkeyopt", distid);
+            assertNotEquals(0, bad.exitCode());
+            assertTrue(bad.output().startsWith("Signature Verification Failure"), bad.output());
+        }
+    }
+
+    @Test
+    void weVerifySm2SignaturesOpensslMakesWithItsOwnKey() throws Exception {
+        assertEquals(0, openssl("genpkey", "-algorithm", "SM2", "-out", "sm2.pem").exitCode());
+        assertEquals(0, openssl("pkey", "-in", "sm2.pem", "-pubout", "-outform", "DER", "-out", "sm2.spki.der").exitCode());
+        byte[] spki = Files.readAllBytes(tmp.resolve("sm2.spki.der"));
+        Files.write(tmp.resolve("data"), DATA);
+        Result signed = openssl("pkeyutl", "-sign", "-in", "data", "-inkey", "sm2.pem", "-rawin", "-digest", "sm3",
+                "-pkeyopt", "distid:" + Signatures.SM2_USER_ID, "-out", "sig.der");
+        assertEquals(0, signed.exitCode(), signed.output());
+        byte[] der = Files.readAllBytes(tmp.resolve("sig.der"));
+        assertEquals(new SignatureCheck.Valid(), Signatures.checkDer(KeyAlgorithm.SM2_SM3, spki, DATA, der));
+        assertEquals(new SignatureCheck.Valid(), Signatures.check(KeyAlgorithm.SM2_SM3, spki, DATA, Signatures.derToRaw(der)));
+        assertEquals(new SignatureCheck.Mismatch(), Signatures.checkDer(KeyAlgorithm.SM2_SM3, spki, changedOneByte(DATA), der));
+
+        // Signed under another id, the same bytes are a different Z and so a mismatch for us.
+        Result otherId = openssl("pkeyutl", "-sign", "-in", "data", "-inkey", "sm2.pem", "-rawin", "-digest", "sm3",
+                "-pkeyopt", "distid:ALICE123@YAHOO.COM", "-out", "sig2.der");
+        assertEquals(0, otherId.exitCode(), otherId.output());
+        assertEquals(new SignatureCheck.Mismatch(),
+                Signatures.checkDer(KeyAlgorithm.SM2_SM3, spki, DATA, Files.readAllBytes(tmp.resolve("sig2.der"))));
+    }
+
     @Test
     void opensslDecryptsTheKeyFileWithTheSecretAndWeVerifyItsSignatures() throws Exception {
         for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
@@ -124,6 +178,12 @@ class OpenSslInteropTest {
                 assertEquals(0, signed.exitCode(), signed.output());
                 byte[] raw = Signatures.normalizeLowS(Signatures.derToRaw(Files.readAllBytes(tmp.resolve("sig.der"))));
                 assertTrue(key.verifyingKey().verify(DATA, raw));
+            } else if (algorithm == KeyAlgorithm.SM2_SM3) {
+                // OpenSSL reads our PKCS#8 (id-ecPublicKey, namedCurve sm2p256v1) as an SM2 key.
+                Result signed = openssl("pkeyutl", "-sign", "-in", "data", "-inkey", plain.toString(), "-rawin", "-digest", "sm3",
+                        "-pkeyopt", "distid:" + Signatures.SM2_USER_ID, "-out", "sig.der");
+                assertEquals(0, signed.exitCode(), signed.output());
+                assertEquals(new SignatureCheck.Valid(), key.verifyingKey().checkDer(DATA, Files.readAllBytes(tmp.resolve("sig.der"))));
             } else {
                 // Ed25519 is deterministic (RFC 8032 §5.1.6): OpenSSL's signature is byte for byte ours.
                 Result signed = openssl("pkeyutl", "-sign", "-inkey", plain.toString(), "-rawin", "-in", "data", "-out", "sig");

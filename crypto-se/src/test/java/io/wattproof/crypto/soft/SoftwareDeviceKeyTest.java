@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.crypto.params.ECNamedDomainParameters;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
@@ -46,6 +47,8 @@ class SoftwareDeviceKeyTest {
             case ECDSA_P256_SHA256 -> SoftwareDeviceKey.of(new ECPrivateKeyParameters(
                     new BigInteger(255, random).add(BigInteger.ONE), P256));
             case ED25519 -> SoftwareDeviceKey.of(new Ed25519PrivateKeyParameters(random));
+            case SM2_SM3 -> SoftwareDeviceKey.of(new ECPrivateKeyParameters(
+                    new BigInteger(255, random).add(BigInteger.ONE), ECNamedDomainParameters.lookup(GMObjectIdentifiers.sm2p256v1)));
         };
     }
 
@@ -90,6 +93,14 @@ class SoftwareDeviceKeyTest {
                 System.arraycopy(BigIntegers.asUnsignedByteArray(32, N.subtract(s)), 0, other, 32, 32);
                 assertFalse(key.verifyingKey().verify(message, other));
             }
+            if (algorithm == KeyAlgorithm.SM2_SM3) {
+                // No low-S rule for SM2 (see Signatures): (r, n − s) is not the same signature but a wrong one.
+                BigInteger n = ECNamedDomainParameters.lookup(GMObjectIdentifiers.sm2p256v1).getN();
+                byte[] other = signature.clone();
+                BigInteger s = new BigInteger(1, other, 32, 32);
+                System.arraycopy(BigIntegers.asUnsignedByteArray(32, n.subtract(s)), 0, other, 32, 32);
+                assertEquals(new io.wattproof.crypto.SignatureCheck.Mismatch(), key.verifyingKey().check(message, other));
+            }
         }
     }
 
@@ -114,10 +125,10 @@ class SoftwareDeviceKeyTest {
     void refusesOtherKeyTypes() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> SoftwareDeviceKey.of(new X25519PrivateKeyParameters(new SecureRandom())));
-        assertEquals("private key: expected ec p-256 or ed25519, got X25519PrivateKeyParameters", e.getMessage());
+        assertEquals("private key: expected ec p-256, sm2 or ed25519, got X25519PrivateKeyParameters", e.getMessage());
         var curve = assertThrows(IllegalArgumentException.class, () -> SoftwareDeviceKey.of(new ECPrivateKeyParameters(
                 BigInteger.TEN, ECNamedDomainParameters.lookup(SECObjectIdentifiers.secp256k1))));
-        assertEquals("ec private key curve: expected named curve 1.2.840.10045.3.1.7 (p-256), got 1.3.132.0.10", curve.getMessage());
+        assertEquals("ec private key curve: expected named curve 1.2.840.10045.3.1.7 (p-256) or 1.2.156.10197.1.301 (sm2p256v1), got 1.3.132.0.10", curve.getMessage());
     }
 
     private static String hexUpper(byte[] bytes) {

@@ -64,7 +64,7 @@ public final class MeterAgentCommand implements Runnable {
         @CommandLine.Mixin
         KeyStoreOptionsMixin store;
 
-        @Option(names = "--alg", paramLabel = "ALG", description = "p256 (default) or ed25519")
+        @Option(names = "--alg", paramLabel = "ALG", description = "p256 (default), ed25519 or sm2")
         String algorithm = "p256";
 
         @CommandLine.Spec

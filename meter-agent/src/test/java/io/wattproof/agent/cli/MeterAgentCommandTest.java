@@ -40,7 +40,7 @@ class MeterAgentCommandTest {
     @Test
     void badArgumentsGetUsageErrorsNotStackTraces() {
         assertEquals(2, run("keygen", "--keys", "k", "--secret", "s", "--alg", "rsa"));
-        assertTrue(err.toString().contains("--alg: expected p256 or ed25519, got 'rsa'"), err.toString());
+        assertTrue(err.toString().contains("--alg: expected p256, ed25519 or sm2, got 'rsa'"), err.toString());
         assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--tcp", "meter:x", "--mqtt", "tcp://x:1"));
         assertTrue(err.toString().contains("--tcp: expected HOST[:PORT] with a port number, actual 'meter:x'"), err.toString());
         assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--tcp", "meter:502", "--mqtt", "tcp://x:1",

@@ -22,10 +22,11 @@ import java.util.Set;
  * <pre>
  *   DIR/&lt;deviceIdHex&gt;/public.pem       SubjectPublicKeyInfo, PEM (written once per device)
  *   DIR/&lt;deviceIdHex&gt;/&lt;seq&gt;.signbytes  exactly the bytes the device signed
- *   DIR/&lt;deviceIdHex&gt;/&lt;seq&gt;.sig        ECDSA: DER signature; Ed25519: raw 64 bytes
+ *   DIR/&lt;deviceIdHex&gt;/&lt;seq&gt;.sig        ECDSA and SM2: DER signature; Ed25519: raw 64 bytes
  *
  *   openssl dgst -sha256 -verify public.pem -signature 7.sig 7.signbytes                 (ECDSA)
  *   openssl pkeyutl -verify -pubin -inkey public.pem -rawin -in 7.signbytes -sigfile 7.sig (Ed25519)
+ *   openssl dgst -sm3 -verify public.pem -signature 7.sig -sigopt distid:1234567812345678 7.signbytes (SM2)
  * </pre>
  *
  * <p>Each file is written to a temporary file in the same directory and renamed into place, so a
@@ -72,10 +73,10 @@ public final class RecordDump {
         return "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n";
     }
 
-    /** The signature in the form openssl reads: DER for ECDSA, as-is for Ed25519 (RFC 8032 has one form). */
+    /** The signature in the form openssl reads: DER for ECDSA and SM2, as-is for Ed25519 (RFC 8032 has one form). */
     static byte[] opensslSignature(KeyAlgorithm algorithm, byte[] rawSignature) {
         return switch (algorithm) {
-            case ECDSA_P256_SHA256 -> io.wattproof.crypto.Signatures.rawToDer(rawSignature);
+            case ECDSA_P256_SHA256, SM2_SM3 -> io.wattproof.crypto.Signatures.rawToDer(rawSignature);
             case ED25519 -> rawSignature.clone();
         };
     }

@@ -121,6 +121,9 @@ class RecordDumpTest {
                     "-signature", signature, data);
             case ED25519 -> List.of(OPENSSL.toString(), "pkeyutl", "-verify", "-pubin", "-inkey", "public.pem",
                     "-rawin", "-in", data, "-sigfile", signature);
+            // OpenSSL 3.0 does not default to the GB/T 35276 user id; without distid it reports a failure.
+            case SM2_SM3 -> List.of(OPENSSL.toString(), "dgst", "-sm3", "-verify", "public.pem", "-signature", signature,
+                    "-sigopt", "distid:1234567812345678", data);
         };
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -3,6 +3,7 @@ package io.wattproof.simulator.verify;
 import com.google.protobuf.ByteString;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.Signatures;
 import io.wattproof.protocol.SignBytes;
 import io.wattproof.protocol.v1.BodyType;
 import io.wattproof.protocol.v1.Reading;
@@ -11,11 +12,14 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.bouncycastle.jcajce.spec.SM2ParameterSpec;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * A simulated device for tests: a fresh JDK key pair and the records a correct agent would sign
@@ -23,6 +27,7 @@ import java.util.List;
  */
 final class TestDevice {
     static final String CHAIN_ID = "wattproof-test";
+    private static final Provider BC = new BouncyCastleProvider();
     private static final BigInteger N = new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16); // n of P-256 (SEC 2 section 2.4.2)
 
     final KeyAlgorithm algorithm;
@@ -46,6 +51,12 @@ final class TestDevice {
                     yield g;
                 }
                 case ED25519 -> KeyPairGenerator.getInstance("Ed25519");
+                case SM2_SM3 -> {
+                    // The JDK has no sm2p256v1; Bouncy Castle's provider, used unregistered.
+                    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+                    g.initialize(new ECGenParameterSpec("sm2p256v1"));
+                    yield g;
+                }
             };
             return new TestDevice(algorithm, generator.generateKeyPair());
         } catch (GeneralSecurityException e) {
@@ -86,7 +97,7 @@ final class TestDevice {
         return SignBytes.of(BodyType.READING, CHAIN_ID, reading.toByteArray());
     }
 
-    /** Raw signature as a device sends it: r||s low-S, or R||S. */
+    /** Raw signature as a device sends it: r||s low-S, R||S, or SM2's r||s. */
     byte[] sign(byte[] message) {
         try {
             return switch (algorithm) {
@@ -101,6 +112,14 @@ final class TestDevice {
                     s.initSign(keys.getPrivate());
                     s.update(message);
                     yield s.sign();
+                }
+                case SM2_SM3 -> {
+                    // Bouncy Castle's JCA signer returns DER; the wire carries r||s.
+                    Signature s = Signature.getInstance("SM3withSM2", BC);
+                    s.setParameter(new SM2ParameterSpec(Signatures.sm2UserId()));
+                    s.initSign(keys.getPrivate());
+                    s.update(message);
+                    yield Signatures.derToRaw(s.sign());
                 }
             };
         } catch (GeneralSecurityException e) {
