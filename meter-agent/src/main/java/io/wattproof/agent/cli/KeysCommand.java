@@ -124,7 +124,7 @@ final class KeysCommand implements Runnable {
         @Mixin
         StoreOptions store;
 
-        @Option(names = "--alg", paramLabel = "p256|ed25519", description = "key algorithm (default: ${DEFAULT-VALUE}; "
+        @Option(names = "--alg", paramLabel = "p256|ed25519|sm2", description = "key algorithm (default: ${DEFAULT-VALUE}; "
                 + "tokens make p256 keys only)")
         String algorithm = "p256";
 
@@ -212,7 +212,7 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
-            description = {"Signs a file's bytes with the device key: DER for ECDSA, raw 64 bytes for Ed25519.",
+            description = {"Signs a file's bytes with the device key: DER for ECDSA and SM2, raw 64 bytes for Ed25519.",
                 "Check it: openssl dgst -sha256 -verify key.pem -signature SIG FILE (ECDSA)"})
     static final class Sign implements Callable<Integer> {
         @Mixin

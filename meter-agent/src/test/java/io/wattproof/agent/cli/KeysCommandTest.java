@@ -79,6 +79,23 @@ class KeysCommandTest {
     }
 
     @Test
+    void anSm2KeySignsWhatOpenSslVerifiesWithTheStandardsUserId() throws Exception {
+        assertEquals(0, run(cmd("create", "--alg", "sm2")), err);
+        assertEquals(0, run(cmd("show", "--pem")), err);
+        Path pem = tmp.resolve("sm2.pem");
+        Files.writeString(pem, out);
+        Path data = tmp.resolve("data.bin");
+        Files.write(data, "sm2 on site".getBytes(StandardCharsets.UTF_8));
+        Path sig = tmp.resolve("data.sig");
+        assertEquals(0, run(cmd("sign", "--in", data.toString(), "--out", sig.toString())), err);
+        Process openssl = new ProcessBuilder("openssl", "dgst", "-sm3", "-verify", pem.toString(), "-signature", sig.toString(),
+                "-sigopt", "distid:1234567812345678", data.toString()).redirectErrorStream(true).start();
+        assertTrue(openssl.waitFor(20, TimeUnit.SECONDS));
+        String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(said.contains("Verified OK"), said);
+    }
+
+    @Test
     void anExistingKeyIsKeptUnlessForced() throws Exception {
         assertEquals(0, run(cmd("create")), err);
         byte[] first = Files.readAllBytes(tmp.resolve("keys").resolve(SoftwareKeyStore.PUBLIC_KEY_FILE));
