@@ -1,21 +1,12 @@
 package io.wattproof.crypto.soft;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
+import io.wattproof.crypto.OwnerOnlyFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Set;
 
 /**
  * The file holding the secret that encrypts the private key. Its text (without trailing line
@@ -26,10 +17,6 @@ final class SecretFile {
     static final int RANDOM_BYTES = 32;
     /** 32 characters: 128 bits even as hex. A shorter secret would be the weakest part of the store. */
     static final int MIN_LENGTH = 32;
-
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private SecretFile() {}
 
@@ -58,48 +45,22 @@ final class SecretFile {
      * the returned array.
      */
     static char[] read(Path file) throws SoftKeyStoreFailure {
-        PosixFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(file, PosixFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            throw new SoftKeyStoreFailure.MissingFile(file, "secret");
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new SoftKeyStoreFailure.IoFailure(file, e);
-        }
-        if (!attributes.isRegularFile()) {
-            throw new SoftKeyStoreFailure.CorruptFile(file, "a regular file",
-                    attributes.isDirectory() ? "a directory" : "another kind of file");
-        }
-        if (!Collections.disjoint(attributes.permissions(), GROUP_OR_OTHERS)) {
-            throw new SoftKeyStoreFailure.InsecurePermissions(file, attributes.permissions());
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new SoftKeyStoreFailure.IoFailure(file, e);
-        }
-        CharBuffer chars = null;
-        try {
-            int end = bytes.length;
-            while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
-                end--;
+        return switch (OwnerOnlyFile.read(file)) {
+            case OwnerOnlyFile.Read.Text(char[] secret) -> {
+                if (secret.length < MIN_LENGTH) {
+                    int length = secret.length;
+                    Arrays.fill(secret, '\0');
+                    throw new SoftKeyStoreFailure.CorruptFile(file, "a secret of at least " + MIN_LENGTH + " characters",
+                            length + " characters");
+                }
+                yield secret;
             }
-            chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, end));
-            if (chars.remaining() < MIN_LENGTH) {
-                throw new SoftKeyStoreFailure.CorruptFile(file, "a secret of at least " + MIN_LENGTH + " characters",
-                        chars.remaining() + " characters");
-            }
-            char[] secret = new char[chars.remaining()];
-            chars.get(secret);
-            return secret;
-        } catch (CharacterCodingException e) {
-            throw new SoftKeyStoreFailure.CorruptFile(file, "utf-8 text", "bytes that are not utf-8", e);
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-            if (chars != null) {
-                Arrays.fill(chars.array(), '\0');
-            }
-        }
+            case OwnerOnlyFile.Read.Missing m -> throw new SoftKeyStoreFailure.MissingFile(file, "secret");
+            case OwnerOnlyFile.Read.NotRegular(String what) -> throw new SoftKeyStoreFailure.CorruptFile(file, "a regular file", what);
+            case OwnerOnlyFile.Read.Insecure(var permissions) -> throw new SoftKeyStoreFailure.InsecurePermissions(file, permissions);
+            case OwnerOnlyFile.Read.Unreadable(Exception e) -> throw new SoftKeyStoreFailure.IoFailure(file, e);
+            case OwnerOnlyFile.Read.NotUtf8(var e) -> throw new SoftKeyStoreFailure.CorruptFile(file, "utf-8 text",
+                    "bytes that are not utf-8", e);
+        };
     }
 }

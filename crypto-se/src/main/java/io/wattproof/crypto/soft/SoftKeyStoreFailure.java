@@ -2,6 +2,7 @@ package io.wattproof.crypto.soft;
 
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.crypto.OwnerOnlyFile;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
@@ -116,7 +117,7 @@ public abstract sealed class SoftKeyStoreFailure extends KeyStoreFailure {
 
         InsecurePermissions(Path file, Set<PosixFilePermission> actual) {
             super(file, "secret file " + file + " is accessible by group or others: expected mode 0600 or 0400, found "
-                    + octal(actual), null);
+                    + OwnerOnlyFile.octal(actual), null);
             this.actual = Set.copyOf(actual);
         }
 
@@ -126,16 +127,7 @@ public abstract sealed class SoftKeyStoreFailure extends KeyStoreFailure {
 
         /** The permissions as a 4-digit octal mode, e.g. "0644". */
         public String actualMode() {
-            return octal(actual);
-        }
-
-        static String octal(Set<PosixFilePermission> permissions) {
-            int mode = 0;
-            for (PosixFilePermission p : permissions) {
-                // PosixFilePermission is declared in the order OWNER_READ .. OTHERS_EXECUTE, i.e. bit 8 .. bit 0.
-                mode |= 1 << (8 - p.ordinal());
-            }
-            return String.format("%04o", mode);
+            return OwnerOnlyFile.octal(actual);
         }
     }
 

@@ -172,7 +172,7 @@ class SoftwareKeyStoreTest {
     @ValueSource(strings = {"rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "r-----r--"})
     void refusesASecretThatGroupOrOthersCanAccess(String permissions) throws Exception {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString(permissions));
-        String mode = SoftKeyStoreFailure.InsecurePermissions.octal(PosixFilePermissions.fromString(permissions));
+        String mode = io.wattproof.crypto.OwnerOnlyFile.octal(PosixFilePermissions.fromString(permissions));
 
         var onCreate = assertThrows(SoftKeyStoreFailure.InsecurePermissions.class,
                 () -> SoftwareKeyStore.create(dir, KeyAlgorithm.ECDSA_P256_SHA256, secret));
