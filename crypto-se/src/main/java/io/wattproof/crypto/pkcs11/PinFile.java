@@ -3,7 +3,6 @@ package io.wattproof.crypto.pkcs11;
 import io.wattproof.crypto.OwnerOnlyFile;
 import java.nio.file.Path;
 
-
 /**
  * The user PIN, read from a file that only its owner may access (the same rule the software store
  * applies to its secret file, and OpenSSH to private keys): a PIN others can read protects nothing.
