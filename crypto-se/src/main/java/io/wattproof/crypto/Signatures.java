@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.function.Function;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -140,16 +141,7 @@ public final class Signatures {
      * {@link PublicKeys#fromSubjectPublicKeyInfo} when verifying many signatures.
      */
     public static SignatureCheck check(KeyAlgorithm algorithm, byte[] subjectPublicKeyInfo, byte[] message, byte[] rawSignature) {
-        VerifyingKey key;
-        try {
-            key = PublicKeys.fromSubjectPublicKeyInfo(subjectPublicKeyInfo);
-        } catch (IllegalArgumentException e) {
-            return new SignatureCheck.Malformed(e.getMessage());
-        }
-        if (key.algorithm() != algorithm) {
-            return new SignatureCheck.Malformed("public key algorithm: expected " + algorithm + ", got " + key.algorithm());
-        }
-        return key.check(message, rawSignature);
+        return withKey(algorithm, subjectPublicKeyInfo, key -> key.check(message, rawSignature));
     }
 
     /**
@@ -157,6 +149,12 @@ public final class Signatures {
      * {@link VerifyingKey#checkDer} for what is malformed.
      */
     public static SignatureCheck checkDer(KeyAlgorithm algorithm, byte[] subjectPublicKeyInfo, byte[] message, byte[] derSignature) {
+        return withKey(algorithm, subjectPublicKeyInfo, key -> key.checkDer(message, derSignature));
+    }
+
+    /** Parses a key that came from outside and runs {@code check} with it, or says why it cannot. */
+    private static SignatureCheck withKey(KeyAlgorithm algorithm, byte[] subjectPublicKeyInfo,
+            Function<VerifyingKey, SignatureCheck> check) {
         VerifyingKey key;
         try {
             key = PublicKeys.fromSubjectPublicKeyInfo(subjectPublicKeyInfo);
@@ -166,7 +164,7 @@ public final class Signatures {
         if (key.algorithm() != algorithm) {
             return new SignatureCheck.Malformed("public key algorithm: expected " + algorithm + ", got " + key.algorithm());
         }
-        return key.checkDer(message, derSignature);
+        return check.apply(key);
     }
 
     public static boolean verify(KeyAlgorithm algorithm, byte[] subjectPublicKeyInfo, byte[] message, byte[] rawSignature) {

@@ -135,13 +135,9 @@ final class ReadCommand implements Callable<Integer> {
     /** A SunSpec model map named on the command line: find where this device has it. */
     private MeterMap locate(ModbusMaster master, MeterMap map) throws ModbusException {
         SunSpecDevice device = SunSpecDiscovery.discover(master, unit);
-        int wanted = map.sunspecModel().getAsInt();
-        return device.models().stream()
-                .filter(m -> m.id() == wanted)
-                .findFirst()
-                .map(m -> map.located(m.address(), m.length()))
-                .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "--model: the device has no SunSpec model "
-                        + wanted + " (its models: " + device.models() + "); try --model auto"));
+        return device.locate(map).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                "--model: the device has no SunSpec model " + map.sunspecModel().getAsInt() + " (its models: "
+                        + device.models() + "); try --model auto"));
     }
 
     private static String lineHealth(ModbusMaster master) {

@@ -4,6 +4,8 @@ import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterReader;
 import io.wattproof.modbus.maps.MeterReading;
+import io.wattproof.modbus.maps.ReadPlan;
+import io.wattproof.modbus.maps.ReadPlanner;
 import io.wattproof.modbus.maps.StandardNames;
 import io.wattproof.modbus.maps.sunspec.ModelHeader;
 import io.wattproof.modbus.maps.sunspec.SunSpecDevice;
@@ -29,6 +31,7 @@ public final class ModbusMeterSource implements MeterSource {
     private final List<String> currents = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private MeterReader reader; // guarded by this; null until a SunSpec map is located
+    private ReadPlan plan; // guarded by this; the requests for names, set with reader
 
     /**
      * @throws IllegalArgumentException for a unit id outside 1..247 or a map without the values the
@@ -59,7 +62,7 @@ public final class ModbusMeterSource implements MeterSource {
                     + missing);
         }
         if (map.isLocated()) {
-            reader = new MeterReader(master, unitId, map);
+            use(map);
         }
     }
 
@@ -67,7 +70,7 @@ public final class ModbusMeterSource implements MeterSource {
     public MeterSnapshot read() throws MeterReadException {
         MeterReading r;
         try {
-            r = reader().read(names);
+            r = read(names);
         } catch (ModbusException e) {
             throw new MeterReadException(model() + " unit " + unitId + ": " + e.getMessage(), e);
         }
@@ -92,23 +95,25 @@ public final class ModbusMeterSource implements MeterSource {
         }
     }
 
-    private synchronized MeterReader reader() throws ModbusException, MeterReadException {
+    /** Reads {@code names} with the plan made once, after locating a SunSpec model on first use. */
+    private synchronized MeterReading read(List<String> names) throws ModbusException, MeterReadException {
         if (reader == null) {
             SunSpecDevice device = SunSpecDiscovery.discover(master, unitId);
-            int wanted = map.sunspecModel().getAsInt();
-            ModelHeader meter = device.models().stream()
-                    .filter(m -> m.id() == wanted)
-                    .findFirst()
-                    .orElseThrow(() -> new MeterReadException(model() + " unit " + unitId + ": expected SunSpec model "
-                            + wanted + ", the device has models "
-                            + device.models().stream().map(ModelHeader::id).toList()));
-            if (meter.length() < map.sunspecLength()) {
-                throw new MeterReadException(model() + " unit " + unitId + ": SunSpec model " + wanted + " length: expected at least "
-                        + map.sunspecLength() + ", actual " + meter.length());
+            try {
+                use(device.locate(map).orElseThrow(() -> new MeterReadException(model() + " unit " + unitId
+                        + ": expected SunSpec model " + map.sunspecModel().getAsInt() + ", the device has models "
+                        + device.models().stream().map(ModelHeader::id).toList())));
+            } catch (IllegalArgumentException e) {
+                throw new MeterReadException(model() + " unit " + unitId + ": SunSpec " + e.getMessage(), e);
             }
-            reader = new MeterReader(master, unitId, map.located(meter.address(), meter.length()));
         }
-        return reader;
+        return reader.read(plan);
+    }
+
+    /** The names never change, so the requests are planned once, not on every read. */
+    private void use(MeterMap located) {
+        reader = new MeterReader(master, unitId, located);
+        plan = ReadPlanner.plan(located, names);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.wattproof.modbus.maps.sunspec.SunSpecDevice;
 import io.wattproof.modbus.maps.sunspec.SunSpecDiscovery;
 import io.wattproof.modbus.master.ModbusMaster;
 import io.wattproof.modbus.pdu.DeviceIdentification;
+import io.wattproof.modbus.pdu.Hex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -87,7 +88,7 @@ public final class MeterDetection {
 
     private static String describe(ModbusException e) {
         return switch (e) {
-            case ModbusExceptionResponse r -> "exception " + String.format("0x%02x", r.exceptionCode()) + " (" + r.meaning() + ")";
+            case ModbusExceptionResponse r -> "exception " + Hex.byteValue(r.exceptionCode()) + " (" + r.meaning() + ")";
             case ModbusTimeoutException t -> "no answer";
             case ModbusProtocolException p -> p.getMessage();
             case ModbusIoException io -> io.getMessage();

@@ -30,4 +30,19 @@ public record SunSpecDevice(int baseAddress, List<ModelHeader> models, CommonMod
                 .orElseThrow(() -> new IllegalStateException("no built-in map for SunSpec model " + m.id()))
                 .located(m.address(), m.length()));
     }
+
+    /**
+     * {@code sunspecMap}, a SunSpec model map not yet located, placed where this device has that
+     * model; empty if the device has no such model.
+     *
+     * @throws IllegalArgumentException if the device's model is shorter than the map needs
+     */
+    public Optional<MeterMap> locate(MeterMap sunspecMap) {
+        int wanted = sunspecMap.sunspecModel()
+                .orElseThrow(() -> new IllegalArgumentException(sunspecMap.origin() + " is not a SunSpec model map"));
+        return models.stream()
+                .filter(m -> m.id() == wanted)
+                .findFirst()
+                .map(m -> sunspecMap.located(m.address(), m.length()));
+    }
 }
