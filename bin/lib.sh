@@ -72,7 +72,7 @@ JVM_FLAGS=(--enable-native-access=ALL-UNNAMED)
 # (docs/keys.md).
 JVM_FLAGS+=(--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED)
 if [ "$(java_major "$JAVA")" -ge 23 ]; then
-  # MapDB and Guava use sun.misc.Unsafe; JDK 23+ warns unless told; the flag is unknown before 23.
+  # Guava (in the simulator's broker) uses sun.misc.Unsafe; JDK 23+ warns unless told; the flag is unknown before 23.
   JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
 fi
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * What an agent needs besides its key, meter and uplink.
  *
- * @param dataDir folder of the agent's durable state (outbox.db)
+ * @param dataDir folder of the agent's durable state (outbox.log)
  * @param chainId ledger chain the records are signed for
  * @param schedule metering interval
  * @param samplePeriod how often the meter is read between boundaries, for peak power and voltage

@@ -6,7 +6,7 @@ import io.wattproof.agent.interval.IntervalSchedule;
 import io.wattproof.agent.meter.MeterReadException;
 import io.wattproof.agent.meter.MeterSnapshot;
 import io.wattproof.agent.meter.MeterSource;
-import io.wattproof.agent.outbox.MapDbOutbox;
+import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.outbox.Outbox;
 import io.wattproof.agent.outbox.OutboxException;
 import io.wattproof.agent.record.DeviceDescription;
@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -93,7 +94,7 @@ public final class MeterAgent implements AutoCloseable {
      */
     public static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock)
             throws OutboxException {
-        return start(config, key, meter, uplink, clock, MapDbOutbox.open(config.dataDir()));
+        return start(config, key, meter, uplink, clock, FileOutbox.open(config.dataDir()));
     }
 
     static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox) {
@@ -188,7 +189,16 @@ public final class MeterAgent implements AutoCloseable {
             publishStatus();
             return;
         }
-        for (SignedRecord r : outbox.unacknowledged()) {
+        List<SignedRecord> next;
+        try {
+            // In-flight records are unacknowledged too: read past them to fill the window.
+            next = outbox.unacknowledged(window + inFlight.size());
+        } catch (OutboxException e) {
+            log.error("reading the outbox failed device={} error={}; nothing sent", deviceId, e.getMessage());
+            publishStatus();
+            return;
+        }
+        for (SignedRecord r : next) {
             if (inFlight.size() >= window) {
                 break;
             }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end over real sockets: virtual SDM630 meters on Modbus TCP, agents with software key
- * stores and MapDB outboxes, the embedded MQTT 5 broker, and the receiving side. Every record is
+ * stores and file outboxes, the embedded MQTT 5 broker, and the receiving side. Every record is
  * checked by the receiving side; dumped records are checked again with the system's OpenSSL.
  */
 class SimulationIT {

@@ -1,6 +1,6 @@
 package io.wattproof.agent.bench;
 
-import io.wattproof.agent.outbox.MapDbOutbox;
+import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.record.ChainState;
 import io.wattproof.agent.record.SignedRecord;
 import java.nio.file.Files;
@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.Random;
 
 /**
- * Storage cost of the outbox per interval: appends N records of a realistic size (one commit each,
- * as the agent does once per interval), acknowledging each as the uplink would, and reads the
+ * Storage cost of the outbox per interval: appends N records of a realistic size (one synced write
+ * each, as the agent does once per interval), acknowledging each as the uplink would, and reads the
  * bytes this process made the kernel write ({@code /proc/self/io}: {@code write_bytes} is what
  * reached the block device, {@code wchar} what passed through write()).
  *
@@ -23,7 +23,7 @@ import java.util.Random;
  *       io.wattproof.agent.bench.OutboxWriteBench [records] [folder]
  * </pre>
  * The folder defaults to a new one under the working directory: /tmp is often tmpfs, which
- * writes nothing to a device.
+ * writes nothing to a device. Last, it reopens the outbox, which reads and checks every frame.
  */
 public final class OutboxWriteBench {
     public static void main(String[] args) throws Exception {
@@ -33,7 +33,7 @@ public final class OutboxWriteBench {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long[] before = io();
         long start = System.nanoTime();
-        try (MapDbOutbox outbox = MapDbOutbox.open(dir)) {
+        try (FileOutbox outbox = FileOutbox.open(dir)) {
             for (int i = 0; i < n; i++) {
                 ChainState chain = outbox.chainState();
                 byte[] tx = new byte[235]; // a signed Reading, docs/protocol.md
@@ -47,8 +47,13 @@ public final class OutboxWriteBench {
         System.out.printf("records=%d folder=%s%n", n, dir);
         System.out.printf("write_bytes per record: %,d B (to the device)%n", (after[0] - before[0]) / n);
         System.out.printf("wchar per record:       %,d B (through write())%n", (after[1] - before[1]) / n);
-        System.out.printf("commits per second:     %.0f%n", n / (elapsed / 1e9));
-        System.out.printf("file size:              %,d B%n", Files.size(dir.resolve(MapDbOutbox.FILE_NAME)));
+        System.out.printf("appends per second:     %.0f%n", n / (elapsed / 1e9));
+        System.out.printf("file size:              %,d B%n", Files.size(dir.resolve(FileOutbox.FILE_NAME)));
+        long openStart = System.nanoTime();
+        try (FileOutbox outbox = FileOutbox.open(dir)) { // reads and checks every frame
+            System.out.printf("reopen (%d records):   %.1f ms%n", outbox.chainState().nextSequence() - 1,
+                    (System.nanoTime() - openStart) / 1e6);
+        }
     }
 
     /** write_bytes and wchar of this process. */

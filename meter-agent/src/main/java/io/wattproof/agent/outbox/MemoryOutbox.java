@@ -24,8 +24,8 @@ public final class MemoryOutbox implements Outbox {
     }
 
     @Override
-    public List<SignedRecord> unacknowledged() {
-        return List.copyOf(pending.values());
+    public List<SignedRecord> unacknowledged(int limit) {
+        return pending.values().stream().limit(limit).toList();
     }
 
     @Override

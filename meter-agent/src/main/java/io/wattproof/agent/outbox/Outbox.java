@@ -24,8 +24,13 @@ public interface Outbox extends AutoCloseable {
      */
     void append(SignedRecord record) throws OutboxException;
 
-    /** Records the broker has not acknowledged yet, in sequence order. */
-    List<SignedRecord> unacknowledged();
+    /** The first {@code limit} records the broker has not acknowledged yet, in sequence order. */
+    List<SignedRecord> unacknowledged(int limit) throws OutboxException;
+
+    /** Every record the broker has not acknowledged yet, in sequence order. */
+    default List<SignedRecord> unacknowledged() throws OutboxException {
+        return unacknowledged(Integer.MAX_VALUE);
+    }
 
     /**
      * Marks a record as accepted by the broker. Becomes durable with the next {@link #append} or

@@ -46,6 +46,20 @@ abstract class OutboxContractTest {
     }
 
     @Test
+    void unacknowledgedStopsAtTheLimitOldestFirst() throws Exception {
+        try (Outbox o = open()) {
+            for (long s = 1; s <= 5; s++) {
+                o.append(record(s));
+            }
+            o.markAcknowledged(1);
+            o.markAcknowledged(3);
+            assertEquals(List.of(record(2), record(4)), o.unacknowledged(2));
+            assertEquals(List.of(), o.unacknowledged(0));
+            assertEquals(3, o.depth());
+        }
+    }
+
+    @Test
     void refusesAnOutOfOrderSequenceAndStaysUnchanged() throws Exception {
         try (Outbox o = open()) {
             o.append(record(1));

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Run with {@code -Dwattproof.crashit.seed=N} to replay a failing seed; the kill points still
  * vary with scheduling, the seed fixes how many commits each cycle waits for.
  */
-class MapDbOutboxCrashIT {
+class FileOutboxCrashIT {
     private static final String SEED_PROPERTY = "wattproof.crashit.seed";
     private static final int CYCLES = 8;
     /** Kill after this many "committed" lines have been read, drawn uniformly from [MIN, MAX]. */
@@ -124,7 +124,7 @@ class MapDbOutboxCrashIT {
      */
     private static long verifyAndAppendNext(Path data, Crash crash, String context) throws OutboxException {
         String where = context + " (writer committed up to " + crash.lastCommitted() + ")";
-        try (Outbox outbox = MapDbOutbox.open(data)) { // a stale file lock would fail here
+        try (Outbox outbox = FileOutbox.open(data)) { // a stale file lock would fail here
             ChainState chain = outbox.chainState();
             long head = chain.nextSequence() - 1;
             assertTrue(head >= crash.lastCommitted(), where + ": committed record lost, store head is " + head);
@@ -293,7 +293,7 @@ class MapDbOutboxCrashIT {
         private static final int MAX_RECORDS = 100_000;
 
         public static void main(String[] args) throws Exception {
-            Outbox outbox = MapDbOutbox.open(Path.of(args[0]));
+            Outbox outbox = FileOutbox.open(Path.of(args[0]));
             PrintStream out = System.out;
             for (int i = 0; i < MAX_RECORDS; i++) {
                 long seq = outbox.chainState().nextSequence();
