@@ -18,8 +18,8 @@ public interface I2cBus extends AutoCloseable {
 
     /**
      * Holds SDA low for at least t_WLO = 60 µs, the ATECC608's wake token ("Wake Condition"): a
-     * 0x00 byte written to the general-call address 0x00 does it at 100 kHz or slower (nine bit
-     * times of 10 µs with SDA low). Nobody needs to acknowledge it.
+     * write to the general-call address 0x00 does it at 100 kHz or slower (the address byte is eight
+     * zero bits of 10 µs each). Nobody needs to acknowledge it.
      */
     void wakePulse();
 
