@@ -5,6 +5,8 @@ import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
 import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.Signatures;
+import io.wattproof.crypto.atecc608.Atecc608Driver;
+import io.wattproof.crypto.atecc608.Atecc608KeyStore;
 import io.wattproof.crypto.pkcs11.Pkcs11Config;
 import io.wattproof.crypto.pkcs11.Pkcs11KeyStore;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
  * its public half and signs a file with it, so the key can be checked with OpenSSL on site.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "Creates, shows and uses the device key in a software store or on a PKCS#11 token.",
+        description = "Creates, shows and uses the device key in a software store, on a PKCS#11 token or in an ATECC608.",
         subcommands = {KeysCommand.Create.class, KeysCommand.Show.class, KeysCommand.Sign.class})
 final class KeysCommand implements Runnable {
     @Spec
@@ -44,8 +46,9 @@ final class KeysCommand implements Runnable {
 
     /** Where the key lives. */
     static final class StoreOptions {
-        @Option(names = "--store", paramLabel = "software|pkcs11", required = true,
-                description = "software: an encrypted key file; pkcs11: a token (HSM, smart card, SoftHSM2) through its PKCS#11 library")
+        @Option(names = "--store", paramLabel = "software|pkcs11|atecc608", required = true,
+                description = "software: an encrypted key file; pkcs11: a token (HSM, smart card, SoftHSM2) through its PKCS#11 library; "
+                        + "atecc608: a Microchip ATECC608A/B secure element on I2C")
         String store;
 
         @Option(names = "--dir", paramLabel = "DIR", description = "software store: the key folder")
@@ -68,13 +71,22 @@ final class KeysCommand implements Runnable {
         @Option(names = "--pin-file", paramLabel = "FILE", description = "pkcs11: the file holding the user PIN (mode 0600 or 0400)")
         Path pinFile;
 
+        @Option(names = "--i2c-bus", paramLabel = "N", description = "atecc608: the I2C bus, /dev/i2c-N (default: ${DEFAULT-VALUE})")
+        int i2cBus = 1;
+
+        @Option(names = "--i2c-address", paramLabel = "ADDR", description = "atecc608: the chip's 7-bit I2C address (default: ${DEFAULT-VALUE})")
+        String i2cAddress = "0x60";
+
+        @Option(names = "--slot", paramLabel = "N", description = "atecc608: the key slot, 0..15, configured for a P-256 private key "
+                + "(default: ${DEFAULT-VALUE})")
+        int slot = 0;
+
         Kind kind(CommandLine cli) {
             Kind kind = switch (store.toLowerCase(Locale.ROOT)) {
                 case "software" -> Kind.SOFTWARE;
                 case "pkcs11" -> Kind.PKCS11;
-                case "atecc608" -> throw new ParameterException(cli,
-                        "--store: atecc608 is not available yet; use software or pkcs11");
-                default -> throw new ParameterException(cli, "--store: expected software or pkcs11, actual '" + store + "'");
+                case "atecc608" -> Kind.ATECC608;
+                default -> throw new ParameterException(cli, "--store: expected software, pkcs11 or atecc608, actual '" + store + "'");
             };
             if (kind == Kind.SOFTWARE && (dir == null || secretFile == null)) {
                 throw new ParameterException(cli, "--store software: needs --dir and --secret-file");
@@ -82,7 +94,28 @@ final class KeysCommand implements Runnable {
             if (kind == Kind.PKCS11 && (library == null || tokenLabel == null || pinFile == null)) {
                 throw new ParameterException(cli, "--store pkcs11: needs --pkcs11-library, --token-label and --pin-file");
             }
+            if (kind == Kind.ATECC608 && (slot < 0 || slot >= Atecc608Driver.SLOT_COUNT)) {
+                throw new ParameterException(cli, "--slot: expected 0.." + (Atecc608Driver.SLOT_COUNT - 1) + ", actual " + slot);
+            }
+            if (kind == Kind.ATECC608 && i2cBus < 0) {
+                throw new ParameterException(cli, "--i2c-bus: expected a bus number ≥ 0, actual " + i2cBus);
+            }
             return kind;
+        }
+
+        /** The chip named by --i2c-bus and --i2c-address, through {@link #atecc608Chips}. */
+        Atecc608Driver atecc608(CommandLine cli) throws KeyStoreFailure {
+            String text = i2cAddress.trim().toLowerCase(Locale.ROOT);
+            int address;
+            try {
+                address = text.startsWith("0x") ? Integer.parseInt(text.substring(2), 16) : Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                address = -1;
+            }
+            if (address < 0x08 || address > 0x77) {
+                throw new ParameterException(cli, "--i2c-address: expected a 7-bit address 0x08..0x77 (e.g. 0x60), actual '" + i2cAddress + "'");
+            }
+            return atecc608Chips.open(i2cBus, address);
         }
 
         Pkcs11Config pkcs11(CommandLine cli) {
@@ -97,11 +130,24 @@ final class KeysCommand implements Runnable {
             return switch (kind(cli)) {
                 case SOFTWARE -> SoftwareKeyStore.open(dir, secretFile);
                 case PKCS11 -> Pkcs11KeyStore.open(pkcs11(cli));
+                case ATECC608 -> Atecc608KeyStore.open(atecc608(cli), slot);
             };
         }
 
-        enum Kind { SOFTWARE, PKCS11 }
+        enum Kind { SOFTWARE, PKCS11, ATECC608 }
     }
+
+    /** Opens an ATECC608 on an I2C bus. */
+    @FunctionalInterface
+    interface Atecc608Chips {
+        Atecc608Driver open(int bus, int address) throws KeyStoreFailure;
+    }
+
+    /**
+     * How {@code --store atecc608} reaches the chip: Pi4J on the real bus. Tests in this package put
+     * a test double of the chip here; nothing else does.
+     */
+    static Atecc608Chips atecc608Chips = Atecc608OnPi4j::open;
 
     static void describe(PrintWriter out, DeviceKey key) {
         out.println("device id: " + key.deviceId().hex());
@@ -129,7 +175,8 @@ final class KeysCommand implements Runnable {
         String algorithm = "p256";
 
         @Option(names = "--force", description = "software store: move an existing key aside (into a dated folder) and "
-                + "create a new one: the device gets a NEW identity")
+                + "create a new one; atecc608: generate a new key over the one in the slot (the old one is gone for good). "
+                + "Either way the device gets a NEW identity")
         boolean force;
 
         @Spec
@@ -160,6 +207,17 @@ final class KeysCommand implements Runnable {
                                 + "delete it on the token first (pkcs11-tool --delete-object) if you really mean to");
                     }
                     yield Pkcs11KeyStore.create(store.pkcs11(cli), alg, Clock.systemUTC());
+                }
+                case ATECC608 -> {
+                    if (alg != KeyAlgorithm.ECDSA_P256_SHA256) {
+                        throw new ParameterException(cli, "--alg: the atecc608 makes p256 keys only, actual '" + algorithm + "'");
+                    }
+                    Atecc608Driver chip = store.atecc608(cli);
+                    out.println("atecc608 serial number: " + chip.serialNumber().hex());
+                    if (force) {
+                        out.println("--force: the key in slot " + store.slot + ", if any, is replaced: the device gets a new identity");
+                    }
+                    yield Atecc608KeyStore.create(chip, store.slot, force);
                 }
             };
             out.println("created the device key in the " + store.store.toLowerCase(Locale.ROOT) + " store");

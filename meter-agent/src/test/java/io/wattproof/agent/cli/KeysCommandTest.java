@@ -120,7 +120,7 @@ class KeysCommandTest {
         assertEquals(2, run("keys", "show", "--store", "pkcs11", "--token-label", "t"));
         assertTrue(err.contains("--store pkcs11: needs --pkcs11-library, --token-label and --pin-file"), err);
         assertEquals(2, run("keys", "show", "--store", "tpm"));
-        assertTrue(err.contains("--store: expected software or pkcs11, actual 'tpm'"), err);
+        assertTrue(err.contains("--store: expected software, pkcs11 or atecc608, actual 'tpm'"), err);
         assertEquals(2, run(cmd("create", "--alg", "rsa")));
         assertTrue(err.contains("--alg: "), err);
     }
