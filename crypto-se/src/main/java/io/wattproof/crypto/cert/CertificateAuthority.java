@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.regex.Pattern;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -233,9 +233,14 @@ public final class CertificateAuthority {
         return new GeneralNames(names.toArray(GeneralName[]::new));
     }
 
+    /**
+     * RFC 4514 text in its usual order, most specific first ("CN=...,O=..."), as OpenSSL prints it
+     * with {@code -nameopt RFC2253}; the JDK's parser stores it reversed, most significant first,
+     * as X.501 wants. (Bouncy Castle's would keep the text's order.)
+     */
     private static X500Name parseName(String subject) {
         try {
-            X500Name name = new X500Name(BCStyle.INSTANCE, subject);
+            X500Name name = X500Name.getInstance(new X500Principal(subject).getEncoded());
             if (name.getRDNs().length == 0) {
                 throw new IllegalArgumentException("no attributes");
             }

@@ -9,8 +9,10 @@ import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.VerifyingKey;
 import java.io.IOException;
 import java.util.Arrays;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -41,6 +43,19 @@ public final class CertificationRequests {
                     .build(new DeviceKeyContentSigner(key));
         } catch (DeviceKeyContentSigner.SigningFailed e) {
             throw e.failure();
+        }
+    }
+
+    /** The request's subject as RFC 4514 text, most specific first: "CN=<device id>,OU=...,O=...". */
+    public static String subject(PKCS10CertificationRequest request) {
+        return text(request.getSubject());
+    }
+
+    static String text(X500Name name) {
+        try {
+            return new X500Principal(name.getEncoded(ASN1Encoding.DER)).getName(X500Principal.RFC2253);
+        } catch (IOException | IllegalArgumentException e) {
+            return name.toString();
         }
     }
 
@@ -112,7 +127,7 @@ public final class CertificationRequests {
         }
         RDN[] commonNames = valid.subject().getRDNs(BCStyle.CN);
         if (commonNames.length != 1 || commonNames[0].isMultiValued()) {
-            return new CsrCheck.NoDeviceId(valid.subject().toString());
+            return new CsrCheck.NoDeviceId(text(valid.subject()));
         }
         String cn = IETFUtils.valueToString(commonNames[0].getFirst().getValue());
         if (!cn.equals(valid.key().deviceId().hex())) {
