@@ -23,8 +23,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * not use, but no server alias is offered); ECDSA P-256 (scheme ecdsa_secp256r1_sha256) and
  * Ed25519 (scheme ed25519) only, because the JDK has no SM2 signature scheme for TLS (RFC 8998); the
  * one certificate is offered whatever certificate authorities the server names, and the server
- * decides. Each handshake signs once, so the device key's one-caller-at-a-time rule means
- * handshakes on several threads must be serialised by the caller if the key requires it.
+ * decides. Each handshake signs once; concurrent handshakes take turns on the {@link DeviceKey}
+ * object (its one-caller-at-a-time rule), so other code that signs with the same key concurrently
+ * must lock the same object.
  */
 public final class DeviceKeyManager extends X509ExtendedKeyManager {
     public static final String ALIAS = "device";

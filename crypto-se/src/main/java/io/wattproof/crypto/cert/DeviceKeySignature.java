@@ -60,8 +60,14 @@ final class DeviceKeySignature extends SignatureSpi {
         requireSigning();
         byte[] message = data.toByteArray();
         data.reset();
+        // DeviceKey is for one caller at a time, and JSSE may run handshakes on several threads:
+        // signatures through handles of one key take turns on the key object.
         try {
-            return SignatureAlgorithms.encode(algorithm, handle.key().sign(message));
+            byte[] raw;
+            synchronized (handle.key()) {
+                raw = handle.key().sign(message);
+            }
+            return SignatureAlgorithms.encode(algorithm, raw);
         } catch (KeyStoreFailure e) {
             throw new SignatureException("device key " + handle.key().deviceId() + " refused to sign: " + e.getMessage(), e);
         }
