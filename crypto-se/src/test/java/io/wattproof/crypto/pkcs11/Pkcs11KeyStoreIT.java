@@ -3,7 +3,6 @@ package io.wattproof.crypto.pkcs11;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
@@ -13,13 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,21 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * for this run, and the results are checked with OpenSC's pkcs11-tool and OpenSSL, so neither the
  * attributes nor the signatures are judged by our own code alone.
  *
- * <p>The tokens are all initialised before the first test loads SoftHSM2 into this JVM: SoftHSM2
- * 2.6 builds its slot list in C_Initialize and afterwards only notices one more token (in the
- * spare "free" slot), so tokens made later by softhsm2-util stay invisible to the loaded library.
+ * <p>The tokens come from {@link SoftHsmTokens}, which explains why all of them are made before
+ * SoftHSM2 is loaded.
  */
 class Pkcs11KeyStoreIT {
-    static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-    private static final String USER_PIN = "246810";
-    private static final String SO_PIN = "13579111";
+    static final Path LIBRARY = SoftHsmTokens.LIBRARY;
+    private static final String USER_PIN = SoftHsmTokens.USER_PIN;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
     private static final byte[] DATA = "wattproof/v1/Reading\0meter-7\0interval 2026-11-02T10:15Z import=1234567 Wh\n"
             .getBytes(StandardCharsets.UTF_8);
-
-    /** At least the number of tests; each takes the next token. */
-    private static final int TOKENS = 16;
-    private static final java.util.Deque<String> FREE_TOKENS = new java.util.ArrayDeque<>();
 
     @TempDir
     Path tmp;
@@ -52,40 +42,14 @@ class Pkcs11KeyStoreIT {
     private Path pinFile;
 
     @BeforeAll
-    static void softHsmTokens() throws Exception {
-        requireTool(LIBRARY.toString(), "softhsm2");
-        requireTool("/usr/bin/softhsm2-util", "softhsm2");
-        requireTool("/usr/bin/pkcs11-tool", "opensc");
-        requireTool("/usr/bin/openssl", "openssl");
-        String conf = System.getenv("SOFTHSM2_CONF");
-        if (conf == null) {
-            fail("SOFTHSM2_CONF is not set: run this test through Maven (failsafe sets it in crypto-se/pom.xml)");
-        }
-        // Written before SoftHSM2 is loaded: it reads the file once, in C_Initialize.
-        Path tokens = Files.createTempDirectory("wattproof-softhsm-");
-        Files.createDirectories(Path.of(conf).getParent());
-        Files.writeString(Path.of(conf), "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        for (int i = 0; i < TOKENS; i++) {
-            // Fixed width: pkcs11-tool --token-label matches a prefix, so "x-1" would also pick "x-13".
-            String label = String.format("wp-%s-%02d", run, i);
-            run("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", USER_PIN, "--so-pin", SO_PIN);
-            FREE_TOKENS.add(label);
-        }
-    }
-
-    private static void requireTool(String path, String debianPackage) {
-        if (!Files.exists(Path.of(path))) {
-            fail(path + " is missing: install it with 'apt-get install " + debianPackage + "'");
-        }
+    static void tools() {
+        SoftHsmTokens.requireTool("/usr/bin/pkcs11-tool", "opensc");
+        SoftHsmTokens.requireTool("/usr/bin/openssl", "openssl");
     }
 
     @BeforeEach
-    void ownToken() throws IOException {
-        tokenLabel = FREE_TOKENS.poll();
-        if (tokenLabel == null) {
-            fail("more tests than tokens: raise TOKENS");
-        }
+    void ownToken() throws Exception {
+        tokenLabel = SoftHsmTokens.take();
         pinFile = writePin(tmp.resolve("pin"), USER_PIN, "rw-------");
     }
 
@@ -207,17 +171,10 @@ class Pkcs11KeyStoreIT {
     }
 
     private static Path writePin(Path file, String pin, String mode) throws IOException {
-        Files.writeString(file, pin + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
-        return file;
+        return SoftHsmTokens.writePin(file, pin, mode);
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed: " + output);
-        }
-        return output;
+        return SoftHsmTokens.run(command);
     }
 }

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = "Creates, shows and uses the device key in a software store, on a PKCS#11 token or in an ATECC608.",
-        subcommands = {KeysCommand.Create.class, KeysCommand.Show.class, KeysCommand.Sign.class})
+        subcommands = {KeysCommand.Create.class, KeysCommand.Show.class, KeysCommand.Sign.class,
+                KeysCommand.Csr.class})
 final class KeysCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -299,6 +300,47 @@ final class KeysCommand implements Runnable {
             Files.write(out, encoded);
             spec.commandLine().getOut().println("signed " + message.length + " bytes of " + in + " -> " + out
                     + " (" + (key.algorithm() == KeyAlgorithm.ED25519 ? "raw Ed25519" : "DER") + ", device " + key.deviceId().hex() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "csr", mixinStandardHelpOptions = true,
+            description = {"Writes a PKCS#10 certification request (PEM) signed by the device key, subject CN = the device id.",
+                "The key never leaves its store. Check it: openssl req -in FILE -verify -noout",
+                "(SM2: add -vfyopt distid:1234567812345678). Certify it: meter-agent ca issue --csr FILE ..."})
+    static final class Csr implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the request (PEM)")
+        Path out;
+
+        @Option(names = "--organization", paramLabel = "O", description = "optional subject O, e.g. the fleet operator")
+        String organization;
+
+        @Option(names = "--unit", paramLabel = "OU", description = "optional subject OU, e.g. the site")
+        String unit;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cli = spec.commandLine();
+            io.wattproof.crypto.cert.CsrSubject subject;
+            try {
+                subject = io.wattproof.crypto.cert.CsrSubject.of(organization, unit);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cli, (e.getMessage().startsWith("organization (") ? "--organization: " : "--unit: ")
+                        + e.getMessage());
+            }
+            DeviceKey key = store.open(cli);
+            var request = io.wattproof.crypto.cert.CertificationRequests.create(key, subject);
+            Files.writeString(out, io.wattproof.crypto.cert.CertificationRequests.toPem(request));
+            PrintWriter printed = cli.getOut();
+            printed.println("device id: " + key.deviceId().hex());
+            printed.println("subject: " + io.wattproof.crypto.cert.CertificationRequests.subject(request));
+            printed.println("wrote the certification request to " + out);
             return 0;
         }
     }

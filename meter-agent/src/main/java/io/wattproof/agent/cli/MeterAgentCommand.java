@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = MeterAgentCommand.Version.class,
         description = "Wattproof meter agent: signs every metering interval with the device key and sends it over MQTT.",
-        subcommands = {KeysCommand.class, MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class, ReadCommand.class,
+        subcommands = {KeysCommand.class, CaCommand.class, MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class, ReadCommand.class,
                 ModelsCommand.class})
 public final class MeterAgentCommand implements Runnable {
     @CommandLine.Spec

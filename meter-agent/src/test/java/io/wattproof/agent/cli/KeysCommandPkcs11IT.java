@@ -73,6 +73,15 @@ class KeysCommandPkcs11IT {
                 data.toString());
         assertTrue(verified.contains("Verified OK"), verified);
 
+        // A certification request signed on the token, checked by OpenSSL.
+        Path csr = work.resolve("device.csr");
+        Output requested = cli("keys", "csr", store, "--out", csr.toString(), "--organization", "Wattproof");
+        assertEquals(0, requested.exit, requested.err);
+        String deviceId = created.out.lines().filter(l -> l.startsWith("device id: ")).findFirst().orElseThrow().substring(11);
+        assertTrue(requested.out.contains("subject: CN=" + deviceId + ",O=Wattproof"), requested.out);
+        String checked = exec("openssl", "req", "-in", csr.toString(), "-verify", "-noout");
+        assertTrue(checked.contains("self-signature verify OK"), checked);
+
         Output again = cli("keys", "create", store);
         assertEquals(1, again.exit, again.out);
         assertTrue(again.err.contains("refusing to replace a device identity"), again.err);
