@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.Signatures;
+import io.wattproof.crypto.atecc608.Atecc608Driver;
+import io.wattproof.crypto.atecc608.Atecc608I2cDouble;
+import io.wattproof.crypto.atecc608.Atecc608KeyStore;
+import io.wattproof.crypto.atecc608.Opcode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
@@ -30,8 +34,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * TLS client authentication by a software device key against the JDK's own TLS server (which
- * verifies the CertificateVerify signature with SunEC), in TLS 1.3 and 1.2.
+ * TLS client authentication by a device key in the software store or an ATECC608 against the
+ * JDK's own TLS server (which verifies the CertificateVerify signature with SunEC), in TLS 1.3
+ * and 1.2.
  */
 class DeviceKeyTlsTest {
     @TempDir
@@ -61,6 +66,26 @@ class DeviceKeyTlsTest {
         }
         // One CertificateVerify, signed by the device key itself.
         assertEquals(1, key.signatures.get() - before);
+    }
+
+    /**
+     * The same handshake with the key in an ATECC608 slot (the chip is the test double of its I2C
+     * protocol): the certificate request and the CertificateVerify are both signed by the chip.
+     */
+    @ParameterizedTest
+    @CsvSource({"TLSv1.3", "TLSv1.2"})
+    void aKeyInsideTheSecureElementAuthenticatesTheClient(String protocol) throws Exception {
+        Atecc608I2cDouble chip = Atecc608I2cDouble.personalised();
+        DeviceKey key = Atecc608KeyStore.create(new Atecc608Driver(chip, Atecc608Driver.DEFAULT_ADDRESS, chip.pause()), 0, false);
+        X509Certificate certificate = certify(ca, key);
+        long signsBefore = chip.executed().stream().filter(op -> op == Opcode.SIGN.code()).count();
+        try (TlsTestServer server = TlsTestServer.start(ca, protocol)) {
+            DeviceKeyManager keyManager = DeviceKeyManager.of(key, List.of(certificate));
+            assertEquals(42, TlsTestServer.exchange(DeviceTls.clientContext(keyManager, List.of(ca.certificate())), server.port(), protocol));
+            assertEquals(certificate, server.awaitClient());
+        }
+        assertEquals(1, chip.executed().stream().filter(op -> op == Opcode.SIGN.code()).count() - signsBefore,
+                "the CertificateVerify is one Sign command on the chip");
     }
 
     @ParameterizedTest
