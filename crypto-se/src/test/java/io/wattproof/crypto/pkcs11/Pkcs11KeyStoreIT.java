@@ -117,7 +117,7 @@ class Pkcs11KeyStoreIT {
         assertTrue(Signatures.verify(KeyAlgorithm.ECDSA_P256_SHA256, key.publicKeyInfo(), DATA, raw));
 
         Path data = Files.write(tmp.resolve("data"), DATA);
-        Path sig = Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(raw));
+        Path sig = Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, raw));
         Path pub = Files.writeString(tmp.resolve("pub.pem"), PublicKeys.toPem(key.publicKeyInfo()));
         String verdict = run("openssl", "dgst", "-sha256", "-verify", pub.toString(), "-signature", sig.toString(), data.toString());
         assertTrue(verdict.contains("Verified OK"), verdict);

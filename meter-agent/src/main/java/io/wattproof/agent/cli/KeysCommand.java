@@ -237,7 +237,7 @@ final class KeysCommand implements Runnable {
             }
             DeviceKey key = store.open(spec.commandLine());
             byte[] raw = key.sign(message);
-            byte[] encoded = key.algorithm() == KeyAlgorithm.ED25519 ? raw : Signatures.rawToDer(raw);
+            byte[] encoded = key.algorithm() == KeyAlgorithm.ED25519 ? raw : Signatures.rawToDer(key.algorithm(), raw);
             Files.write(out, encoded);
             spec.commandLine().getOut().println("signed " + message.length + " bytes of " + in + " -> " + out
                     + " (" + (key.algorithm() == KeyAlgorithm.ED25519 ? "raw Ed25519" : "DER") + ", device " + key.deviceId().hex() + ")");
