@@ -146,7 +146,8 @@ final class KeysCommand implements Runnable {
                 throw new ParameterException(cli, "--alg: " + e.getMessage());
             }
             PrintWriter out = cli.getOut();
-            DeviceKey key = switch (kind) {
+            // Closed at the end: a token key holds the token's login until then.
+            try (DeviceKey key = switch (kind) {
                 case SOFTWARE -> {
                     if (force) {
                         moveAside(out, store.dir);
@@ -161,9 +162,10 @@ final class KeysCommand implements Runnable {
                     }
                     yield Pkcs11KeyStore.create(store.pkcs11(cli), alg, Clock.systemUTC());
                 }
-            };
-            out.println("created the device key in the " + store.store.toLowerCase(Locale.ROOT) + " store");
-            describe(out, key);
+            }) {
+                out.println("created the device key in the " + store.store.toLowerCase(Locale.ROOT) + " store");
+                describe(out, key);
+            }
             return 0;
         }
 
@@ -199,12 +201,13 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            DeviceKey key = store.open(spec.commandLine());
             PrintWriter out = spec.commandLine().getOut();
-            if (pem) {
-                out.print(PublicKeys.toPem(key.publicKeyInfo()));
-            } else {
-                describe(out, key);
+            try (DeviceKey key = store.open(spec.commandLine())) {
+                if (pem) {
+                    out.print(PublicKeys.toPem(key.publicKeyInfo()));
+                } else {
+                    describe(out, key);
+                }
             }
             out.flush();
             return 0;
@@ -235,12 +238,13 @@ final class KeysCommand implements Runnable {
             } catch (IOException e) {
                 throw new ParameterException(spec.commandLine(), "--in: cannot read " + in + ": " + e.getMessage());
             }
-            DeviceKey key = store.open(spec.commandLine());
-            byte[] raw = key.sign(message);
-            byte[] encoded = key.algorithm() == KeyAlgorithm.ED25519 ? raw : Signatures.rawToDer(key.algorithm(), raw);
-            Files.write(out, encoded);
-            spec.commandLine().getOut().println("signed " + message.length + " bytes of " + in + " -> " + out
-                    + " (" + (key.algorithm() == KeyAlgorithm.ED25519 ? "raw Ed25519" : "DER") + ", device " + key.deviceId().hex() + ")");
+            try (DeviceKey key = store.open(spec.commandLine())) {
+                byte[] raw = key.sign(message);
+                byte[] encoded = key.algorithm() == KeyAlgorithm.ED25519 ? raw : Signatures.rawToDer(key.algorithm(), raw);
+                Files.write(out, encoded);
+                spec.commandLine().getOut().println("signed " + message.length + " bytes of " + in + " -> " + out
+                        + " (" + (key.algorithm() == KeyAlgorithm.ED25519 ? "raw Ed25519" : "DER") + ", device " + key.deviceId().hex() + ")");
+            }
             return 0;
         }
     }
