@@ -8,8 +8,12 @@ import java.security.PublicKey;
  *
  * <p>Implementations must be safe to call from one thread at a time; callers serialise access.
  * {@code toString()} never prints key material.
+ *
+ * <p>A key may hold a resource: a key on a PKCS#11 token holds a share of the token's login.
+ * Whoever opens a key closes it when done; a closed key refuses to sign. A key that holds nothing
+ * (the software store's) closes as a no-op and keeps signing.
  */
-public interface DeviceKey {
+public interface DeviceKey extends AutoCloseable {
 
     KeyAlgorithm algorithm();
 
@@ -26,6 +30,10 @@ public interface DeviceKey {
      * raw signature: r||s with low s for ECDSA P-256, R||S for Ed25519.
      */
     byte[] sign(byte[] message) throws KeyStoreFailure;
+
+    /** Releases what the key holds (a token login, a session); closing twice does nothing. */
+    @Override
+    default void close() throws KeyStoreFailure {}
 
     /** The public half as a verifier; implementations that already hold one return it. */
     default VerifyingKey verifyingKey() {

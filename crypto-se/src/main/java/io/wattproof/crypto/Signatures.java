@@ -30,7 +30,8 @@ import org.bouncycastle.util.BigIntegers;
  *
  * <p>SM2 (GB/T 32918.2-2016) carries the same two 32-byte scalars, raw r||s on our wire and the
  * same {@code SEQUENCE { r INTEGER, s INTEGER }} in DER for OpenSSL (GB/T 35276-2017 §7.3), so
- * {@link #rawToDer} and {@link #derToRaw} serve it too. SM2 has no low-S rule and needs none:
+ * {@link #rawToDer} and {@link #derToRaw} serve it too; they take the algorithm so that an error
+ * names the scheme whose input was wrong. SM2 has no low-S rule and needs none:
  * verification (§7.1 B5–B7) computes t = r + s and x1 of s·G + t·P, and replacing s by n − s
  * changes t and the point as a whole, not just the point's sign, so (r, n − s) is not a second
  * valid signature. Any s in [1, n − 1] with r + s ≠ n is accepted, and signatures are not
@@ -88,19 +89,22 @@ public final class Signatures {
      * @throws IllegalArgumentException if {@code raw} is not 64 bytes or r or s is outside [1, n − 1]
      */
     public static byte[] normalizeLowS(byte[] raw) {
-        requireRawLength(raw);
+        requireRawLength("ecdsa", raw);
         return ecdsaRawLowS(r(raw), s(raw));
     }
 
     /**
-     * Raw r||s to DER {@code Ecdsa-Sig-Value}, the form {@code openssl dgst -verify} reads. Each
-     * INTEGER is minimal two's complement, so a scalar with its top bit set gains a 0x00 byte and
-     * one with leading zero bytes loses them (X.690 §8.3.2).
+     * Raw r||s to DER {@code SEQUENCE { r INTEGER, s INTEGER }}, the form {@code openssl dgst
+     * -verify} reads for ECDSA (RFC 3279 §2.2.3) and SM2 (GB/T 35276-2017 §7.3). Each INTEGER is
+     * minimal two's complement, so a scalar with its top bit set gains a 0x00 byte and one with
+     * leading zero bytes loses them (X.690 §8.3.2). {@code algorithm} names the scheme in errors.
      *
-     * @throws IllegalArgumentException if {@code raw} is not 64 bytes
+     * @throws IllegalArgumentException if {@code raw} is not 64 bytes, or for Ed25519, which has
+     *     no DER form
      */
-    public static byte[] rawToDer(byte[] raw) {
-        requireRawLength(raw);
+    public static byte[] rawToDer(KeyAlgorithm algorithm, byte[] raw) {
+        String scheme = derScheme(algorithm);
+        requireRawLength(scheme, raw);
         try {
             return new DERSequence(new ASN1Integer[] {new ASN1Integer(r(raw)), new ASN1Integer(s(raw))})
                     .getEncoded(ASN1Encoding.DER);
@@ -110,29 +114,43 @@ public final class Signatures {
     }
 
     /**
-     * DER {@code Ecdsa-Sig-Value} to raw r||s. Strict: BER forms, trailing bytes, negative or
-     * longer-than-256-bit integers are refused, so one signature has one DER encoding.
+     * DER {@code SEQUENCE { r INTEGER, s INTEGER }} to raw r||s. Strict: BER forms, trailing bytes,
+     * negative or longer-than-256-bit integers are refused, so one signature has one DER encoding.
+     * Ranges against the curve order are the verifier's business ({@link VerifyingKey#check}).
      *
-     * @throws IllegalArgumentException naming what was wrong
+     * @throws IllegalArgumentException naming {@code algorithm} and what was wrong; for Ed25519,
+     *     which has no DER form
      */
-    public static byte[] derToRaw(byte[] der) {
+    public static byte[] derToRaw(KeyAlgorithm algorithm, byte[] der) {
+        String scheme = derScheme(algorithm);
         ASN1Primitive parsed;
         try {
             parsed = ASN1Primitive.fromByteArray(der);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("ecdsa signature der: expected SEQUENCE { INTEGER, INTEGER }, got "
+            throw new IllegalArgumentException(scheme + " signature der: expected SEQUENCE { INTEGER, INTEGER }, got "
                     + der.length + " bytes that do not parse (" + e.getMessage() + ")", e);
         }
         if (!(parsed instanceof ASN1Sequence seq) || seq.size() != 2
                 || !(seq.getObjectAt(0) instanceof ASN1Integer r) || !(seq.getObjectAt(1) instanceof ASN1Integer s)) {
-            throw new IllegalArgumentException("ecdsa signature der: expected SEQUENCE { INTEGER, INTEGER }, got " + parsed);
+            throw new IllegalArgumentException(scheme + " signature der: expected SEQUENCE { INTEGER, INTEGER }, got " + parsed);
         }
         if (!Arrays.equals(encodeDer(parsed), der)) {
-            throw new IllegalArgumentException("ecdsa signature der: expected distinguished encoding, got 0x" + HexFormat.of().formatHex(der));
+            throw new IllegalArgumentException(scheme + " signature der: expected distinguished encoding, got 0x"
+                    + HexFormat.of().formatHex(der));
         }
-        requireUnsigned256("ecdsa r", r.getValue());
-        requireUnsigned256("ecdsa s", s.getValue());
+        requireUnsigned256(scheme + " r", r.getValue());
+        requireUnsigned256(scheme + " s", s.getValue());
         return concat(unsigned32(r.getValue()), unsigned32(s.getValue()));
+    }
+
+    /** The scheme's name in error messages, for the two schemes whose signatures have a DER form. */
+    private static String derScheme(KeyAlgorithm algorithm) {
+        return switch (algorithm) {
+            case ECDSA_P256_SHA256 -> "ecdsa";
+            case SM2_SM3 -> "sm2";
+            case ED25519 -> throw new IllegalArgumentException("signature der: expected " + KeyAlgorithm.ECDSA_P256_SHA256
+                    + " or " + KeyAlgorithm.SM2_SM3 + ", got " + algorithm + " (rfc 8032 §5.1.6 signatures are raw R||S only)");
+        };
     }
 
     /**
@@ -192,9 +210,9 @@ public final class Signatures {
         return "0x" + HexFormat.of().formatHex(unsigned32(v));
     }
 
-    private static void requireRawLength(byte[] raw) {
+    private static void requireRawLength(String scheme, byte[] raw) {
         if (raw.length != 2 * P256_SCALAR_LENGTH) {
-            throw new IllegalArgumentException("ecdsa raw signature length: expected 64 bytes, got " + raw.length);
+            throw new IllegalArgumentException(scheme + " raw signature length: expected 64 bytes, got " + raw.length);
         }
     }
 

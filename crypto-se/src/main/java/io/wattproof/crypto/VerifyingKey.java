@@ -80,7 +80,7 @@ public final class VerifyingKey {
         }
         byte[] raw;
         try {
-            raw = Signatures.derToRaw(derSignature);
+            raw = Signatures.derToRaw(algorithm, derSignature);
         } catch (IllegalArgumentException e) {
             return new SignatureCheck.Malformed(e.getMessage());
         }

@@ -70,8 +70,10 @@ class SignaturesTest {
     @ParameterizedTest
     @MethodSource("derCases")
     void rawAndDerConvertBothWays(String rawHex, String derHex) {
-        assertEquals(derHex, HexFormat.of().formatHex(Signatures.rawToDer(hex(rawHex))));
-        assertEquals(rawHex, HexFormat.of().formatHex(Signatures.derToRaw(hex(derHex))));
+        for (KeyAlgorithm algorithm : new KeyAlgorithm[] {KeyAlgorithm.ECDSA_P256_SHA256, KeyAlgorithm.SM2_SM3}) {
+            assertEquals(derHex, HexFormat.of().formatHex(Signatures.rawToDer(algorithm, hex(rawHex))));
+            assertEquals(rawHex, HexFormat.of().formatHex(Signatures.derToRaw(algorithm, hex(derHex))));
+        }
     }
 
     @Test
@@ -83,7 +85,7 @@ class SignaturesTest {
             // Zero a random-length prefix of r and of s so short INTEGERs are covered often.
             Arrays.fill(raw, 0, random.nextInt(4), (byte) 0);
             Arrays.fill(raw, 32, 32 + random.nextInt(4), (byte) 0);
-            assertArrayEquals(raw, Signatures.derToRaw(Signatures.rawToDer(raw)), HexFormat.of().formatHex(raw));
+            assertArrayEquals(raw, Signatures.derToRaw(KeyAlgorithm.ECDSA_P256_SHA256, Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, raw)), HexFormat.of().formatHex(raw));
         }
     }
 
@@ -99,14 +101,51 @@ class SignaturesTest {
         "",
         "30"})
     void derToRawRefusesNonCanonicalOrMalformedDer(String derHex) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Signatures.derToRaw(hex(derHex)));
-        assertTrue(e.getMessage().startsWith("ecdsa"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Signatures.derToRaw(KeyAlgorithm.ECDSA_P256_SHA256, hex(derHex)));
+        assertTrue(e.getMessage().startsWith("ecdsa "), e.getMessage());
+        IllegalArgumentException sm2 = assertThrows(IllegalArgumentException.class,
+                () -> Signatures.derToRaw(KeyAlgorithm.SM2_SM3, hex(derHex)));
+        assertEquals(e.getMessage().replaceFirst("^ecdsa ", "sm2 "), sm2.getMessage());
     }
 
     @Test
     void rawToDerRefusesWrongLength() {
-        var e = assertThrows(IllegalArgumentException.class, () -> Signatures.rawToDer(new byte[63]));
+        var e = assertThrows(IllegalArgumentException.class, () -> Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, new byte[63]));
         assertEquals("ecdsa raw signature length: expected 64 bytes, got 63", e.getMessage());
+    }
+
+    // --- SM2 inputs are named sm2 (GB/T 35276-2017 §7.3 uses the same DER as ECDSA) -------------
+
+    static Stream<Arguments> sm2DerErrors() {
+        String r = "11".repeat(32);
+        return Stream.of(
+                Arguments.of("not der at all", "30", "sm2 signature der: expected SEQUENCE { INTEGER, INTEGER }, got 1 bytes that do not parse ("),
+                Arguments.of("three integers", "3009020101020101020101", "sm2 signature der: expected SEQUENCE { INTEGER, INTEGER }, got [1, 1, 1]"),
+                Arguments.of("long-form length", "308106020101020101", "sm2 signature der: expected distinguished encoding, got 0x308106020101020101"),
+                Arguments.of("negative r", "30060201ff020101", "sm2 r: expected 0 ≤ value < 2^256, got 0-bit value of sign -1"),
+                Arguments.of("s = 2^256", "3045" + "0220" + r + "022101" + "00".repeat(32), "sm2 s: expected 0 ≤ value < 2^256, got 257-bit value of sign 1"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sm2DerErrors")
+    void sm2DerErrorsNameSm2(String name, String derHex, String expectedPrefix) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Signatures.derToRaw(KeyAlgorithm.SM2_SM3, hex(derHex)));
+        assertTrue(e.getMessage().startsWith(expectedPrefix), e.getMessage());
+    }
+
+    @Test
+    void sm2RawToDerOfWrongLengthNamesSm2() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Signatures.rawToDer(KeyAlgorithm.SM2_SM3, new byte[65]));
+        assertEquals("sm2 raw signature length: expected 64 bytes, got 65", e.getMessage());
+    }
+
+    @Test
+    void ed25519HasNoDerFormEitherWay() {
+        String expected = "signature der: expected ECDSA_P256_SHA256 or SM2_SM3, got ED25519 (rfc 8032 §5.1.6 signatures are raw R||S only)";
+        assertEquals(expected, assertThrows(IllegalArgumentException.class,
+                () -> Signatures.rawToDer(KeyAlgorithm.ED25519, new byte[64])).getMessage());
+        assertEquals(expected, assertThrows(IllegalArgumentException.class,
+                () -> Signatures.derToRaw(KeyAlgorithm.ED25519, hex("3006020101020101"))).getMessage());
     }
 
     // --- low S -----------------------------------------------------------------------------------

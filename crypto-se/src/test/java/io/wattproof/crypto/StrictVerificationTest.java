@@ -79,6 +79,20 @@ class StrictVerificationTest {
     private static final byte[] SM2_MESSAGE = "wattproof/v1/Reading\0meter-7".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SM2_SIG = sm2Sign(Signatures.sm2UserId(), SM2_MESSAGE);
 
+    /** r and s of {@link #SM2_SIG} as DER INTEGERs (tag, length, minimal content), in hex. */
+    private static final String SM2_R_DER = derInteger(new BigInteger(1, SM2_SIG, 0, 32));
+    private static final String SM2_S_DER = derInteger(new BigInteger(1, SM2_SIG, 32, 32));
+
+    private static String derInteger(BigInteger v) {
+        byte[] content = v.toByteArray();
+        return "02" + String.format("%02x", content.length) + java.util.HexFormat.of().formatHex(content);
+    }
+
+    /** A short-form DER length (X.690 §8.1.3.4) for content given in hex, under 128 bytes. */
+    private static String derLength(String contentHex) {
+        return String.format("%02x", contentHex.length() / 2);
+    }
+
     private static byte[] raw(BigInteger r, BigInteger s) {
         byte[] out = new byte[64];
         BigIntegers.asUnsignedByteArray(r, out, 0, 32);
@@ -172,6 +186,10 @@ class StrictVerificationTest {
         return Arguments.of(name, (Supplier<SignatureCheck>) () -> Signatures.check(KeyAlgorithm.SM2_SM3, SM2_SPKI, SM2_MESSAGE, rawSignature), expected);
     }
 
+    private static Arguments sm2Der(String name, String derHex, String expected) {
+        return Arguments.of(name, (Supplier<SignatureCheck>) () -> Signatures.checkDer(KeyAlgorithm.SM2_SM3, SM2_SPKI, SM2_MESSAGE, hex(derHex)), expected);
+    }
+
     private static Arguments sm2Key(String name, byte[] spki, String expected) {
         return Arguments.of(name, (Supplier<SignatureCheck>) () -> Signatures.check(KeyAlgorithm.SM2_SM3, spki, SM2_MESSAGE, SM2_SIG), expected);
     }
@@ -194,7 +212,7 @@ class StrictVerificationTest {
                         () -> Signatures.check(KeyAlgorithm.ECDSA_P256_SHA256, P256_SPKI, changed(SAMPLE), P256_SIG), MISMATCH),
                 p256("p256: 63 bytes", Arrays.copyOf(P256_SIG, 63), "signature length: expected 64 bytes, got 63"),
                 p256("p256: 65 bytes", Arrays.copyOf(P256_SIG, 65), "signature length: expected 64 bytes, got 65"),
-                p256("p256: der passed as raw", Signatures.rawToDer(P256_SIG), "signature length: expected 64 bytes, got 71"),
+                p256("p256: der passed as raw", Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, P256_SIG), "signature length: expected 64 bytes, got 71"),
                 p256("p256: r = 0", raw(BigInteger.ZERO, SAMPLE_S_LOW), "ecdsa r: expected 1 ≤ r < n, got 0x" + "00".repeat(32)),
                 p256("p256: s = 0", raw(SAMPLE_R, BigInteger.ZERO), "ecdsa s: expected 1 ≤ s < n, got 0x" + "00".repeat(32)),
                 p256("p256: r = n", raw(N, SAMPLE_S_LOW), "ecdsa r: expected 1 ≤ r < n"),
@@ -255,7 +273,7 @@ class StrictVerificationTest {
                         "ed25519 r: expected y < p"),
                 ed("ed25519: r replaced by the identity", concat(littleEndian32(BigInteger.ONE), Arrays.copyOfRange(ED_SIG, 32, 64)), MISMATCH),
                 Arguments.of("ed25519: der requested", (Supplier<SignatureCheck>)
-                        () -> Signatures.checkDer(KeyAlgorithm.ED25519, ED_SPKI, ED_MESSAGE, Signatures.rawToDer(ED_SIG)),
+                        () -> Signatures.checkDer(KeyAlgorithm.ED25519, ED_SPKI, ED_MESSAGE, Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, ED_SIG)),
                         "signature encoding: expected raw R||S for ed25519"),
                 edKey("ed25519 key: identity (order 1)", "01" + "00".repeat(31), "ED25519 public key: expected a valid point"),
                 edKey("ed25519 key: (0, −1), order 2", "ec" + "ff".repeat(30) + "7f", "ED25519 public key: expected a valid point"),
@@ -281,10 +299,20 @@ class StrictVerificationTest {
                 sm2("sm2: s = 2^256 − 1", raw(sm2R, BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)), "sm2 s: expected 1 ≤ s < n"),
                 sm2("sm2: r + s = n", raw(sm2R, SM2_N.subtract(sm2R)), "sm2 r + s: expected ≠ n (gb/t 32918.2 §7.1 b5)"),
                 Arguments.of("sm2 der: canonical", (Supplier<SignatureCheck>)
-                        () -> Signatures.checkDer(KeyAlgorithm.SM2_SM3, SM2_SPKI, SM2_MESSAGE, Signatures.rawToDer(SM2_SIG)), VALID),
+                        () -> Signatures.checkDer(KeyAlgorithm.SM2_SM3, SM2_SPKI, SM2_MESSAGE, Signatures.rawToDer(KeyAlgorithm.SM2_SM3, SM2_SIG)), VALID),
                 Arguments.of("sm2 der: trailing byte", (Supplier<SignatureCheck>)
-                        () -> Signatures.checkDer(KeyAlgorithm.SM2_SM3, SM2_SPKI, SM2_MESSAGE, concat(Signatures.rawToDer(SM2_SIG), hex("00"))),
-                        "ecdsa signature der: expected"),
+                        () -> Signatures.checkDer(KeyAlgorithm.SM2_SM3, SM2_SPKI, SM2_MESSAGE, concat(Signatures.rawToDer(KeyAlgorithm.SM2_SM3, SM2_SIG), hex("00"))),
+                        "sm2 signature der: expected SEQUENCE { INTEGER, INTEGER }, got " + ((SM2_R_DER + SM2_S_DER).length() / 2 + 3) + " bytes that do not parse"),
+                sm2Der("sm2 der: long-form sequence length", "3081" + derLength(SM2_R_DER + SM2_S_DER) + SM2_R_DER + SM2_S_DER,
+                        "sm2 signature der: expected distinguished encoding, got 0x3081"),
+                sm2Der("sm2 der: three integers", "30" + derLength(SM2_R_DER + SM2_S_DER + "020101") + SM2_R_DER + SM2_S_DER + "020101",
+                        "sm2 signature der: expected SEQUENCE { INTEGER, INTEGER }, got ["),
+                sm2Der("sm2 der: negative r", "3044" + "0220" + "80" + "11".repeat(31) + "0220" + ones32,
+                        "sm2 r: expected 0 ≤ value < 2^256, got "),
+                sm2Der("sm2 der: s of 33 bytes ≥ 2^256", "3045" + "0220" + ones32 + "022101" + ones32,
+                        "sm2 s: expected 0 ≤ value < 2^256, got 257-bit value of sign 1"),
+                sm2Der("sm2 der: r = 0 (range checked after the parse)", "30" + derLength("020100" + SM2_S_DER) + "020100" + SM2_S_DER,
+                        "sm2 r: expected 1 ≤ r < n (gb/t 32918.2 §7.1 b1)"),
                 sm2Key("sm2 key: the key", SM2_SPKI, VALID),
                 sm2Key("sm2 key: point off the curve (y xor 1)", ecSpki(org.bouncycastle.asn1.gm.GMObjectIdentifiers.sm2p256v1, sm2OffCurve),
                         "SM2_SM3 public key: expected a valid point"),

@@ -147,7 +147,7 @@ public final class CertificationRequests {
         }
         if (key.algorithm() == KeyAlgorithm.ECDSA_P256_SHA256) {
             try {
-                return key.check(message, Signatures.normalizeLowS(Signatures.derToRaw(signature)));
+                return key.check(message, Signatures.normalizeLowS(Signatures.derToRaw(KeyAlgorithm.ECDSA_P256_SHA256, signature)));
             } catch (IllegalArgumentException e) {
                 return new SignatureCheck.Malformed(e.getMessage());
             }

@@ -30,6 +30,6 @@ final class SignatureAlgorithms {
      * 3279 §2.2.3) and SM2 (GB/T 35276-2017 §7.3), the raw 64 bytes for Ed25519 (RFC 8410 §6).
      */
     static byte[] encode(KeyAlgorithm algorithm, byte[] raw) {
-        return algorithm == KeyAlgorithm.ED25519 ? raw.clone() : Signatures.rawToDer(raw);
+        return algorithm == KeyAlgorithm.ED25519 ? raw.clone() : Signatures.rawToDer(algorithm, raw);
     }
 }

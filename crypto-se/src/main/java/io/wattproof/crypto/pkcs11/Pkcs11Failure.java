@@ -70,6 +70,26 @@ public abstract sealed class Pkcs11Failure extends KeyStoreFailure {
         }
     }
 
+    /**
+     * The token is logged in for this process with another PIN, by a key that is still open: a
+     * PKCS#11 login is shared by the whole process, so a second PIN cannot be checked without
+     * logging the first key out.
+     */
+    public static final class PinDiffers extends Pkcs11Failure {
+        PinDiffers(String tokenLabel, Path pinFile) {
+            super("pkcs#11 login to token '" + tokenLabel + "': expected the pin in " + pinFile
+                    + " to be the one the open keys logged in with, found another; close those keys first", null);
+        }
+    }
+
+    /** The key was closed: the token session it used was released, and logged out if it was the last. */
+    public static final class KeyClosed extends Pkcs11Failure {
+        KeyClosed(String tokenLabel, String keyLabel) {
+            super("pkcs#11 key '" + keyLabel + "' on token '" + tokenLabel
+                    + "': expected an open key, found it closed; open it again with Pkcs11KeyStore.open", null);
+        }
+    }
+
     /** {@code create} found a key under the label: a device identity is never replaced silently. */
     public static final class KeyExists extends Pkcs11Failure {
         KeyExists(String tokenLabel, String keyLabel) {

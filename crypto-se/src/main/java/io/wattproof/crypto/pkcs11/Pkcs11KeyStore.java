@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -17,18 +16,14 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
-import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
-import javax.security.auth.login.LoginException;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -55,6 +50,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * object and no file. The certificate means nothing beyond that and expires never (RFC 5280
  * §4.1.2.5, 99991231235959Z). Labelling through raw CKA_LABEL templates instead would need the
  * JDK-internal binding of the slot lookup for every key operation, not just for finding the slot.
+ *
+ * <p>Lifetime: the returned {@link DeviceKey} holds a share of its token's login and is closed by
+ * whoever opened it. The key, not this class, is the resource because it is what callers already
+ * hold and pass around (the agent's signer, the command line): a {@link DeviceKey#close} works for
+ * every store, and a caller never has to keep a second object alive just to release the first.
+ * One SunPKCS11 provider per token and JVM is shared by all its keys ({@link TokenSession}).
  */
 public final class Pkcs11KeyStore {
     private static final String CURVE = "secp256r1";
@@ -80,8 +81,17 @@ public final class Pkcs11KeyStore {
             throw new Pkcs11Failure.UnsupportedAlgorithm("pkcs#11 key algorithm: expected " + KeyAlgorithm.ECDSA_P256_SHA256
                     + ", got " + algorithm + "; " + reason);
         }
-        Session session = Session.login(config);
-        KeyStore store = session.keyStore;
+        TokenSession session = TokenSession.of(config);
+        KeyStore store = session.acquire(config);
+        try {
+            return create(session, store, config, clock);
+        } catch (Pkcs11Failure | RuntimeException e) {
+            release(session, e);
+            throw e;
+        }
+    }
+
+    private static DeviceKey create(TokenSession session, KeyStore store, Pkcs11Config config, Clock clock) throws Pkcs11Failure {
         try {
             if (store.containsAlias(config.keyLabel())) {
                 throw new Pkcs11Failure.KeyExists(config.tokenLabel(), config.keyLabel());
@@ -91,7 +101,7 @@ public final class Pkcs11KeyStore {
         }
         KeyPair pair;
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", session.provider);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", session.provider());
             generator.initialize(new ECGenParameterSpec(CURVE));
             pair = generator.generateKeyPair();
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -99,7 +109,7 @@ public final class Pkcs11KeyStore {
         }
         VerifyingKey verifyingKey = verifyingKey(config, pair.getPublic().getEncoded());
         try {
-            Certificate certificate = placeholderCertificate(session.provider, pair, config.keyLabel(), clock.instant());
+            Certificate certificate = placeholderCertificate(session.provider(), pair, config.keyLabel(), clock.instant());
             store.setKeyEntry(config.keyLabel(), pair.getPrivate(), null, new Certificate[] {certificate});
         } catch (GeneralSecurityException | OperatorCreationException | IOException | RuntimeException e) {
             throw new Pkcs11Failure.TokenError("store key '" + config.keyLabel() + "'", config.tokenLabel(), e);
@@ -107,10 +117,25 @@ public final class Pkcs11KeyStore {
         return checked(session, config, pair.getPrivate(), verifyingKey);
     }
 
-    /** Opens the key stored under {@link Pkcs11Config#keyLabel()}. */
+    /**
+     * Opens the key stored under {@link Pkcs11Config#keyLabel()}. Keys of one token opened in one
+     * JVM share its provider and its login; the caller closes the key when done, and the last
+     * open key of the token to close logs the token out.
+     *
+     * @throws Pkcs11Failure.PinDiffers if keys of the token are open with another PIN
+     */
     public static DeviceKey open(Pkcs11Config config) throws Pkcs11Failure {
-        Session session = Session.login(config);
-        KeyStore store = session.keyStore;
+        TokenSession session = TokenSession.of(config);
+        KeyStore store = session.acquire(config);
+        try {
+            return open(session, store, config);
+        } catch (Pkcs11Failure | RuntimeException e) {
+            release(session, e);
+            throw e;
+        }
+    }
+
+    private static DeviceKey open(TokenSession session, KeyStore store, Pkcs11Config config) throws Pkcs11Failure {
         Key key;
         Certificate certificate;
         try {
@@ -126,6 +151,15 @@ public final class Pkcs11KeyStore {
             throw new Pkcs11Failure.KeyNotFound(config.tokenLabel(), config.keyLabel(), List.of());
         }
         return checked(session, config, privateKey, verifyingKey(config, certificate.getPublicKey().getEncoded()));
+    }
+
+    /** Gives back the share of the session that a failed open or create had taken. */
+    private static void release(TokenSession session, Exception failure) {
+        try {
+            session.release();
+        } catch (Pkcs11Failure | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static VerifyingKey verifyingKey(Pkcs11Config config, byte[] subjectPublicKeyInfo) throws Pkcs11Failure {
@@ -147,9 +181,9 @@ public final class Pkcs11KeyStore {
      * belong to the private key (an entry written by another tool) would otherwise give the device
      * an identity whose signatures never verify.
      */
-    private static DeviceKey checked(Session session, Pkcs11Config config, PrivateKey privateKey, VerifyingKey verifyingKey)
+    private static DeviceKey checked(TokenSession session, Pkcs11Config config, PrivateKey privateKey, VerifyingKey verifyingKey)
             throws Pkcs11Failure {
-        Pkcs11DeviceKey key = new Pkcs11DeviceKey(session.provider, config.tokenLabel(), config.keyLabel(), privateKey, verifyingKey);
+        Pkcs11DeviceKey key = new Pkcs11DeviceKey(session, config.keyLabel(), privateKey, verifyingKey);
         if (!Signatures.verify(KeyAlgorithm.ECDSA_P256_SHA256, key.publicKeyInfo(), SELF_CHECK_MESSAGE, key.sign(SELF_CHECK_MESSAGE))) {
             throw new Pkcs11Failure.TokenError("check key '" + config.keyLabel() + "'", config.tokenLabel(),
                     new IllegalStateException("expected the stored public key to verify the private key's signature, it does not"));
@@ -169,90 +203,5 @@ public final class Pkcs11KeyStore {
         byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(provider).build(pair.getPrivate()))
                 .getEncoded();
         return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-    }
-
-    /** A SunPKCS11 provider bound to the token's slot, and its KeyStore, logged in as the user. */
-    private record Session(Provider provider, KeyStore keyStore) {
-        static Session login(Pkcs11Config config) throws Pkcs11Failure {
-            if (!Files.isRegularFile(config.library())) {
-                throw new Pkcs11Failure.LibraryUnavailable(config.library(),
-                        Files.exists(config.library()) ? "something that is not a regular file" : "no file", null);
-            }
-            char[] pin = PinFile.read(config.pinFile());
-            try {
-                long slot = Pkcs11Slots.slotOf(config.library(), config.tokenLabel());
-                Provider provider = configure(config, slot);
-                KeyStore store;
-                try {
-                    store = KeyStore.getInstance("PKCS11", provider);
-                } catch (GeneralSecurityException e) {
-                    throw new Pkcs11Failure.TokenError("open key store", config.tokenLabel(), e);
-                }
-                try {
-                    // P11KeyStore.engineLoad logs in with the password as the user PIN (C_Login, CKU_USER).
-                    store.load(null, pin);
-                } catch (IOException e) {
-                    if (hasCause(e, LoginException.class)) {
-                        throw new Pkcs11Failure.LoginRefused(config.tokenLabel(), config.pinFile(), e);
-                    }
-                    throw new Pkcs11Failure.TokenError("login", config.tokenLabel(), e);
-                } catch (GeneralSecurityException e) {
-                    throw new Pkcs11Failure.TokenError("login", config.tokenLabel(), e);
-                }
-                return new Session(provider, store);
-            } finally {
-                Arrays.fill(pin, '\0');
-            }
-        }
-
-        private static Provider configure(Pkcs11Config config, long slot) throws Pkcs11Failure {
-            // SunPKCS11 configuration (JDK PKCS#11 Reference Guide, "SunPKCS11 Configuration"): an
-            // inline configuration starts with "--". CKA_PRIVATE=true: the key is invisible without login.
-            String text = String.join("\n",
-                    "name = wattproof-slot-" + Long.toUnsignedString(slot),
-                    "library = " + quoted(config.library().toString()),
-                    "slot = " + Long.toUnsignedString(slot),
-                    "attributes(generate, CKO_PRIVATE_KEY, CKK_EC) = {",
-                    "  CKA_TOKEN = true",
-                    "  CKA_PRIVATE = true",
-                    "  CKA_SENSITIVE = true",
-                    "  CKA_EXTRACTABLE = false",
-                    "  CKA_SIGN = true",
-                    // A device key signs and does nothing else: no decryption, unwrapping or key
-                    // derivation (ECDH) that could make it an oracle for someone on the board.
-                    "  CKA_DECRYPT = false",
-                    "  CKA_UNWRAP = false",
-                    "  CKA_DERIVE = false",
-                    "}",
-                    "");
-            Provider base = Security.getProvider("SunPKCS11");
-            if (base == null) {
-                throw new Pkcs11Failure.LibraryUnavailable(config.library(), "a jvm without the SunPKCS11 provider", null);
-            }
-            try {
-                return base.configure("--" + text);
-            } catch (RuntimeException e) {
-                throw new Pkcs11Failure.TokenError("configure SunPKCS11 for slot " + Long.toUnsignedString(slot),
-                        config.tokenLabel(), e);
-            }
-        }
-
-        private static String quoted(String value) throws Pkcs11Failure {
-            if (value.indexOf('"') >= 0 || value.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("library path: expected no quote or line break, got '" + value + "'");
-            }
-            return '"' + value + '"';
-        }
-
-        private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-            List<Throwable> seen = new ArrayList<>();
-            for (Throwable c = t; c != null && !seen.contains(c); c = c.getCause()) {
-                if (type.isInstance(c)) {
-                    return true;
-                }
-                seen.add(c);
-            }
-            return false;
-        }
     }
 }

@@ -143,7 +143,7 @@ class DeviceKeyTlsTest {
         verifier.initVerify(key.publicKey());
         verifier.update(data);
         assertTrue(verifier.verify(der), "SunEC verifies the DER signature");
-        assertTrue(Signatures.isLowS(Signatures.derToRaw(der)));
+        assertTrue(Signatures.isLowS(Signatures.derToRaw(KeyAlgorithm.ECDSA_P256_SHA256, der)));
 
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));

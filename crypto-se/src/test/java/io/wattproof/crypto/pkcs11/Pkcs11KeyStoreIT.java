@@ -1,6 +1,7 @@
 package io.wattproof.crypto.pkcs11;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -81,7 +84,7 @@ class Pkcs11KeyStoreIT {
         assertTrue(Signatures.verify(KeyAlgorithm.ECDSA_P256_SHA256, key.publicKeyInfo(), DATA, raw));
 
         Path data = Files.write(tmp.resolve("data"), DATA);
-        Path sig = Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(raw));
+        Path sig = Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, raw));
         Path pub = Files.writeString(tmp.resolve("pub.pem"), PublicKeys.toPem(key.publicKeyInfo()));
         String verdict = run("openssl", "dgst", "-sha256", "-verify", pub.toString(), "-signature", sig.toString(), data.toString());
         assertTrue(verdict.contains("Verified OK"), verdict);
@@ -105,6 +108,76 @@ class Pkcs11KeyStoreIT {
         DeviceKey opened = Pkcs11KeyStore.open(config("device"));
         assertEquals(created.deviceId(), opened.deviceId());
         assertTrue(created.verifyingKey().check(DATA, opened.sign(DATA)).isValid());
+    }
+
+    @Test
+    void keysOfOneTokenShareOneProvider() throws Exception {
+        try (DeviceKey created = Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK);
+                DeviceKey first = Pkcs11KeyStore.open(config("device"));
+                DeviceKey second = Pkcs11KeyStore.open(config("device"))) {
+            Pkcs11DeviceKey a = (Pkcs11DeviceKey) first;
+            Pkcs11DeviceKey b = (Pkcs11DeviceKey) second;
+            assertSame(((Pkcs11DeviceKey) created).provider(), a.provider());
+            assertSame(a.provider(), b.provider());
+            assertSame(a.session(), b.session());
+            assertEquals(3, a.session().openKeys());
+            assertTrue(created.verifyingKey().check(DATA, first.sign(DATA)).isValid());
+            assertTrue(created.verifyingKey().check(DATA, second.sign(DATA)).isValid());
+        }
+    }
+
+    @Test
+    void closedKeyRefusesToSignAndTheLastCloseLogsTheTokenOut() throws Exception {
+        Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK).close();
+        DeviceKey first = Pkcs11KeyStore.open(config("device"));
+        Pkcs11DeviceKey second = (Pkcs11DeviceKey) Pkcs11KeyStore.open(config("device"));
+        PrivateKey handle = second.handle();
+
+        first.close();
+        Pkcs11Failure.KeyClosed e = assertThrows(Pkcs11Failure.KeyClosed.class, () -> first.sign(DATA));
+        assertEquals("pkcs#11 key 'device' on token '" + tokenLabel
+                + "': expected an open key, found it closed; open it again with Pkcs11KeyStore.open", e.getMessage());
+        // The other key's share keeps the token logged in.
+        assertTrue(second.verifyingKey().check(DATA, second.sign(DATA)).isValid());
+        assertEquals(1, second.session().openKeys());
+
+        Signature direct = Signature.getInstance(Pkcs11DeviceKey.SIGNATURE_ALGORITHM, second.provider());
+        direct.initSign(handle);
+        direct.update(DATA);
+        assertEquals(64, direct.sign().length, "the handle signs while the token is logged in");
+
+        second.close();
+        second.close();
+        assertEquals(0, second.session().openKeys());
+        assertThrows(Pkcs11Failure.KeyClosed.class, () -> second.sign(DATA));
+        // The token itself no longer lets this process use the private object: C_Logout happened.
+        assertThrows(Exception.class, () -> {
+            direct.initSign(handle);
+            direct.update(DATA);
+            direct.sign();
+        });
+
+        try (DeviceKey reopened = Pkcs11KeyStore.open(config("device"))) {
+            assertEquals(second.deviceId(), reopened.deviceId());
+            assertTrue(second.verifyingKey().check(DATA, reopened.sign(DATA)).isValid());
+            assertSame(second.provider(), ((Pkcs11DeviceKey) reopened).provider());
+        }
+    }
+
+    @Test
+    void anotherPinIsRefusedWhileKeysAreOpenAndJudgedByTheTokenAfterwards() throws Exception {
+        Path wrong = writePin(tmp.resolve("wrong-pin"), "999999", "rw-------");
+        Pkcs11Config withWrongPin = new Pkcs11Config(LIBRARY, tokenLabel, "device", wrong);
+        DeviceKey key = Pkcs11KeyStore.create(config("device"), KeyAlgorithm.ECDSA_P256_SHA256, CLOCK);
+        // SunPKCS11 would accept any pin while the token is logged in; the session compares it.
+        Pkcs11Failure.PinDiffers differs = assertThrows(Pkcs11Failure.PinDiffers.class, () -> Pkcs11KeyStore.open(withWrongPin));
+        assertTrue(differs.getMessage().contains(wrong.toString()) && !differs.getMessage().contains("999999"), differs.getMessage());
+        assertEquals(1, ((Pkcs11DeviceKey) key).session().openKeys(), "a refused open holds no share");
+        key.close();
+        assertThrows(Pkcs11Failure.LoginRefused.class, () -> Pkcs11KeyStore.open(withWrongPin));
+        try (DeviceKey again = Pkcs11KeyStore.open(config("device"))) {
+            assertEquals(key.deviceId(), again.deviceId());
+        }
     }
 
     @Test

@@ -73,7 +73,7 @@ class OpenSslInteropTest {
         for (int i = 0; i < 5; i++) {
             byte[] data = (new String(DATA, StandardCharsets.US_ASCII) + i).getBytes(StandardCharsets.US_ASCII);
             Files.write(tmp.resolve("data"), data);
-            Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(key.sign(data)));
+            Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, key.sign(data)));
             Result ok = openssl("dgst", "-sha256", "-verify", pub.toString(), "-signature", "sig.der", "data");
             assertEquals(new Result(0, "Verified OK"), ok);
 
@@ -113,7 +113,7 @@ class OpenSslInteropTest {
         for (int i = 0; i < 5; i++) {
             byte[] data = (new String(DATA, StandardCharsets.US_ASCII) + i).getBytes(StandardCharsets.US_ASCII);
             Files.write(tmp.resolve("data"), data);
-            Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(key.sign(data)));
+            Files.write(tmp.resolve("sig.der"), Signatures.rawToDer(KeyAlgorithm.SM2_SM3, key.sign(data)));
             assertEquals(new Result(0, "Signature Verified Successfully"), openssl("pkeyutl", "-verify", "-in", "data",
                     "-sigfile", "sig.der", "-pubin", "-inkey", pub, "-rawin", "-digest", "sm3", "-pkeyopt", distid));
             assertEquals(new Result(0, "Verified OK"),
@@ -141,7 +141,7 @@ class OpenSslInteropTest {
         assertEquals(0, signed.exitCode(), signed.output());
         byte[] der = Files.readAllBytes(tmp.resolve("sig.der"));
         assertEquals(new SignatureCheck.Valid(), Signatures.checkDer(KeyAlgorithm.SM2_SM3, spki, DATA, der));
-        assertEquals(new SignatureCheck.Valid(), Signatures.check(KeyAlgorithm.SM2_SM3, spki, DATA, Signatures.derToRaw(der)));
+        assertEquals(new SignatureCheck.Valid(), Signatures.check(KeyAlgorithm.SM2_SM3, spki, DATA, Signatures.derToRaw(KeyAlgorithm.SM2_SM3, der)));
         assertEquals(new SignatureCheck.Mismatch(), Signatures.checkDer(KeyAlgorithm.SM2_SM3, spki, changedOneByte(DATA), der));
 
         // Signed under another id, the same bytes are a different Z and so a mismatch for us.
@@ -176,7 +176,7 @@ class OpenSslInteropTest {
                 // OpenSSL uses a random k and may return high S: normalise, then our strict check accepts it.
                 Result signed = openssl("dgst", "-sha256", "-sign", plain.toString(), "-out", "sig.der", "data");
                 assertEquals(0, signed.exitCode(), signed.output());
-                byte[] raw = Signatures.normalizeLowS(Signatures.derToRaw(Files.readAllBytes(tmp.resolve("sig.der"))));
+                byte[] raw = Signatures.normalizeLowS(Signatures.derToRaw(KeyAlgorithm.ECDSA_P256_SHA256, Files.readAllBytes(tmp.resolve("sig.der"))));
                 assertTrue(key.verifyingKey().verify(DATA, raw));
             } else if (algorithm == KeyAlgorithm.SM2_SM3) {
                 // OpenSSL reads our PKCS#8 (id-ecPublicKey, namedCurve sm2p256v1) as an SM2 key.

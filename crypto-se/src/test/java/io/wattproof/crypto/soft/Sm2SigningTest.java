@@ -52,7 +52,7 @@ class Sm2SigningTest {
         assertEquals(64, signature.length);
         assertEquals(new SignatureCheck.Valid(), created.verifyingKey().check(MESSAGE, signature));
         assertEquals(new SignatureCheck.Valid(), Signatures.check(KeyAlgorithm.SM2_SM3, created.publicKeyInfo(), MESSAGE, signature));
-        assertEquals(new SignatureCheck.Valid(), created.verifyingKey().checkDer(MESSAGE, Signatures.rawToDer(signature)));
+        assertEquals(new SignatureCheck.Valid(), created.verifyingKey().checkDer(MESSAGE, Signatures.rawToDer(KeyAlgorithm.SM2_SM3, signature)));
         // k is random (GB/T 32918.2 §6.1 A3): two signatures of one message differ and both verify.
         byte[] second = opened.sign(MESSAGE);
         assertNotEquals(new BigInteger(1, signature), new BigInteger(1, second));

@@ -7,6 +7,8 @@ import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.atecc608.Atecc608Driver;
 import io.wattproof.crypto.atecc608.Atecc608KeyStore;
+import io.wattproof.crypto.cert.CertificationRequests;
+import io.wattproof.crypto.cert.CsrSubject;
 import io.wattproof.crypto.pkcs11.Pkcs11Config;
 import io.wattproof.crypto.pkcs11.Pkcs11KeyStore;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
@@ -21,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -194,7 +197,8 @@ final class KeysCommand implements Runnable {
                 throw new ParameterException(cli, "--alg: " + e.getMessage());
             }
             PrintWriter out = cli.getOut();
-            DeviceKey key = switch (kind) {
+            // Closed at the end: a token key holds the token's login until then.
+            try (DeviceKey key = switch (kind) {
                 case SOFTWARE -> {
                     if (force) {
                         moveAside(out, store.dir);
@@ -220,9 +224,10 @@ final class KeysCommand implements Runnable {
                     }
                     yield Atecc608KeyStore.create(chip, store.slot, force);
                 }
-            };
-            out.println("created the device key in the " + store.store.toLowerCase(Locale.ROOT) + " store");
-            describe(out, key);
+            }) {
+                out.println("created the device key in the " + store.store.toLowerCase(Locale.ROOT) + " store");
+                describe(out, key);
+            }
             return 0;
         }
 
@@ -258,12 +263,13 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            DeviceKey key = store.open(spec.commandLine());
             PrintWriter out = spec.commandLine().getOut();
-            if (pem) {
-                out.print(PublicKeys.toPem(key.publicKeyInfo()));
-            } else {
-                describe(out, key);
+            try (DeviceKey key = store.open(spec.commandLine())) {
+                if (pem) {
+                    out.print(PublicKeys.toPem(key.publicKeyInfo()));
+                } else {
+                    describe(out, key);
+                }
             }
             out.flush();
             return 0;
@@ -294,12 +300,13 @@ final class KeysCommand implements Runnable {
             } catch (IOException e) {
                 throw new ParameterException(spec.commandLine(), "--in: cannot read " + in + ": " + e.getMessage());
             }
-            DeviceKey key = store.open(spec.commandLine());
-            byte[] raw = key.sign(message);
-            byte[] encoded = key.algorithm() == KeyAlgorithm.ED25519 ? raw : Signatures.rawToDer(raw);
-            Files.write(out, encoded);
-            spec.commandLine().getOut().println("signed " + message.length + " bytes of " + in + " -> " + out
-                    + " (" + (key.algorithm() == KeyAlgorithm.ED25519 ? "raw Ed25519" : "DER") + ", device " + key.deviceId().hex() + ")");
+            try (DeviceKey key = store.open(spec.commandLine())) {
+                byte[] raw = key.sign(message);
+                byte[] encoded = key.algorithm() == KeyAlgorithm.ED25519 ? raw : Signatures.rawToDer(key.algorithm(), raw);
+                Files.write(out, encoded);
+                spec.commandLine().getOut().println("signed " + message.length + " bytes of " + in + " -> " + out
+                        + " (" + (key.algorithm() == KeyAlgorithm.ED25519 ? "raw Ed25519" : "DER") + ", device " + key.deviceId().hex() + ")");
+            }
             return 0;
         }
     }
@@ -327,20 +334,21 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            io.wattproof.crypto.cert.CsrSubject subject;
+            CsrSubject subject;
             try {
-                subject = io.wattproof.crypto.cert.CsrSubject.of(organization, unit);
+                subject = CsrSubject.of(organization, unit);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, (e.getMessage().startsWith("organization (") ? "--organization: " : "--unit: ")
                         + e.getMessage());
             }
-            DeviceKey key = store.open(cli);
-            var request = io.wattproof.crypto.cert.CertificationRequests.create(key, subject);
-            Files.writeString(out, io.wattproof.crypto.cert.CertificationRequests.toPem(request));
-            PrintWriter printed = cli.getOut();
-            printed.println("device id: " + key.deviceId().hex());
-            printed.println("subject: " + io.wattproof.crypto.cert.CertificationRequests.subject(request));
-            printed.println("wrote the certification request to " + out);
+            try (DeviceKey key = store.open(cli)) {
+                PKCS10CertificationRequest request = CertificationRequests.create(key, subject);
+                Files.writeString(out, CertificationRequests.toPem(request));
+                PrintWriter printed = cli.getOut();
+                printed.println("device id: " + key.deviceId().hex());
+                printed.println("subject: " + CertificationRequests.subject(request));
+                printed.println("wrote the certification request to " + out);
+            }
             return 0;
         }
     }

@@ -84,7 +84,7 @@ class KeysCommandAtecc608Test {
         Files.write(data, "a meter's reading, signed by the secure element".getBytes(StandardCharsets.UTF_8));
         Path sig = tmp.resolve("data.sig");
         assertEquals(0, run(cmd("sign", "--slot", "2", "--in", data.toString(), "--out", sig.toString())), err);
-        byte[] raw = Signatures.derToRaw(Files.readAllBytes(sig));
+        byte[] raw = Signatures.derToRaw(KeyAlgorithm.ECDSA_P256_SHA256, Files.readAllBytes(sig));
         assertTrue(Signatures.isLowS(raw));
         assertTrue(Signatures.verify(KeyAlgorithm.ECDSA_P256_SHA256, spki, Files.readAllBytes(data), raw));
         Process openssl = new ProcessBuilder("openssl", "dgst", "-sha256", "-verify", pem.toString(), "-signature", sig.toString(),

@@ -66,7 +66,7 @@ class KeysCommandTest {
         assertEquals(0, run(cmd("sign", "--in", data.toString(), "--out", sig.toString())), err);
 
         // Our strict verifier accepts it...
-        byte[] raw = Signatures.derToRaw(Files.readAllBytes(sig));
+        byte[] raw = Signatures.derToRaw(KeyAlgorithm.ECDSA_P256_SHA256, Files.readAllBytes(sig));
         assertTrue(Signatures.verify(KeyAlgorithm.ECDSA_P256_SHA256, PublicKeys.subjectPublicKeyInfoFromPem(Files.readString(pem)),
                 Files.readAllBytes(data), raw));
         // ...and so does OpenSSL, which trusts none of our code.

@@ -76,7 +76,7 @@ public final class RecordDump {
     /** The signature in the form openssl reads: DER for ECDSA and SM2, as-is for Ed25519 (RFC 8032 has one form). */
     static byte[] opensslSignature(KeyAlgorithm algorithm, byte[] rawSignature) {
         return switch (algorithm) {
-            case ECDSA_P256_SHA256, SM2_SM3 -> io.wattproof.crypto.Signatures.rawToDer(rawSignature);
+            case ECDSA_P256_SHA256, SM2_SM3 -> io.wattproof.crypto.Signatures.rawToDer(algorithm, rawSignature);
             case ED25519 -> rawSignature.clone();
         };
     }

@@ -81,7 +81,7 @@ class RecordDumpTest {
                     files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
         }
         assertArrayEquals(chain.get(1).signBytes(), Files.readAllBytes(deviceDir.resolve("2.signbytes")));
-        assertArrayEquals(io.wattproof.crypto.Signatures.rawToDer(chain.get(1).signature()), Files.readAllBytes(deviceDir.resolve("2.sig")));
+        assertArrayEquals(io.wattproof.crypto.Signatures.rawToDer(KeyAlgorithm.ECDSA_P256_SHA256, chain.get(1).signature()), Files.readAllBytes(deviceDir.resolve("2.sig")));
 
         List<String> pem = Files.readAllLines(deviceDir.resolve("public.pem"), StandardCharsets.US_ASCII);
         assertEquals("-----BEGIN PUBLIC KEY-----", pem.get(0));

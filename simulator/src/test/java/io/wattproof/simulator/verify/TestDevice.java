@@ -119,7 +119,7 @@ final class TestDevice {
                     s.setParameter(new SM2ParameterSpec(Signatures.sm2UserId()));
                     s.initSign(keys.getPrivate());
                     s.update(message);
-                    yield Signatures.derToRaw(s.sign());
+                    yield Signatures.derToRaw(KeyAlgorithm.SM2_SM3, s.sign());
                 }
             };
         } catch (GeneralSecurityException e) {
