@@ -119,7 +119,7 @@ public sealed interface Failure {
             implements Failure {
         public String describe() {
             return "signatures for the block at height " + height + " carry " + tallied + " of " + total + " voting power of the "
-                    + set + ", need more than " + threshold + " (" + total + " * " + threshold + ")";
+                    + set + ", need more than " + threshold + " of " + total;
         }
     }
 
