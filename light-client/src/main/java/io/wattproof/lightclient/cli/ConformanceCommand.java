@@ -40,8 +40,12 @@ final class ConformanceCommand implements Callable<Integer> {
             SingleStepCase c;
             try {
                 c = SingleStepCase.fromJson(CometJson.parse(Files.readString(file), file.toString()));
+            } catch (java.nio.file.NoSuchFileException e) {
+                out.println("  FAIL no such file");
+                failed++;
+                continue;
             } catch (IOException e) {
-                out.println("  FAIL cannot read the file: " + e);
+                out.println("  FAIL cannot read the file: " + e.getMessage());
                 failed++;
                 continue;
             } catch (MalformedInputException e) {

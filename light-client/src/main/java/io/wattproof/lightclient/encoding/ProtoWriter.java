@@ -1,8 +1,8 @@
 package io.wattproof.lightclient.encoding;
 
 import io.wattproof.lightclient.types.Bytes;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes protobuf fields the way gogoproto-generated Go code does for proto3: fields in ascending
@@ -16,7 +16,7 @@ final class ProtoWriter {
     private static final int FIXED64 = 1;
     private static final int LEN = 2;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final Buffer out = new Buffer();
 
     /** An {@code int64}, {@code uint64}, {@code int32} or enum field; negative values take 10 bytes. */
     ProtoWriter varint(int field, long value) {
@@ -72,7 +72,7 @@ final class ProtoWriter {
         writeVarint(out, value);
     }
 
-    static void writeVarint(ByteArrayOutputStream out, long value) {
+    static void writeVarint(Buffer out, long value) {
         while ((value & ~0x7FL) != 0) {
             out.write((int) ((value & 0x7F) | 0x80));
             value >>>= 7;
@@ -86,9 +86,36 @@ final class ProtoWriter {
 
     /** {@code protoio.MarshalDelimited}: the message prefixed with its length as a uvarint. */
     static byte[] delimited(byte[] message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 2);
+        Buffer out = new Buffer();
         writeVarint(out, message.length);
         out.writeBytes(message);
         return out.toByteArray();
+    }
+
+    /** A growable byte array; the codec stays free of java.io. */
+    static final class Buffer {
+        private byte[] bytes = new byte[64];
+        private int size;
+
+        void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        void writeBytes(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
     }
 }

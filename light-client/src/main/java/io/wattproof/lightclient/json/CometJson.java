@@ -62,6 +62,7 @@ public final class CometJson {
      * JSON-RPC envelope).
      */
     public static Header anyHeader(JsonNode root) throws MalformedInputException {
+        refuseRpcError(root);
         JsonNode node = root;
         String path = "";
         if (node.has("result")) {
@@ -87,6 +88,7 @@ public final class CometJson {
 
     /** A signed header, bare or inside {@code signed_header} or a {@code /commit} response. */
     public static SignedHeader anySignedHeader(JsonNode root) throws MalformedInputException {
+        refuseRpcError(root);
         JsonNode node = root;
         String path = "";
         if (node.has("result")) {
@@ -102,10 +104,20 @@ public final class CometJson {
 
     /** A validator set, bare ({@code validators} + optional {@code proposer}) or a {@code /validators} response. */
     public static ValidatorSet anyValidatorSet(JsonNode root) throws MalformedInputException {
+        refuseRpcError(root);
         if (root.has("result")) {
             return validatorSet(root.get("result"), "result");
         }
         return validatorSet(root, "");
+    }
+
+    /** A JSON-RPC error answer ({@code {"error": {"code", "message", "data"}}}) carries no block. */
+    private static void refuseRpcError(JsonNode root) throws MalformedInputException {
+        JsonNode error = root.get("error");
+        if (error != null && !error.isNull()) {
+            String message = error.path("message").asText("") + " " + error.path("data").asText("");
+            throw new MalformedInputException("error", "the node answered with an error: " + abbreviate(message.strip()));
+        }
     }
 
     public static SignedHeader signedHeader(JsonNode node, String path) throws MalformedInputException {

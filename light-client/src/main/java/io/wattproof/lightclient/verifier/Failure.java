@@ -6,6 +6,24 @@ import java.time.Instant;
 
 /** Why a light block was not accepted, with the values that failed. Hashes print as upper-case hex. */
 public sealed interface Failure {
+    /** Whose voting power a tally counted. */
+    enum SignerSet {
+        /** The trusted block's next validators (skipping verification; too little gives NOT_ENOUGH_TRUST). */
+        TRUSTED_NEXT_VALIDATORS("trusted next validators"),
+        /** The block's own validators (more than 2/3 must sign; too little is INVALID). */
+        OWN_VALIDATORS("block's own validators");
+
+        private final String description;
+
+        SignerSet(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
     /** The reason in words, lower case, naming the values. */
     String describe();
 
@@ -115,11 +133,11 @@ public sealed interface Failure {
      * Too little voting power signed. {@code set} says which set was tallied: the trusted next
      * validators (skipping; gives NOT_ENOUGH_TRUST) or the block's own validators (gives INVALID).
      */
-    record InsufficientVotingPower(String set, long height, long tallied, long total, TrustThreshold threshold)
+    record InsufficientVotingPower(SignerSet set, long height, long tallied, long total, TrustThreshold threshold)
             implements Failure {
         public String describe() {
             return "signatures for the block at height " + height + " carry " + tallied + " of " + total + " voting power of the "
-                    + set + ", need more than " + threshold + " of " + total;
+                    + set.description() + ", need more than " + threshold + " of " + total;
         }
     }
 

@@ -261,7 +261,7 @@ public final class Predicates {
      *     that verified them; filled in here so a second tally does not verify them again
      */
     public static Optional<Failure> hasEnoughSignedPower(
-            String setName,
+            Failure.SignerSet setName,
             SignedHeader sh,
             ValidatorSet set,
             TrustThreshold threshold,

@@ -35,9 +35,6 @@ import java.util.Optional;
  * Invalid in either step.
  */
 public final class Verifier {
-    static final String TRUSTED_NEXT_VALIDATORS = "trusted next validators";
-    static final String OWN_VALIDATORS = "block's own validators";
-
     private final ConsensusSignatures signatures;
 
     public Verifier() {
@@ -75,7 +72,7 @@ public final class Verifier {
                 () -> Predicates.isValidNextValidatorSet(trusted.header(), untrusted.header()),
                 () -> Predicates.isMonotonicHeight(trusted.header(), untrusted.header()),
                 () -> Predicates.isMonotonicTime(trusted.header(), untrusted.header()),
-                () -> Predicates.hasEnoughSignedPower(OWN_VALIDATORS, untrusted.signedHeader(), untrusted.validators(),
+                () -> Predicates.hasEnoughSignedPower(Failure.SignerSet.OWN_VALIDATORS, untrusted.signedHeader(), untrusted.validators(),
                         TrustThreshold.TWO_THIRDS, true, signatures, verified))
                 .map(f -> (Verdict) new Verdict.Invalid(f))
                 .orElse(Verdict.SUCCESS);
@@ -96,14 +93,14 @@ public final class Verifier {
         if (failure.isPresent()) {
             return new Verdict.Invalid(failure.get());
         }
-        Optional<Failure> trust = Predicates.hasEnoughSignedPower(TRUSTED_NEXT_VALIDATORS, untrusted.signedHeader(),
+        Optional<Failure> trust = Predicates.hasEnoughSignedPower(Failure.SignerSet.TRUSTED_NEXT_VALIDATORS, untrusted.signedHeader(),
                 trustedNext, options.trustThreshold(), false, signatures, verified);
         if (trust.isPresent()) {
             return trust.get() instanceof Failure.InsufficientVotingPower p
                     ? new Verdict.NotEnoughTrust(p)
                     : new Verdict.Invalid(trust.get());
         }
-        return Predicates.hasEnoughSignedPower(OWN_VALIDATORS, untrusted.signedHeader(), untrusted.validators(),
+        return Predicates.hasEnoughSignedPower(Failure.SignerSet.OWN_VALIDATORS, untrusted.signedHeader(), untrusted.validators(),
                         TrustThreshold.TWO_THIRDS, true, signatures, verified)
                 .map(f -> (Verdict) new Verdict.Invalid(f))
                 .orElse(Verdict.SUCCESS);

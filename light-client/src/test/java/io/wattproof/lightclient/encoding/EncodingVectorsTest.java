@@ -110,6 +110,10 @@ class EncodingVectorsTest {
         // Ed25519: first 20 bytes of SHA-256(key). SHA-256 of 32 zero bytes = 66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925
         assertEquals("66687AADF862BD776C8FC18B8E9F8E20089714856EE233B3902A591D0D5F2925".substring(0, 40),
                 PublicKey.ed25519(Bytes.of(new byte[32])).address().hex());
+        // secp256k1: RIPEMD-160(SHA-256(compressed key)). The generator point G (private key 1) has the
+        // well-known HASH160 751e76e8... (BIP 173's P2WPKH example).
+        PublicKey g = PublicKey.secp256k1(Bytes.fromHex("0279BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798"));
+        assertEquals("751E76E8199196D454941C45D1B3A323F1433BD6", g.address().hex());
     }
 
     @Test

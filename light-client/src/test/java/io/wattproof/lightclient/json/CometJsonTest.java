@@ -192,4 +192,14 @@ class CometJsonTest {
         }
         assertTrue(refused > 50, "only " + refused + " refused");
     }
+
+    @Test
+    void anRpcErrorAnswerIsReportedAsSuch() {
+        String error = "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,\"message\":\"Internal error\","
+                + "\"data\":\"height 99 must be less than or equal to the current blockchain height 5\"}}";
+        MalformedInputException e = assertThrows(MalformedInputException.class,
+                () -> CometJson.anyHeader(CometJson.parse(error, "x")));
+        assertEquals("error", e.field());
+        assertTrue(e.getMessage().contains("Internal error height 99 must be less"), e.getMessage());
+    }
 }

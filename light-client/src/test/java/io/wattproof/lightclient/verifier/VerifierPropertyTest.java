@@ -159,7 +159,7 @@ class VerifierPropertyTest {
             assertEquals(Verdict.SUCCESS, v);
         } else {
             Verdict.Invalid invalid = assertInstanceOf(Verdict.Invalid.class, v);
-            assertEquals(new Failure.InsufficientVotingPower(Verifier.OWN_VALIDATORS, 11, signed, total, TrustThreshold.TWO_THIRDS),
+            assertEquals(new Failure.InsufficientVotingPower(Failure.SignerSet.OWN_VALIDATORS, 11, signed, total, TrustThreshold.TWO_THIRDS),
                     invalid.reason());
         }
     }

@@ -53,7 +53,7 @@ class VerifierTest {
     @Test
     void exactlyTwoThirdsIsNotEnoughAndMoreIs() {
         LightBlock twoOfThree = gen.block(CHAIN, 11, T0.plusSeconds(5), three, three, v -> v != three.get(0));
-        assertEquals(new Failure.InsufficientVotingPower("block's own validators", 11, 2, 3, TrustThreshold.TWO_THIRDS),
+        assertEquals(new Failure.InsufficientVotingPower(Failure.SignerSet.OWN_VALIDATORS, 11, 2, 3, TrustThreshold.TWO_THIRDS),
                 invalidReason(verify(twoOfThree, T0.plusSeconds(6))));
         assertEquals("signatures for the block at height 11 carry 2 of 3 voting power of the block's own validators, need more than 2/3 of 3",
                 verify(twoOfThree, T0.plusSeconds(6)).explanation());
@@ -67,7 +67,7 @@ class VerifierTest {
         LightBlock untrusted = gen.block(CHAIN, 20, T0.plusSeconds(50), grown, grown, v -> v == newcomer || v == three.get(0));
         Verdict v = verify(untrusted, T0.plusSeconds(60));
         Verdict.NotEnoughTrust net = assertInstanceOf(Verdict.NotEnoughTrust.class, v);
-        assertEquals(new Failure.InsufficientVotingPower("trusted next validators", 20, 1, 3, TrustThreshold.ONE_THIRD), net.reason());
+        assertEquals(new Failure.InsufficientVotingPower(Failure.SignerSet.TRUSTED_NEXT_VALIDATORS, 20, 1, 3, TrustThreshold.ONE_THIRD), net.reason());
         // Two of the three old validators are more than a third: trusted.
         LightBlock enough = gen.block(CHAIN, 20, T0.plusSeconds(50), grown, grown, v2 -> v2 != three.get(2));
         assertEquals(Verdict.SUCCESS, verify(enough, T0.plusSeconds(60)));
@@ -160,7 +160,7 @@ class VerifierTest {
         Bytes nilSignature = signer.sign(SignBytes.precommit(CHAIN, c, 0));
         sigs.set(0, new CommitSig(BlockIdFlag.NIL, s.validatorAddress(), s.timestamp(), nilSignature));
         // A valid nil vote: two of three for the block is not more than 2/3.
-        assertEquals(new Failure.InsufficientVotingPower("block's own validators", 11, 2, 3, TrustThreshold.TWO_THIRDS),
+        assertEquals(new Failure.InsufficientVotingPower(Failure.SignerSet.OWN_VALIDATORS, 11, 2, 3, TrustThreshold.TWO_THIRDS),
                 invalidReason(verify(withSigs(b, sigs), T0.plusSeconds(6))));
         // A nil vote whose signature is for the block instead: refused as a bad signature.
         sigs.set(0, new CommitSig(BlockIdFlag.NIL, s.validatorAddress(), s.timestamp(), s.signature()));
