@@ -4,9 +4,10 @@ import io.wattproof.lightclient.MalformedInputException;
 import io.wattproof.lightclient.types.Bytes;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,7 +48,7 @@ final class ProtoReader {
                         throw new MalformedInputException(path + "#" + number,
                                 "length " + len + " runs past the end of the message (" + (data.length - pos[0]) + " bytes left)");
                     }
-                    byte[] value = java.util.Arrays.copyOfRange(data, pos[0], pos[0] + (int) len);
+                    byte[] value = Arrays.copyOfRange(data, pos[0], pos[0] + (int) len);
                     pos[0] += (int) len;
                     yield new Field(2, 0, value);
                 }

@@ -3,6 +3,7 @@ package io.wattproof.lightclient.encoding;
 import io.wattproof.lightclient.types.BlockId;
 import io.wattproof.lightclient.types.Commit;
 import io.wattproof.lightclient.types.CommitSig;
+import java.time.Instant;
 
 /** The bytes a validator signs for a precommit (types/vote.go {@code VoteSignBytes}). */
 public final class SignBytes {
@@ -28,7 +29,7 @@ public final class SignBytes {
      * timestamp = 5 (non-nullable, always written), chain_id = 6. Inside {@code CanonicalBlockID} the
      * {@code CanonicalPartSetHeader} (total = 1 uint32, hash = 2) is non-nullable.
      */
-    public static byte[] precommit(String chainId, long height, int round, BlockId blockId, java.time.Instant timestamp) {
+    public static byte[] precommit(String chainId, long height, int round, BlockId blockId, Instant timestamp) {
         ProtoWriter w = new ProtoWriter().varint(1, PRECOMMIT).sfixed64(2, height).sfixed64(3, round);
         if (!blockId.isZero()) {
             byte[] canonicalPartSetHeader = new ProtoWriter()

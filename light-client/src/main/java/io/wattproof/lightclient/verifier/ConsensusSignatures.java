@@ -5,6 +5,7 @@ import io.wattproof.lightclient.types.PublicKey;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -55,8 +56,8 @@ public final class ConsensusSignatures {
         if (sig.length != 64) {
             return false;
         }
-        BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(sig, 0, 32));
-        BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
         if (s.compareTo(HALF_ORDER) > 0) {
             return false;
         }

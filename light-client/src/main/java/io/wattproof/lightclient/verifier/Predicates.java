@@ -8,6 +8,7 @@ import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.Commit;
 import io.wattproof.lightclient.types.CommitSig;
 import io.wattproof.lightclient.types.Header;
+import io.wattproof.lightclient.types.PublicKey;
 import io.wattproof.lightclient.types.SignedHeader;
 import io.wattproof.lightclient.types.Validator;
 import io.wattproof.lightclient.types.ValidatorSet;
@@ -15,6 +16,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -91,7 +93,7 @@ public final class Predicates {
         if (lastBlockId.isPresent()) {
             return malformedHeader("last_block_id", lastBlockId.get());
         }
-        Map<String, Bytes> hashes = new java.util.LinkedHashMap<>();
+        Map<String, Bytes> hashes = new LinkedHashMap<>();
         hashes.put("last_commit_hash", h.lastCommitHash());
         hashes.put("data_hash", h.dataHash());
         hashes.put("evidence_hash", h.evidenceHash());
@@ -267,7 +269,7 @@ public final class Predicates {
             TrustThreshold threshold,
             boolean signersMustBeMembers,
             ConsensusSignatures signatures,
-            Map<Integer, io.wattproof.lightclient.types.PublicKey> verified) {
+            Map<Integer, PublicKey> verified) {
         Commit c = sh.commit();
         Map<Bytes, Validator> members = new HashMap<>();
         for (Validator v : set.validators()) {

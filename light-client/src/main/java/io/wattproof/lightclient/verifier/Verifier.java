@@ -1,6 +1,7 @@
 package io.wattproof.lightclient.verifier;
 
 import io.wattproof.lightclient.encoding.Hashes;
+import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.Header;
 import io.wattproof.lightclient.types.LightBlock;
 import io.wattproof.lightclient.types.PublicKey;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides whether an untrusted light block can be trusted given a trusted one (CometBFT
@@ -109,7 +111,7 @@ public final class Verifier {
     private static ValidatorSet trustedNextValidators(LightBlock trusted) {
         ValidatorSet next = trusted.nextValidators().orElseThrow(() -> new IllegalArgumentException(
                 "trusted block at height " + trusted.height() + " has no next validator set; skipping verification needs it"));
-        var hash = Hashes.validatorSet(next);
+        Bytes hash = Hashes.validatorSet(next);
         if (!hash.equals(trusted.header().nextValidatorsHash())) {
             throw new IllegalArgumentException("trusted block at height " + trusted.height() + " commits to next validators "
                     + trusted.header().nextValidatorsHash().hex() + " but carries a set hashing to " + hash.hex());
@@ -131,7 +133,7 @@ public final class Verifier {
     }
 
     @SafeVarargs
-    private static Optional<Failure> firstFailure(java.util.function.Supplier<Optional<Failure>>... checks) {
+    private static Optional<Failure> firstFailure(Supplier<Optional<Failure>>... checks) {
         for (var check : checks) {
             Optional<Failure> f = check.get();
             if (f.isPresent()) {
