@@ -1,8 +1,10 @@
 /**
- * CometBFT-compatible light client: block header types and their canonical encoding, adjacent and
- * skipping verification as pure predicates, transaction inclusion proofs and a durable light store.
- *
- * <p>Empty for now; the verification model is described in DESIGN.md section 7 and arrives with the
- * light-client issue.
+ * CometBFT-compatible light client. {@code types} holds blocks, commits and validator sets as
+ * records; {@code encoding} their gogoproto-exact protobuf form, the header and validator-set hashes
+ * and vote sign bytes; {@code json} reads CometBFT's RPC JSON; {@code verifier} decides, as pure
+ * predicates with the time passed in, whether a light block can be trusted given a trusted one
+ * (adjacent and skipping verification, CometBFT light client spec); {@code conformance} and
+ * {@code cli} run other implementations' test cases against it. This package holds the module's
+ * checked exceptions. See docs/light-client.md.
  */
 package io.wattproof.lightclient;

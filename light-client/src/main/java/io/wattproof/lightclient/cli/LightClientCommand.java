@@ -1,0 +1,36 @@
+package io.wattproof.lightclient.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/light-client}: the light client's command line. */
+@Command(
+        name = "light-client",
+        mixinStandardHelpOptions = true,
+        description = "CometBFT light client: header hashes and verification of light blocks.",
+        subcommands = {ConformanceCommand.class, HeaderHashCommand.class})
+public final class LightClientCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new LightClientCommand())
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler((e, cli, parse) -> {
+                    cli.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return 1;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
