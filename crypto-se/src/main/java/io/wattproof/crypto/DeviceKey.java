@@ -15,15 +15,26 @@ import java.security.PublicKey;
  */
 public interface DeviceKey extends AutoCloseable {
 
-    KeyAlgorithm algorithm();
+    /** The public half, as a verifier; everything else public about the key follows from it. */
+    VerifyingKey verifyingKey();
 
-    PublicKey publicKey();
+    default KeyAlgorithm algorithm() {
+        return verifyingKey().algorithm();
+    }
+
+    default PublicKey publicKey() {
+        return verifyingKey().publicKey();
+    }
 
     /** DER-encoded SubjectPublicKeyInfo of {@link #publicKey()}. */
-    byte[] publicKeyInfo();
+    default byte[] publicKeyInfo() {
+        return verifyingKey().subjectPublicKeyInfo();
+    }
 
     /** Device id: the first 20 bytes of SHA-256 over {@link #publicKeyInfo()}. */
-    DeviceId deviceId();
+    default DeviceId deviceId() {
+        return verifyingKey().deviceId();
+    }
 
     /**
      * Signs {@code message} (the full sign-bytes; hashing is part of the algorithm) and returns the
@@ -34,9 +45,4 @@ public interface DeviceKey extends AutoCloseable {
     /** Releases what the key holds (a token login, a session); closing twice does nothing. */
     @Override
     default void close() throws KeyStoreFailure {}
-
-    /** The public half as a verifier; implementations that already hold one return it. */
-    default VerifyingKey verifyingKey() {
-        return PublicKeys.fromSubjectPublicKeyInfo(publicKeyInfo());
-    }
 }

@@ -1,44 +1,30 @@
 package io.wattproof.agent;
 
-import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
-import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.PublicKeys;
+import io.wattproof.crypto.VerifyingKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.security.Signature;
 
 /** An in-memory Ed25519 device key from the JDK, for tests that do not exercise the key store. */
 public final class TestDeviceKey implements DeviceKey {
     private final KeyPair pair;
+    private final VerifyingKey verifyingKey;
 
     public TestDeviceKey() {
         try {
             pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            verifyingKey = PublicKeys.fromSubjectPublicKeyInfo(pair.getPublic().getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
     @Override
-    public KeyAlgorithm algorithm() {
-        return KeyAlgorithm.ED25519;
-    }
-
-    @Override
-    public PublicKey publicKey() {
-        return pair.getPublic();
-    }
-
-    @Override
-    public byte[] publicKeyInfo() {
-        return pair.getPublic().getEncoded();
-    }
-
-    @Override
-    public DeviceId deviceId() {
-        return DeviceId.fromPublicKeyInfo(publicKeyInfo());
+    public VerifyingKey verifyingKey() {
+        return verifyingKey;
     }
 
     @Override

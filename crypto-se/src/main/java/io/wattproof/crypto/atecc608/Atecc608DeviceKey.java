@@ -1,13 +1,10 @@
 package io.wattproof.crypto.atecc608;
 
-import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
-import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.VerifyingKey;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.PublicKey;
 
 /**
  * A P-256 device key in an ATECC608 slot. The chip signs 32-byte digests only (Sign, external
@@ -28,26 +25,6 @@ public final class Atecc608DeviceKey implements DeviceKey {
 
     public int slot() {
         return slot;
-    }
-
-    @Override
-    public KeyAlgorithm algorithm() {
-        return KeyAlgorithm.ECDSA_P256_SHA256;
-    }
-
-    @Override
-    public PublicKey publicKey() {
-        return verifyingKey.publicKey();
-    }
-
-    @Override
-    public byte[] publicKeyInfo() {
-        return verifyingKey.subjectPublicKeyInfo();
-    }
-
-    @Override
-    public DeviceId deviceId() {
-        return verifyingKey.deviceId();
     }
 
     @Override

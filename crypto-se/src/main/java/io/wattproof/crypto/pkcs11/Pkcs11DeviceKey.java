@@ -1,14 +1,11 @@
 package io.wattproof.crypto.pkcs11;
 
-import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
-import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.VerifyingKey;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Provider;
-import java.security.PublicKey;
 import java.security.Signature;
 
 /**
@@ -55,26 +52,6 @@ final class Pkcs11DeviceKey implements DeviceKey {
     /** The token object's handle, null once closed. */
     synchronized PrivateKey handle() {
         return privateKey;
-    }
-
-    @Override
-    public KeyAlgorithm algorithm() {
-        return KeyAlgorithm.ECDSA_P256_SHA256;
-    }
-
-    @Override
-    public PublicKey publicKey() {
-        return verifyingKey.publicKey();
-    }
-
-    @Override
-    public byte[] publicKeyInfo() {
-        return verifyingKey.subjectPublicKeyInfo();
-    }
-
-    @Override
-    public DeviceId deviceId() {
-        return verifyingKey.deviceId();
     }
 
     @Override

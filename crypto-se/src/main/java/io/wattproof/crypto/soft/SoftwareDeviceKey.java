@@ -1,6 +1,5 @@
 package io.wattproof.crypto.soft;
 
-import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.PublicKeys;
@@ -8,7 +7,6 @@ import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.VerifyingKey;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DEROctetString;
@@ -132,26 +130,6 @@ final class SoftwareDeviceKey implements DeviceKey {
         } catch (IOException e) {
             throw new IllegalStateException("encoding a private key bouncy castle holds cannot fail", e);
         }
-    }
-
-    @Override
-    public KeyAlgorithm algorithm() {
-        return algorithm;
-    }
-
-    @Override
-    public PublicKey publicKey() {
-        return verifyingKey.publicKey();
-    }
-
-    @Override
-    public byte[] publicKeyInfo() {
-        return verifyingKey.subjectPublicKeyInfo();
-    }
-
-    @Override
-    public DeviceId deviceId() {
-        return verifyingKey.deviceId();
     }
 
     @Override

@@ -11,11 +11,11 @@ import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.crypto.VerifyingKey;
 import io.wattproof.crypto.Signatures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -167,23 +167,8 @@ class CertificationRequestsTest {
         KeyStoreFailure refusal = new KeyStoreFailure("token removed");
         DeviceKey refusing = new DeviceKey() {
             @Override
-            public KeyAlgorithm algorithm() {
-                return real.algorithm();
-            }
-
-            @Override
-            public PublicKey publicKey() {
-                return real.publicKey();
-            }
-
-            @Override
-            public byte[] publicKeyInfo() {
-                return real.publicKeyInfo();
-            }
-
-            @Override
-            public DeviceId deviceId() {
-                return real.deviceId();
+            public VerifyingKey verifyingKey() {
+                return real.verifyingKey();
             }
 
             @Override

@@ -1,10 +1,8 @@
 package io.wattproof.crypto.cert;
 
-import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
-import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
-import java.security.PublicKey;
+import io.wattproof.crypto.VerifyingKey;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A device key that counts its signatures, to show that TLS signed through DeviceKey.sign. */
@@ -17,23 +15,8 @@ final class CountingKey implements DeviceKey {
     }
 
     @Override
-    public KeyAlgorithm algorithm() {
-        return key.algorithm();
-    }
-
-    @Override
-    public PublicKey publicKey() {
-        return key.publicKey();
-    }
-
-    @Override
-    public byte[] publicKeyInfo() {
-        return key.publicKeyInfo();
-    }
-
-    @Override
-    public DeviceId deviceId() {
-        return key.deviceId();
+    public VerifyingKey verifyingKey() {
+        return key.verifyingKey();
     }
 
     @Override
