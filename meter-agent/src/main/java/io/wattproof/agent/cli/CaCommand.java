@@ -102,8 +102,8 @@ final class CaCommand implements Runnable {
 
     @Command(name = "issue", mixinStandardHelpOptions = true,
             description = {"Issues a certificate (PEM) for a certification request, e.g. from 'meter-agent keys csr'.",
-                "Device certificate (clientAuth): the request must be signed by its own key and its subject CN must be",
-                "that key's device id. With --server: a broker certificate (serverAuth) naming the given hosts.",
+                "A device certificate (clientAuth) needs a request signed by its own key whose subject CN is that key's device id.",
+                "With --server: a broker certificate (serverAuth) naming the given hosts.",
                 "Check it: openssl verify -CAfile DIR/ca-cert.pem OUT"})
     static final class Issue implements Callable<Integer> {
         @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the authority's folder")
