@@ -62,6 +62,13 @@ final class VerifyCommitCommand implements Callable<Integer> {
             err.println("error: " + commitFile + ": " + Inputs.describe(e));
             return 2;
         }
+        if (genesis.validators().size() == 0) {
+            // Cosmos SDK chains leave genesis.validators empty; the application returns the set from
+            // InitChain (gentxs in app_state), which this file cannot show.
+            out.println("invalid: the genesis lists no validators (the application sets them at InitChain);"
+                    + " there is nothing to check the commit against");
+            return 1;
+        }
         Optional<Failure> failure = check(genesis, sh);
         if (failure.isPresent()) {
             String reason = failure.get() instanceof Failure.InsufficientVotingPower p

@@ -122,6 +122,10 @@ class VerifyCommandsTest {
         assertEquals("invalid: the validators that signed block 12 hold 40 of the 130 genesis voting power, need more than 2/3",
                 out.toString().strip());
 
+        String noValidators = genesisText.substring(0, genesisText.indexOf("\"validators\" : [")) + "\"validators\" : [ ], \"app_hash\" : \"\" } } }";
+        assertEquals(1, run("verify-commit", "--genesis", write("none.json", noValidators).toString(), "--commit", commit.toString()));
+        assertTrue(out.toString().contains("the genesis lists no validators"), out.toString() + err);
+
         String otherChain = genesisText.replace("\"chain_id\" : \"" + CHAIN + "\"", "\"chain_id\" : \"meter-ledger-2\"");
         assertEquals(1, run("verify-commit", "--genesis", write("chain.json", otherChain).toString(), "--commit", commit.toString()));
         assertTrue(out.toString().contains("meter-ledger-2") && out.toString().contains(CHAIN), out.toString());
