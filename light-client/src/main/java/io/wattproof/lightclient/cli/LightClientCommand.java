@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "light-client",
         mixinStandardHelpOptions = true,
-        description = "CometBFT light client: header hashes and verification of light blocks.",
-        subcommands = {ConformanceCommand.class, HeaderHashCommand.class})
+        description = "CometBFT light client: header hashes, verification of light blocks, commits and transaction proofs.",
+        subcommands = {ConformanceCommand.class, HeaderHashCommand.class, VerifyCommitCommand.class, VerifyTxCommand.class})
 public final class LightClientCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

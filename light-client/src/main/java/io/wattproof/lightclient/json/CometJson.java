@@ -10,6 +10,7 @@ import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.Commit;
 import io.wattproof.lightclient.types.CommitSig;
 import io.wattproof.lightclient.types.ConsensusVersion;
+import io.wattproof.lightclient.types.GenesisDoc;
 import io.wattproof.lightclient.types.Header;
 import io.wattproof.lightclient.types.LightBlock;
 import io.wattproof.lightclient.types.PartSetHeader;
@@ -111,8 +112,47 @@ public final class CometJson {
         return validatorSet(root, "");
     }
 
+    /**
+     * A genesis document, bare or as the {@code /genesis} answer ({@code result.genesis}). Its validators
+     * carry {@code power} (not {@code voting_power}) and may leave out {@code address}, which is then
+     * derived from the key as types/genesis.go {@code ValidateAndComplete} does.
+     */
+    public static GenesisDoc genesis(JsonNode root) throws MalformedInputException {
+        refuseRpcError(root);
+        JsonNode node = root;
+        String path = "";
+        if (node.has("result")) {
+            node = node.get("result");
+            path = "result";
+        }
+        if (node.has("genesis")) {
+            node = node.get("genesis");
+            path = join(path, "genesis");
+        }
+        object(node, path);
+        String chainId = string(required(node, path, "chain_id"), join(path, "chain_id"));
+        JsonNode ih = node.get("initial_height");
+        long initialHeight = ih == null || ih.isNull() ? 1 : int64(ih, join(path, "initial_height"));
+        JsonNode vals = required(node, path, "validators");
+        String vp = join(path, "validators");
+        if (!vals.isArray()) {
+            throw new MalformedInputException(vp, "expected an array, got " + kind(vals));
+        }
+        List<Validator> list = new ArrayList<>();
+        for (int i = 0; i < vals.size(); i++) {
+            JsonNode v = vals.get(i);
+            String p = vp + "[" + i + "]";
+            object(v, p);
+            PublicKey key = publicKey(required(v, p, "pub_key"), join(p, "pub_key"));
+            Bytes address = hex(v.get("address"), join(p, "address"));
+            list.add(new Validator(address.isEmpty() ? key.address() : address, key,
+                    int64(required(v, p, "power"), join(p, "power")), 0));
+        }
+        return new GenesisDoc(chainId, initialHeight, new ValidatorSet(list));
+    }
+
     /** A JSON-RPC error answer ({@code {"error": {"code", "message", "data"}}}) carries no block. */
-    private static void refuseRpcError(JsonNode root) throws MalformedInputException {
+    static void refuseRpcError(JsonNode root) throws MalformedInputException {
         JsonNode error = root.get("error");
         if (error != null && !error.isNull()) {
             String message = error.path("message").asText("") + " " + error.path("data").asText("");
@@ -379,7 +419,7 @@ public final class CometJson {
         }
     }
 
-    private static JsonNode required(JsonNode node, String path, String name) throws MalformedInputException {
+    static JsonNode required(JsonNode node, String path, String name) throws MalformedInputException {
         JsonNode child = node.get(name);
         if (child == null || child.isNull()) {
             throw new MalformedInputException(join(path, name), "missing");
@@ -387,13 +427,13 @@ public final class CometJson {
         return child;
     }
 
-    private static void object(JsonNode node, String path) throws MalformedInputException {
+    static void object(JsonNode node, String path) throws MalformedInputException {
         if (node == null || !node.isObject()) {
             throw new MalformedInputException(path.isEmpty() ? "(document)" : path, "expected an object, got " + kind(node));
         }
     }
 
-    private static String kind(JsonNode node) {
+    static String kind(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "nothing";
         }
@@ -401,7 +441,7 @@ public final class CometJson {
         return node.isContainerNode() ? type : type + " " + abbreviate(node.toString());
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
