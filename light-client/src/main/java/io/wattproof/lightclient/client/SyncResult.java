@@ -21,7 +21,7 @@ public sealed interface SyncResult {
         }
     }
 
-    /** The primary could not deliver the block at {@code height}; nothing was decided about it. */
+    /** The primary could not deliver the block at {@code height} (0: its latest); nothing was decided about it. */
     record ProviderFailed(long height, ProviderException error) implements SyncResult {}
 
     /** The primary's block at {@code height} is provably wrong; it was not stored as verified. */
