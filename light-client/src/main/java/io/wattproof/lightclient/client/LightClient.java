@@ -123,7 +123,18 @@ public final class LightClient {
     private SyncResult sync(long height, Map<Long, LightBlock> fetched) throws LightStoreException {
         NavigableMap<Long, BlockStatus> statuses = store.statuses();
         if (statuses.get(height) == BlockStatus.TRUSTED) {
-            return new SyncResult.Verified(trusted(height), BlockStatus.TRUSTED, List.of());
+            LightBlock known = trusted(height);
+            LightBlock sent = fetched.get(height);
+            if (sent != null) {
+                // verifyToLatest: the primary's latest is a height we trust; it must be the same block
+                // (light/client.go compares the primary's header with the trusted one the same way).
+                Bytes trustedHash = Hashes.header(known.header());
+                Bytes sentHash = Hashes.header(sent.header());
+                if (!sentHash.equals(trustedHash)) {
+                    return new SyncResult.Invalid(height, primary.id(), new Failure.ConflictsWithTrusted(height, trustedHash, sentHash));
+                }
+            }
+            return new SyncResult.Verified(known, BlockStatus.TRUSTED, List.of());
         }
         Optional<Long> below = trustedAtOrBelow(statuses, height);
         SyncResult result;

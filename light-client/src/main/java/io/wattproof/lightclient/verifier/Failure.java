@@ -127,6 +127,14 @@ public sealed interface Failure {
         }
     }
 
+    /** A provider sent, for a height the client already trusts, a different header than the trusted one. */
+    record ConflictsWithTrusted(long height, Bytes trustedHash, Bytes headerHash) implements Failure {
+        public String describe() {
+            return "header at height " + height + " hashes to " + headerHash.hex() + ", the trusted header there to "
+                    + trustedHash.hex();
+        }
+    }
+
     record NonIncreasingHeight(long trustedHeight, long height) implements Failure {
         public String describe() {
             return "header height " + height + " is not greater than trusted height " + trustedHeight;

@@ -336,6 +336,19 @@ class LightClientTest {
     }
 
     @Test
+    void aLatestBlockThatContradictsTheTrustedOneAtItsHeightIsInvalid() throws Exception {
+        TestChain chain = fixedChain(40);
+        TestChain other = chain.fork(30, 3);
+        LightClient lc = client(new MemoryLightStore(), new ChainProvider("primary", other).latest(35), List.of(),
+                clockAfter(chain), 100);
+        lc.initialise(chain.block(35));
+        SyncResult.Invalid i = assertInstanceOf(SyncResult.Invalid.class, lc.verifyToLatest());
+        Failure.ConflictsWithTrusted c = assertInstanceOf(Failure.ConflictsWithTrusted.class, i.reason());
+        assertEquals(chain.hash(35), c.trustedHash());
+        assertEquals(other.hash(35), c.headerHash());
+    }
+
+    @Test
     void withoutATrustAnchorNothingIsVerified() throws Exception {
         TestChain chain = fixedChain(5);
         LightClient lc = client(new MemoryLightStore(), new ChainProvider("primary", chain), List.of(), clockAfter(chain), 100);
