@@ -349,6 +349,54 @@ class LightClientTest {
     }
 
     @Test
+    void aForkAcrossValidatorChangesIsFoundByBisectingTheWitnessToo() throws Exception {
+        // No validator of height 1 is left at 4,001: both the primary's and the witness's blocks need
+        // an intermediate block, each from its own provider.
+        TestChain honest = new TestChain(12, "wattproof-test", GENESIS, Duration.ofSeconds(1), 4_001,
+                TestChain.rotating(13, 4, 1, 1000, 4_001));
+        TestChain forged = honest.fork(3_000, 14);
+        ChainProvider primary = new ChainProvider("liar", forged);
+        ChainProvider witness = new ChainProvider("witness", honest);
+        MemoryLightStore store = new MemoryLightStore();
+        LightClient lc = client(store, primary, List.of(witness), clockAfter(honest), 100);
+        lc.initialise(honest.block(1));
+        SyncResult.ForkDetected f = assertInstanceOf(SyncResult.ForkDetected.class, lc.verifyTo(4_001));
+        assertEquals(forged.block(4_001).signedHeader(), f.evidence().primaryHeader());
+        assertEquals(honest.block(4_001).signedHeader(), f.evidence().witnessHeader());
+        assertTrue(f.evidence().witnessVerified());
+        assertEquals(List.of(4_001L, 2_001L), primary.fetched());
+        assertEquals(List.of(4_001L, 2_001L), witness.fetched());
+        assertEquals(BlockStatus.FAILED, store.statuses().get(2_001L), "the intermediate of a refused sync is not a start");
+        assertEquals(BlockStatus.FAILED, store.statuses().get(4_001L));
+    }
+
+    @Test
+    void blocksSentWithoutTheirNextValidatorSetGetItFromTheBlockAbove() throws Exception {
+        TestChain chain = new TestChain(15, "wattproof-test", GENESIS, Duration.ofSeconds(1), 4_001,
+                TestChain.rotating(16, 4, 1, 1000, 4_001));
+        ChainProvider primary = new ChainProvider("primary", chain);
+        for (long h = 1; h <= 4_001; h++) {
+            primary.tamper(h, b -> new LightBlock(b.signedHeader(), b.validators()));
+        }
+        LightClient lc = client(new MemoryLightStore(), primary, List.of(), clockAfter(chain), 100);
+        lc.initialise(chain.block(1));
+        SyncResult r = lc.verifyTo(4_001);
+        assertEquals(chain.hash(4_001), Hashes.header(verified(r).header()));
+        assertEquals(List.of(4_001L, 2_001L, 2_002L), primary.fetched(), "2,002's validators are 2,001's next set");
+    }
+
+    @Test
+    void aBlockForAnotherHeightIsABadResponse() throws Exception {
+        TestChain chain = fixedChain(10);
+        ChainProvider primary = new ChainProvider("primary", chain).tamper(10, b -> chain.block(9));
+        LightClient lc = client(new MemoryLightStore(), primary, List.of(), clockAfter(chain), 100);
+        lc.initialise(chain.block(1));
+        SyncResult.ProviderFailed p = assertInstanceOf(SyncResult.ProviderFailed.class, lc.verifyTo(10));
+        assertInstanceOf(ProviderException.BadResponse.class, p.error());
+        assertTrue(p.error().getMessage().contains("asked for height 10, got 9"), p.error().getMessage());
+    }
+
+    @Test
     void withoutATrustAnchorNothingIsVerified() throws Exception {
         TestChain chain = fixedChain(5);
         LightClient lc = client(new MemoryLightStore(), new ChainProvider("primary", chain), List.of(), clockAfter(chain), 100);
