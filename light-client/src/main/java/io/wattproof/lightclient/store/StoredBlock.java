@@ -3,8 +3,9 @@ package io.wattproof.lightclient.store;
 import java.util.Arrays;
 
 /**
- * A light block as the store keeps it: its height, its status and its encoding (the
- * {@code tendermint.types.LightBlock} protobuf bytes; the store does not look inside).
+ * A light block as the store keeps it: its height, its status and its encoding (the light client
+ * writes a {@link LightBlockRecords} envelope: the {@code tendermint.types.LightBlock} protobuf and
+ * the next validator set; the store does not look inside).
  */
 public record StoredBlock(long height, BlockStatus status, byte[] lightBlock) {
     public StoredBlock {

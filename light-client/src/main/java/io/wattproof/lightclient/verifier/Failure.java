@@ -116,6 +116,25 @@ public sealed interface Failure {
         }
     }
 
+    /**
+     * Backwards verification: the trusted header's {@code last_block_id.hash} is not the hash of the
+     * header one height below it, so that header is not the trusted chain's.
+     */
+    record BrokenHashLink(long trustedHeight, Bytes lastBlockIdHash, long height, Bytes headerHash) implements Failure {
+        public String describe() {
+            return "header at height " + height + " hashes to " + headerHash.hex() + ", trusted header at height "
+                    + trustedHeight + " names " + lastBlockIdHash.hex() + " as its last_block_id.hash";
+        }
+    }
+
+    /** A provider sent, for a height the client already trusts, a different header than the trusted one. */
+    record ConflictsWithTrusted(long height, Bytes trustedHash, Bytes headerHash) implements Failure {
+        public String describe() {
+            return "header at height " + height + " hashes to " + headerHash.hex() + ", the trusted header there to "
+                    + trustedHash.hex();
+        }
+    }
+
     record NonIncreasingHeight(long trustedHeight, long height) implements Failure {
         public String describe() {
             return "header height " + height + " is not greater than trusted height " + trustedHeight;

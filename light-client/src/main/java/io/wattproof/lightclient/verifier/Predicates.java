@@ -243,6 +243,30 @@ public final class Predicates {
                 : Optional.of(new Failure.NonIncreasingHeight(trusted.height(), untrusted.height()));
     }
 
+    /**
+     * Backwards verification (CometBFT light/client.go {@code backwards}, light/verifier.go
+     * {@code VerifyBackwards}): {@code lower} sits one height below the trusted {@code higher}, has
+     * the same chain id, an earlier time, and is the header whose hash {@code higher} names in its
+     * {@code last_block_id}. The hash chains the two, so no signature is needed.
+     */
+    public static Optional<Failure> isHashLinked(Header lower, Header higher) {
+        if (lower.height() != higher.height() - 1) {
+            throw new IllegalArgumentException("backwards verification needs height " + (higher.height() - 1)
+                    + ", got " + lower.height());
+        }
+        if (!lower.chainId().equals(higher.chainId())) {
+            return Optional.of(new Failure.ChainIdMismatch(higher.chainId(), lower.chainId()));
+        }
+        if (!lower.time().isBefore(higher.time())) {
+            return Optional.of(new Failure.NonIncreasingTime(lower.height(), lower.time(), higher.height(), higher.time()));
+        }
+        Bytes hash = Hashes.header(lower);
+        if (!hash.equals(higher.lastBlockId().hash())) {
+            return Optional.of(new Failure.BrokenHashLink(higher.height(), higher.lastBlockId().hash(), lower.height(), hash));
+        }
+        return Optional.empty();
+    }
+
     /** BFT time strictly increases from block to block. */
     public static Optional<Failure> isMonotonicTime(Header trusted, Header untrusted) {
         return untrusted.time().isAfter(trusted.time())
