@@ -44,7 +44,7 @@ public final class FileLightStore implements LightStore {
     private static final byte[] MAGIC = "WPLB".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
     private static final int HEADER_BYTES = 4 + 1 + 1 + 2 + 8 + 4 + 4;
-    /** A light block with 150 validators is ~35 KB; far beyond that is not a block. */
+    /** A light block with 150 validators and its next set is 37 KB; far beyond that is not a block. */
     static final int MAX_BLOCK_BYTES = 8 * 1024 * 1024;
     private static final String SUFFIX = ".block";
     private static final String TMP_SUFFIX = ".block.tmp";
