@@ -63,13 +63,9 @@ public final class CometJson {
      * JSON-RPC envelope).
      */
     public static Header anyHeader(JsonNode root) throws MalformedInputException {
-        refuseRpcError(root);
-        JsonNode node = root;
-        String path = "";
-        if (node.has("result")) {
-            node = node.get("result");
-            path = "result";
-        }
+        At result = At.result(root);
+        JsonNode node = result.node();
+        String path = result.path();
         if (node.has("block") && node.get("block").has("header")) {
             node = node.get("block");
             path = join(path, "block");
@@ -89,27 +85,14 @@ public final class CometJson {
 
     /** A signed header, bare or inside {@code signed_header} or a {@code /commit} response. */
     public static SignedHeader anySignedHeader(JsonNode root) throws MalformedInputException {
-        refuseRpcError(root);
-        JsonNode node = root;
-        String path = "";
-        if (node.has("result")) {
-            node = node.get("result");
-            path = "result";
-        }
-        if (node.has("signed_header")) {
-            node = node.get("signed_header");
-            path = join(path, "signed_header");
-        }
-        return signedHeader(node, path);
+        At at = At.result(root).into("signed_header");
+        return signedHeader(at.node(), at.path());
     }
 
     /** A validator set, bare ({@code validators} + optional {@code proposer}) or a {@code /validators} response. */
     public static ValidatorSet anyValidatorSet(JsonNode root) throws MalformedInputException {
-        refuseRpcError(root);
-        if (root.has("result")) {
-            return validatorSet(root.get("result"), "result");
-        }
-        return validatorSet(root, "");
+        At at = At.result(root);
+        return validatorSet(at.node(), at.path());
     }
 
     /**
@@ -118,17 +101,9 @@ public final class CometJson {
      * derived from the key as types/genesis.go {@code ValidateAndComplete} does.
      */
     public static GenesisDoc genesis(JsonNode root) throws MalformedInputException {
-        refuseRpcError(root);
-        JsonNode node = root;
-        String path = "";
-        if (node.has("result")) {
-            node = node.get("result");
-            path = "result";
-        }
-        if (node.has("genesis")) {
-            node = node.get("genesis");
-            path = join(path, "genesis");
-        }
+        At at = At.result(root).into("genesis");
+        JsonNode node = at.node();
+        String path = at.path();
         object(node, path);
         String chainId = string(required(node, path, "chain_id"), join(path, "chain_id"));
         JsonNode ih = node.get("initial_height");
@@ -447,5 +422,22 @@ public final class CometJson {
 
     static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /** A node of a document and its path there, for error messages that name the field. */
+    record At(JsonNode node, String path) {
+        /**
+         * The answer inside a JSON-RPC envelope ({@code result}), or the document itself when it has
+         * none; an envelope carrying {@code error} is refused with the node's own message.
+         */
+        static At result(JsonNode root) throws MalformedInputException {
+            refuseRpcError(root);
+            return new At(root, "").into("result");
+        }
+
+        /** The child {@code name} when there is one, else this node (documents come with and without wrappers). */
+        At into(String name) {
+            return node.has(name) ? new At(node.get(name), join(path, name)) : this;
+        }
     }
 }

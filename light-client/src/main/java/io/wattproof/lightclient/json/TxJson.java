@@ -30,13 +30,9 @@ public final class TxJson {
 
     /** The transactions of a {@code /tx} or {@code /tx_search} answer, with or without the JSON-RPC envelope. */
     public static List<IndexedTx> anyTxs(JsonNode root) throws MalformedInputException {
-        CometJson.refuseRpcError(root);
-        JsonNode node = root;
-        String path = "";
-        if (node.has("result")) {
-            node = node.get("result");
-            path = "result";
-        }
+        CometJson.At result = CometJson.At.result(root);
+        JsonNode node = result.node();
+        String path = result.path();
         object(node, path);
         List<IndexedTx> out = new ArrayList<>();
         if (node.has("txs")) {
