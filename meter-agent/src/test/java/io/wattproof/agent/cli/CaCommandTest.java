@@ -8,8 +8,6 @@ import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,21 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code keys csr} and {@code ca init|issue} from the command line, with OpenSSL as the judge of
  * the request and of the certificates.
  */
-class CaCommandTest {
+class CaCommandTest extends CommandLineTest {
     @TempDir
     Path tmp;
-
-    private String out;
-    private String err;
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int exit = MeterAgentCommand.run(new PrintWriter(o, true), new PrintWriter(e, true), args);
-        out = o.toString();
-        err = e.toString();
-        return exit;
-    }
 
     private String[] keys(String sub, String... more) {
         List<String> args = new ArrayList<>(List.of("keys", sub, "--store", "software", "--dir", tmp.resolve("keys").toString(),

@@ -10,8 +10,6 @@ import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.atecc608.Atecc608Driver;
 import io.wattproof.crypto.atecc608.Atecc608I2cDouble;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * command would otherwise open Pi4J; one case goes through the real Pi4J path to a bus that is not
  * there. Nothing here ran against a real chip.
  */
-class KeysCommandAtecc608Test {
+class KeysCommandAtecc608Test extends CommandLineTest {
     @TempDir
     Path tmp;
 
     private final Atecc608I2cDouble chip = Atecc608I2cDouble.personalised();
     private final List<String> opened = new ArrayList<>();
-    private String out;
-    private String err;
 
     private void useDouble(Atecc608I2cDouble c) {
         KeysCommand.atecc608Chips = (bus, address) -> {
@@ -47,15 +43,6 @@ class KeysCommandAtecc608Test {
     @AfterEach
     void restore() {
         KeysCommand.atecc608Chips = Atecc608OnPi4j::open;
-    }
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int exit = MeterAgentCommand.run(new PrintWriter(o, true), new PrintWriter(e, true), args);
-        out = o.toString();
-        err = e.toString();
-        return exit;
     }
 
     private static String[] cmd(String sub, String... more) {

@@ -9,8 +9,6 @@ import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,21 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code keys create|show|sign} with the software store, and the signature checked by OpenSSL. */
-class KeysCommandTest {
+class KeysCommandTest extends CommandLineTest {
     @TempDir
     Path tmp;
-
-    private String out;
-    private String err;
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int exit = MeterAgentCommand.run(new PrintWriter(o, true), new PrintWriter(e, true), args);
-        out = o.toString();
-        err = e.toString();
-        return exit;
-    }
 
     private String[] store(String... more) {
         List<String> args = new ArrayList<>(List.of("--store", "software", "--dir", tmp.resolve("keys").toString(),
