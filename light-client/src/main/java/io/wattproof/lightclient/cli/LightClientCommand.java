@@ -1,6 +1,9 @@
 package io.wattproof.lightclient.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "light-client",
         mixinStandardHelpOptions = true,
+        versionProvider = LightClientCommand.Version.class,
         description = "CometBFT light client: header hashes, verification of light blocks, commits and transaction proofs.",
         subcommands = {ConformanceCommand.class, HeaderHashCommand.class, VerifyCommitCommand.class, VerifyTxCommand.class})
 public final class LightClientCommand implements Runnable {
@@ -32,5 +36,19 @@ public final class LightClientCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The build's version, from {@code version.properties} (written by Maven's resource filtering). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = LightClientCommand.class.getResourceAsStream("/io/wattproof/lightclient/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"wattproof light-client " + p.getProperty("version", "unknown")};
+        }
     }
 }

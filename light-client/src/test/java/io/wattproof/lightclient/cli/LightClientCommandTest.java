@@ -64,6 +64,12 @@ class LightClientCommandTest {
     }
 
     @Test
+    void versionNamesTheBuild() {
+        assertEquals(0, run("--version"), err.toString());
+        assertTrue(out.toString().matches("wattproof light-client \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R"), out.toString());
+    }
+
+    @Test
     void headerHashOfTheRecordedHeader() {
         String file = ConformanceData.file("cometbft/header_hash/header_with_known_hash.json").toString();
         assertEquals(0, run("header-hash", file), err.toString());
