@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,11 @@ public final class FileOutbox implements Outbox {
 
     /** Opens (or creates) {@code dataDir/outbox.log}, cutting off a frame a crash left incomplete. */
     public static FileOutbox open(Path dataDir) throws OutboxException {
+        return open(dataDir, UnaryOperator.identity());
+    }
+
+    /** As {@link #open(Path)}, with the file's channel wrapped: tests put a failing disk underneath. */
+    static FileOutbox open(Path dataDir, UnaryOperator<FileChannel> wrap) throws OutboxException {
         Path file = dataDir.resolve(FILE_NAME);
         try {
             Files.createDirectories(dataDir);
@@ -94,7 +100,7 @@ public final class FileOutbox implements Outbox {
         }
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = wrap.apply(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw new OutboxException("cannot open outbox " + file + ": " + e.getMessage(), e);
         }
@@ -407,9 +413,11 @@ public final class FileOutbox implements Outbox {
     }
 
     /**
-     * Appends {@code frame} at the end and syncs it. On failure the partial frame is cut off again so
-     * the file ends with intact frames; if even that fails, the outbox refuses further writes until
-     * it is reopened (opening cuts the incomplete frame).
+     * Appends {@code frame} at the end and syncs it. On failure the partial frame is cut off again
+     * and that is synced, so the file ends with intact frames (a full disk: the next append works
+     * once there is space). If the cut or its sync fails too, the disk itself is failing and what it
+     * holds is unknown: the outbox refuses further writes until it is reopened, which reads and
+     * checks the file again and cuts an incomplete frame.
      */
     private void writeDurably(byte[] frame, String what) throws OutboxException {
         try {
