@@ -111,5 +111,8 @@ class BoardProfilesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> BoardProfiles.loadIndex(getClass().getClassLoader(), "io/wattproof/boards/no-index.txt"));
         assertEquals("class-path resource io/wattproof/boards/no-index.txt is missing", e.getMessage());
+        e = assertThrows(IllegalStateException.class,
+                () -> BoardProfiles.loadIndex(getClass().getClassLoader(), "io/wattproof/boards-misnamed/index.txt"));
+        assertEquals("bench.yaml: name: expected 'bench' (the file name), actual 'workbench'", e.getMessage());
     }
 }
