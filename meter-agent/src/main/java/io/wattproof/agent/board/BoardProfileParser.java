@@ -314,12 +314,14 @@ public final class BoardProfileParser {
                     stopBits = s.stopBits();
                 }
             }
-            SerialLineConfig.Direction direction = direction(s, header);
-            ok &= direction != null;
+            // Pins a device implies are claimed before any pin the file names, so a clash is
+            // reported on the named pin, the one that has to move.
             if (header == GpioHeader.RASPBERRY_PI_40_PIN && device != null && HEADER_UARTS.contains(device)) {
                 claim(14, "serial.device (" + device + " TXD)");
                 claim(15, "serial.device (" + device + " RXD)");
             }
+            SerialLineConfig.Direction direction = direction(s, header);
+            ok &= direction != null;
             if (!ok) {
                 return null;
             }
@@ -417,7 +419,7 @@ public final class BoardProfileParser {
                 problem(field + ".pulses_per_kwh", "the meter constant in imp/kWh, 1..100000", String.valueOf(pulses));
                 ok = false;
             }
-            // EN 62053-31 section 4.4: an S0 pulse lasts at least 30 ms; a longer debounce would
+            // EN 62053-31 (S0 interface): a pulse lasts at least 30 ms; a longer debounce would
             // swallow real pulses.
             int debounce = p.debounceMs() == null ? 10 : p.debounceMs();
             if (debounce < 0 || debounce > 29) {
@@ -475,8 +477,11 @@ public final class BoardProfileParser {
             } else {
                 MeterLink probe = new MeterLink(model.strip(), 1);
                 if (!probe.isMapFile() && MeterMaps.find(probe.model()).isEmpty()) {
+                    // The SunSpec common model (1) identifies a device and measures nothing.
                     problem("meter.model", "a built-in model ("
-                            + MeterMaps.builtIn().stream().map(MeterMap::model).collect(Collectors.joining(", "))
+                            + MeterMaps.builtIn().stream()
+                                    .filter(map -> map.sunspecModel().isEmpty() || map.sunspecModel().getAsInt() != 1)
+                                    .map(MeterMap::model).collect(Collectors.joining(", "))
                             + ") or a path to a .yaml map file", quote(model));
                     ok = false;
                 }

@@ -92,6 +92,8 @@ class BoardProfileParserTest {
                         "4, already used by serial.direction_pin"),
                 Arguments.of("    pin: 27", "    pin: 14", "gpio.relay.pin", "a GPIO line no other function uses",
                         "14, already used by serial.device (/dev/ttyAMA0 TXD)"),
+                Arguments.of("  direction_pin: 4", "  direction_pin: 15", "serial.direction_pin",
+                        "a GPIO line no other function uses", "15, already used by serial.device (/dev/ttyAMA0 RXD)"),
                 Arguments.of("    pin: 27", "    pin: 3", "gpio.relay.pin", "a GPIO line no other function uses",
                         "3, already used by secure_element (I2C-1 SCL)"),
                 Arguments.of("    active: high\n  relay:", "    active: on\n  relay:", "gpio.status_led.active",
