@@ -88,8 +88,12 @@ public final class MeterMapParser {
         return new MapParseResult.Invalid(List.of(problem));
     }
 
-    /** Turns what Jackson refused into a problem naming the path, expectation and the file's text. */
-    static MapProblem bindingProblem(String origin, JacksonException e) {
+    /**
+     * Turns what Jackson refused into a problem naming the path, expectation and the file's text.
+     * Public for other YAML configuration bound with {@link StrictScalars#module()} and unknown keys
+     * refused (board profiles), so that their messages read the same as a map file's.
+     */
+    public static MapProblem bindingProblem(String origin, JacksonException e) {
         if (e instanceof JsonMappingException m) {
             String path = path(m.getPath());
             if (m instanceof StrictScalars.ScalarProblem s) {

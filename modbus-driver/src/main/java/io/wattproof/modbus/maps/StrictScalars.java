@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * Scalar deserializers for map files that take the scalar's text as written and refuse anything
  * ambiguous, instead of Jackson's lenient coercions: {@code 12.5} or {@code "12"} are not silently
  * the integer 12, and {@code 0010} is refused rather than read as YAML 1.1 octal 8. Integers are
- * decimal without leading zeros, or hex with {@code 0x}.
+ * decimal without leading zeros, or hex with {@code 0x}. Public so that other YAML configuration
+ * (board profiles in meter-agent) binds by the same rules and reports problems the same way.
  */
-final class StrictScalars {
+public final class StrictScalars {
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
     private static final Pattern HEX = Pattern.compile("[-+]?0[xX][0-9a-fA-F]+");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
@@ -36,7 +37,8 @@ final class StrictScalars {
         }
     }
 
-    static SimpleModule module() {
+    /** The deserializers for String, Integer, BigInteger and BigDecimal, for a mapper's builder. */
+    public static SimpleModule module() {
         SimpleModule module = new SimpleModule("wattproof-map-scalars");
         module.addDeserializer(String.class, new TextDeserializer());
         module.addDeserializer(Integer.class, new IntegerDeserializer());
