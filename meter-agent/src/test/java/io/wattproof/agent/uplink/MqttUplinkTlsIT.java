@@ -1,0 +1,225 @@
+package io.wattproof.agent.uplink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.cert.CertificateAuthority;
+import io.wattproof.crypto.cert.CertificationRequests;
+import io.wattproof.crypto.cert.CsrSubject;
+import io.wattproof.crypto.cert.DeviceKeyManager;
+import io.wattproof.crypto.cert.Validity;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The uplink against Debian's Mosquitto 2.0 run from docs/examples/mosquitto: mutual TLS with a
+ * device key in a software store, per-device ACLs, last will, and what the uplink reports when the
+ * broker refuses it.
+ */
+class MqttUplinkTlsIT {
+    @TempDir
+    static Path dir;
+    private static WattproofMosquitto broker;
+    private static SSLContext ingestTls;
+    private static int devices;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = WattproofMosquitto.start(dir);
+        ingestTls = broker.ingestTls();
+    }
+
+    @AfterAll
+    static void stopBroker() throws InterruptedException {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    record Device(DeviceKey key, DeviceKeyManager keyManager) {
+        String id() {
+            return key.deviceId().hex();
+        }
+    }
+
+    private static Device device(CertificateAuthority authority) throws Exception {
+        Path store = dir.resolve("device-" + ++devices);
+        Path secret = dir.resolve("device-" + devices + ".secret");
+        SoftwareKeyStore.createSecret(secret);
+        DeviceKey key = SoftwareKeyStore.create(store, KeyAlgorithm.ECDSA_P256_SHA256, secret);
+        X509Certificate certificate = authority.issueDevice(CertificationRequests.create(key, CsrSubject.of("Wattproof", "test")),
+                Validity.days(Instant.now().minusSeconds(60), 1));
+        return new Device(key, DeviceKeyManager.of(key, List.of(certificate)));
+    }
+
+    /** Every uplink event in order, as text: "connected 10", "acknowledged 1", "disconnected ...". */
+    static final class Events implements Uplink.Listener {
+        final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        final List<String> all = new CopyOnWriteArrayList<>();
+
+        private void add(String event) {
+            all.add(event);
+            queue.add(event);
+        }
+
+        @Override
+        public void connected(int window) {
+            add("connected " + window);
+        }
+
+        @Override
+        public void disconnected(String reason) {
+            add("disconnected " + reason);
+        }
+
+        @Override
+        public void acknowledged(long sequence) {
+            add("acknowledged " + sequence);
+        }
+
+        @Override
+        public void refused(long sequence, int reasonCode) {
+            add("refused " + sequence + " 0x" + Integer.toHexString(reasonCode));
+        }
+
+        String next() throws InterruptedException {
+            String e = queue.poll(10, TimeUnit.SECONDS);
+            assertNotNull(e, "no uplink event within 10 s; so far " + all);
+            return e;
+        }
+
+        long count(String prefix) {
+            return all.stream().filter(e -> e.startsWith(prefix)).count();
+        }
+    }
+
+    /** Draws the top of every back-off window, so a test knows the uplink will not be back soon. */
+    static final class TopOfRange implements RandomGenerator {
+        @Override
+        public long nextLong() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return bound - 1;
+        }
+    }
+
+    record Received(String topic, String payload, boolean retained) {}
+
+    /** The ledger's ingest service: certificate CN wattproof-ingest, allowed to read every device. */
+    static final class Ingest implements AutoCloseable {
+        final BlockingQueue<Received> messages = new LinkedBlockingQueue<>();
+        final MqttAsyncClient client;
+
+        Ingest(String... filters) throws MqttException {
+            client = new MqttAsyncClient(broker.uri(), "ingest-" + System.nanoTime(), new MemoryPersistence());
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void disconnected(MqttDisconnectResponse response) {}
+
+                @Override
+                public void mqttErrorOccurred(MqttException exception) {}
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    messages.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.isRetained()));
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken token) {}
+
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {}
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+            });
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setSocketFactory(ingestTls.getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(true);
+            client.connect(options).waitForCompletion(10_000);
+            for (String filter : filters) {
+                IMqttToken subscribed = client.subscribe(filter, 1);
+                subscribed.waitForCompletion(10_000);
+                assertEquals(1, subscribed.getReasonCodes()[0], "SUBACK for " + filter);
+            }
+        }
+
+        Received next(Duration wait) throws InterruptedException {
+            return messages.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws MqttException {
+            client.disconnect().waitForCompletion(5_000);
+            client.close();
+        }
+    }
+
+    private static MqttUplinkConfig config(String clientId, Device device) {
+        return MqttUplinkConfig.of(broker.uri(), clientId)
+                .withReconnectDelays(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60))
+                .withDeviceTls(device.keyManager(), List.of(broker.ca.certificate()));
+    }
+
+    @Test
+    void aProvisionedDeviceDeliversOverMutualTls() throws Exception {
+        Device device = device(broker.ca);
+        String prefix = "wattproof/v1/devices/" + device.id();
+        try (Ingest ingest = new Ingest(prefix + "/tx", prefix + "/status");
+                MqttUplink uplink = new MqttUplink(config(device.id(), device))) {
+            Events events = new Events();
+            uplink.start(events);
+            // Mosquitto's Receive Maximum is 20; the uplink caps it at 10.
+            assertEquals("connected 10", events.next());
+            assertEquals(new Received(prefix + "/status", "online", false), ingest.next(Duration.ofSeconds(10)));
+            assertTrue(uplink.send(1, new byte[] {1, 2, 3}));
+            assertTrue(uplink.send(2, new byte[] {4, 5}));
+            assertEquals("acknowledged 1", events.next());
+            assertEquals("acknowledged 2", events.next());
+            Received first = ingest.next(Duration.ofSeconds(10));
+            Received second = ingest.next(Duration.ofSeconds(10));
+            assertEquals(prefix + "/tx", first.topic());
+            assertArrayEquals(new byte[] {1, 2, 3}, first.payload().getBytes(StandardCharsets.UTF_8));
+            assertArrayEquals(new byte[] {4, 5}, second.payload().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
