@@ -222,4 +222,107 @@ class MqttUplinkTlsIT {
             assertArrayEquals(new byte[] {4, 5}, second.payload().getBytes(StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void aDeviceCannotUseAnotherDevicesTopics() throws Exception {
+        Device a = device(broker.ca);
+        Device b = device(broker.ca);
+        String bPrefix = "wattproof/v1/devices/" + b.id();
+        try (Ingest ingest = new Ingest(bPrefix + "/tx", bPrefix + "/status")) {
+            // Device a, with its own certificate, claims b's id: every topic it would use is b's.
+            // Mosquitto 2.0.11 lets it connect (the last will's topic is checked only when the
+            // will is sent) and answers each publish with PUBACK 0x87; should a broker close the
+            // connection instead, the uplink reports that and backs off.
+            Events events = new Events();
+            MqttUplinkConfig claiming = config(b.id(), a);
+            RecordingSslSocketFactory sockets = new RecordingSslSocketFactory(claiming.tls());
+            try (MqttUplink uplink = new MqttUplink(claiming.withTls(sockets))) {
+                uplink.start(events);
+                String first = events.next();
+                if (first.startsWith("connected")) {
+                    assertTrue(uplink.send(1, new byte[] {9}));
+                    String answer = events.next();
+                    assertTrue(answer.equals("refused 1 0x87") || answer.startsWith("disconnected"), answer);
+                } else {
+                    assertTrue(first.startsWith("disconnected"), first);
+                }
+                // Vanish without DISCONNECT: the broker drops the last will aimed at b's status.
+                sockets.cutAll();
+                Thread.sleep(2_000);
+            }
+            assertEquals(0, events.count("acknowledged"), events.all.toString());
+            // Back-off from 0-200 ms, doubling: a handful of attempts in 2 s, not a tight loop.
+            assertTrue(events.count("disconnected") <= 10, "attempts in 2 s: " + events.all);
+            assertNull(ingest.next(Duration.ofMillis(500)), "b's subscriber received something from a");
+
+            // A plain client with a's certificate and no last will publishing straight into b's topic.
+            MqttAsyncClient raw = new MqttAsyncClient(broker.uri(), a.id(), new MemoryPersistence());
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setSocketFactory(config(a.id(), a).tls());
+            raw.connect(options).waitForCompletion(10_000);
+            String outcome;
+            // Without a last will, the refusal of the publish itself shows.
+            try {
+                IMqttToken published = raw.publish(bPrefix + "/tx", new MqttMessage(new byte[] {7}));
+                published.waitForCompletion(10_000);
+                outcome = "puback 0x" + Integer.toHexString(published.getReasonCodes()[0]);
+            } catch (MqttException e) {
+                outcome = "failed " + MqttUplink.describe(e);
+            }
+            assertTrue(outcome.equals("puback 0x87") || !raw.isConnected(), outcome);
+            if (raw.isConnected()) {
+                raw.disconnect().waitForCompletion(5_000);
+            }
+            raw.close(true);
+            assertNull(ingest.next(Duration.ofMillis(500)), "b's subscriber received a's publish");
+        }
+    }
+
+    @Test
+    void aCertificateFromAnotherAuthorityIsRefusedAndReported() throws Exception {
+        CertificateAuthority other = CertificateAuthority.create(dir.resolve("other-ca"), "CN=other ca",
+                Validity.days(Instant.now().minusSeconds(3600), 30));
+        Device stranger = device(other);
+        Events events = new Events();
+        try (MqttUplink uplink = new MqttUplink(config(stranger.id(), stranger))) {
+            uplink.start(events);
+            String first = events.next();
+            assertTrue(first.startsWith("disconnected connect failed"), first);
+            Thread.sleep(3_000);
+        }
+        assertEquals(0, events.count("connected"), events.all.toString());
+        long reports = events.count("disconnected");
+        assertTrue(reports <= 10, "attempts in 3 s: " + reports + " " + events.all);
+        String said = broker.logText();
+        assertTrue(said.contains("certificate verify failed"), said);
+    }
+
+    @Test
+    void aVanishedDeviceLeavesARetainedOffline() throws Exception {
+        Device device = device(broker.ca);
+        String status = "wattproof/v1/devices/" + device.id() + "/status";
+        MqttUplinkConfig base = config(device.id(), device);
+        RecordingSslSocketFactory sockets = new RecordingSslSocketFactory(base.tls());
+        // The top of a 30 s window: the uplink stays away while the test looks at the broker.
+        MqttUplinkConfig config = base.withTls(sockets)
+                .withReconnectDelays(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        try (Ingest live = new Ingest(status);
+                MqttUplink uplink = new MqttUplink(config, Clock.systemUTC(), new TopOfRange())) {
+            Events events = new Events();
+            uplink.start(events);
+            assertTrue(events.next().startsWith("connected"));
+            assertEquals(new Received(status, "online", false), live.next(Duration.ofSeconds(10)));
+            try (Ingest late = new Ingest(status)) {
+                assertEquals(new Received(status, "online", true), late.next(Duration.ofSeconds(10)));
+            }
+
+            sockets.cutAll();
+            assertTrue(events.next().startsWith("disconnected"));
+            assertEquals(new Received(status, "offline", false), live.next(Duration.ofSeconds(10)));
+            try (Ingest late = new Ingest(status)) {
+                assertEquals(new Received(status, "offline", true), late.next(Duration.ofSeconds(10)));
+            }
+            assertEquals(1, events.count("connected"), events.all.toString());
+        }
+    }
 }
