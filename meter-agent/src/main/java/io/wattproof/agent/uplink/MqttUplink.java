@@ -224,7 +224,23 @@ public final class MqttUplink implements Uplink {
         connected.set(true);
         log.info("mqtt connected server={} client={} window={}", config.serverUri(), config.clientId(), window);
         try {
-            client.publish(statusTopic, statusMessage("online"));
+            client.publish(statusTopic, statusMessage("online"), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    // A refusal here means the broker's ACL does not give this certificate the
+                    // topics of clientId: every record will be refused too (docs/mosquitto.md).
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        log.warn("mqtt status refused topic={} reason_code=0x{}; does the certificate belong to client {}?",
+                                statusTopic, Integer.toHexString(codes[0]), config.clientId());
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    log.debug("mqtt status publish failed error={}", failure.getMessage());
+                }
+            });
         } catch (MqttException e) {
             log.warn("mqtt status publish failed error={}", e.getMessage());
         }
