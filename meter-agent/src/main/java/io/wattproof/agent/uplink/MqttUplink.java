@@ -197,15 +197,21 @@ public final class MqttUplink implements Uplink {
 
     /**
      * Paho wraps the cause (a TLS alert, a refused socket) in an MqttException whose own message
-     * is generic; the chain plus the MQTT reason code say what happened.
+     * is generic ("Untranslated MqttException - RC: 0" for reason code 0, a client-side
+     * exception); the MQTT reason code and the chain of causes say what happened.
      */
     static String describe(Throwable failure) {
         StringBuilder s = new StringBuilder();
+        Throwable cause = failure.getCause();
         if (failure instanceof MqttException m) {
-            s.append("reason_code=0x").append(Integer.toHexString(m.getReasonCode())).append(' ');
+            s.append("reason_code=0x").append(Integer.toHexString(m.getReasonCode()));
+            if (m.getReasonCode() != MqttException.REASON_CODE_CLIENT_EXCEPTION || cause == null) {
+                s.append(' ').append(failure.getMessage());
+            }
+        } else {
+            s.append(failure.getClass().getSimpleName()).append(": ").append(failure.getMessage());
         }
-        s.append(failure.getMessage());
-        for (Throwable c = failure.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
             s.append(" <- ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
         }
         return s.toString();

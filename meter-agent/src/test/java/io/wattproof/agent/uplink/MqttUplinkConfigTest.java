@@ -1,7 +1,6 @@
 package io.wattproof.agent.uplink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.security.NoSuchAlgorithmException;
@@ -63,9 +62,12 @@ class MqttUplinkConfigTest {
 
     @Test
     void describeNamesTheReasonCodeAndTheCauses() {
-        MqttException e = new MqttException(32109, new java.net.SocketException("Broken pipe"));
-        String d = MqttUplink.describe(e);
-        assertFalse(d.isEmpty());
-        assertEquals("reason_code=0x7d6d " + e.getMessage() + " <- SocketException: Broken pipe", d);
+        MqttException lost = new MqttException(32109, new java.net.SocketException("Socket closed"));
+        assertEquals("reason_code=0x7d6d " + lost.getMessage() + " <- SocketException: Socket closed", MqttUplink.describe(lost));
+        // Reason code 0 is Paho's wrapper for a client-side exception: its own text says nothing.
+        MqttException wrapped = new MqttException(new java.net.SocketException("Broken pipe"));
+        assertEquals("reason_code=0x0 <- SocketException: Broken pipe", MqttUplink.describe(wrapped));
+        assertEquals("reason_code=0x87 " + new MqttException(0x87).getMessage(), MqttUplink.describe(new MqttException(0x87)));
+        assertEquals("IllegalStateException: x", MqttUplink.describe(new IllegalStateException("x")));
     }
 }
