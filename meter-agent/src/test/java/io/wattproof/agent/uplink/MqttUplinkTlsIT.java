@@ -325,4 +325,22 @@ class MqttUplinkTlsIT {
             assertEquals(1, events.count("connected"), events.all.toString());
         }
     }
+
+    @Test
+    void aBrokerWhoseCertificateDoesNotNameTheHostIsRefused() throws Exception {
+        // The broker's certificate names 127.0.0.1 only; "localhost" reaches the same listener but
+        // is a DNS name the certificate does not carry (RFC 6125 section 6.4).
+        assertEquals("127.0.0.1", InetAddress.getByName("localhost").getHostAddress(), "this test needs localhost as 127.0.0.1");
+        Device device = device(broker.ca);
+        MqttUplinkConfig byName = MqttUplinkConfig.of("ssl://localhost:" + broker.port, device.id())
+                .withReconnectDelays(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60))
+                .withDeviceTls(device.keyManager(), List.of(broker.ca.certificate()));
+        Events events = new Events();
+        try (MqttUplink uplink = new MqttUplink(byName, Clock.systemUTC(), new TopOfRange())) {
+            uplink.start(events);
+            String first = events.next();
+            assertTrue(first.startsWith("disconnected connect failed") && first.contains("localhost"), first);
+        }
+        assertEquals(0, events.count("connected"), events.all.toString());
+    }
 }
