@@ -100,6 +100,9 @@ public final class MqttUplink implements Uplink {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
                 connected.set(false);
+                if (closed) {
+                    return;
+                }
                 String reason = response.getException() != null
                         ? describe(response.getException())
                         : "broker sent DISCONNECT reason_code=0x" + Integer.toHexString(response.getReturnCode())
