@@ -1,6 +1,15 @@
 package io.wattproof.agent.uplink;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -17,12 +26,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Uplink over MQTT 5 with Eclipse Paho: records go to {@code <prefix>/devices/<id>/tx} at QoS 1;
  * {@code <prefix>/devices/<id>/status} holds a retained {@code online}, replaced by the broker with
- * {@code offline} (last will) when the agent vanishes.
+ * {@code offline} (last will) when the agent vanishes. Plain TCP or mutual TLS with the device
+ * certificate ({@link MqttUplinkConfig#withDeviceTls}).
  *
  * <p>Paho keeps no state that matters here: the session starts clean and in-flight messages live
  * in memory only, because the outbox is the one durable copy. After a reconnect the agent re-sends
  * whatever was not acknowledged. Paho v5 throws "too many publishes in progress" instead of
  * blocking, so the agent never has more records in flight than the window it is given on connect.
+ *
+ * <p>Reconnecting is ours, not Paho's: Paho's automatic reconnect doubles a fixed delay without
+ * jitter and does not cover a first connection that fails. Every failed attempt and every lost
+ * connection is reported to the listener and waits per {@link ReconnectBackoff}.
  */
 public final class MqttUplink implements Uplink {
     private static final Logger log = LoggerFactory.getLogger(MqttUplink.class);
@@ -30,19 +44,48 @@ public final class MqttUplink implements Uplink {
     private static final int MAX_WINDOW = 10;
 
     private final MqttUplinkConfig config;
+    private final Clock clock;
+    private final ReconnectBackoff backoff;
     private final String txTopic;
     private final String statusTopic;
     private final AtomicBoolean connected = new AtomicBoolean();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile MqttAsyncClient client;
+    private volatile MqttConnectionOptions options;
     private volatile Listener listener;
     private volatile int brokerReceiveMaximum = 65_535;
     private volatile boolean closed;
 
+    /**
+     * @throws IllegalArgumentException if {@code ssl://} and TLS settings do not come together
+     */
     public MqttUplink(MqttUplinkConfig config) {
+        this(config, Clock.systemUTC(), new Random());
+    }
+
+    /** With the clock that times connections and the source of the reconnect jitter. */
+    public MqttUplink(MqttUplinkConfig config, Clock clock, RandomGenerator jitter) {
+        config.requireConsistentTls();
         this.config = config;
+        this.clock = clock;
+        this.backoff = new ReconnectBackoff(config.reconnectBaseDelay(), config.maxReconnectDelay(), config.stableConnection(), jitter);
         String device = config.topicPrefix() + "/devices/" + config.clientId();
         this.txTopic = device + "/tx";
         this.statusTopic = device + "/status";
+    }
+
+    /** The topic of the device's retained {@code online}/{@code offline} status. */
+    public String statusTopic() {
+        return statusTopic;
+    }
+
+    /** The topic records are published to. */
+    public String txTopic() {
+        return txTopic;
     }
 
     @Override
@@ -57,9 +100,21 @@ public final class MqttUplink implements Uplink {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
                 connected.set(false);
-                String reason = response.getException() != null ? response.getException().getMessage() : response.getReasonString();
-                log.warn("mqtt connection lost server={} reason={}", config.serverUri(), reason);
-                listener.disconnected(String.valueOf(reason));
+                if (closed) {
+                    return;
+                }
+                String reason = response.getException() != null
+                        ? describe(response.getException())
+                        : "broker sent DISCONNECT reason_code=0x" + Integer.toHexString(response.getReturnCode())
+                                + (response.getReasonString() != null ? " " + response.getReasonString() : "");
+                Duration wait;
+                synchronized (backoff) {
+                    backoff.disconnected(clock.instant());
+                    wait = backoff.nextDelay();
+                }
+                log.warn("mqtt connection lost server={} reason={} retry_in_ms={}", config.serverUri(), reason, wait.toMillis());
+                listener.disconnected(reason);
+                scheduleConnect(wait);
             }
 
             @Override
@@ -74,69 +129,127 @@ public final class MqttUplink implements Uplink {
             public void deliveryComplete(IMqttToken token) {}
 
             @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-                if (reconnect) {
-                    onConnected(listener, null);
-                }
-            }
+            public void connectComplete(boolean reconnect, String serverURI) {}
 
             @Override
             public void authPacketArrived(int reasonCode, MqttProperties properties) {}
         });
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, (int) Math.max(1, config.maxReconnectDelay().toSeconds()));
-        options.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
-        options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
-        options.setWill(statusTopic, statusMessage("offline"));
-        options.setSocketFactory(new NoDelaySocketFactory());
-        connect(options, listener);
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
+        o.setKeepAliveInterval((int) config.keepAlive().toSeconds());
+        o.setWill(statusTopic, statusMessage("offline"));
+        if (config.tls() != null) {
+            o.setSocketFactory(new NoDelaySslSocketFactory(config.tls()));
+            // The broker's certificate must name the host or address of serverUri (RFC 6125
+            // matching by the JDK, endpoint identification "HTTPS").
+            o.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            o.setSocketFactory(new NoDelaySocketFactory());
+        }
+        options = o;
+        connect();
     }
 
-    private void connect(MqttConnectionOptions options, Listener listener) {
+    private void scheduleConnect(Duration wait) {
+        if (closed) {
+            return;
+        }
+        try {
+            scheduler.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing.
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
         try {
             client.connect(options, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    onConnected(listener, token);
+                    onConnected(token);
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable failure) {
-                    // Paho's automatic reconnect only covers connections that once succeeded.
-                    log.warn("mqtt connect failed server={} error={}; retrying in {}s",
-                            config.serverUri(), failure.getMessage(), config.retryDelay().toSeconds());
-                    if (!closed) {
-                        Thread.ofVirtual().start(() -> {
-                            try {
-                                Thread.sleep(config.retryDelay());
-                                if (!closed) connect(options, listener);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        });
-                    }
+                    connectFailed(failure);
                 }
             });
         } catch (MqttException e) {
-            log.warn("mqtt connect failed server={} error={}", config.serverUri(), e.getMessage());
+            connectFailed(e);
         }
     }
 
-    private void onConnected(Listener listener, IMqttToken token) {
-        // Paho reports a reconnect without its CONNACK; the broker behind the URI is the same, so
-        // its Receive Maximum from the first connection still applies (MQTT 5 section 3.2.2.3.3:
-        // 65,535 when the broker does not send one).
+    private void connectFailed(Throwable failure) {
+        if (closed) {
+            return;
+        }
+        Duration wait;
+        synchronized (backoff) {
+            wait = backoff.nextDelay();
+        }
+        String reason = "connect failed: " + describe(failure);
+        log.warn("mqtt connect failed server={} reason={} retry_in_ms={}", config.serverUri(), reason, wait.toMillis());
+        listener.disconnected(reason);
+        scheduleConnect(wait);
+    }
+
+    /**
+     * Paho wraps the cause (a TLS alert, a refused socket) in an MqttException whose own message
+     * is generic ("Untranslated MqttException - RC: 0" for reason code 0, a client-side
+     * exception); the MQTT reason code and the chain of causes say what happened.
+     */
+    static String describe(Throwable failure) {
+        StringBuilder s = new StringBuilder();
+        Throwable cause = failure.getCause();
+        if (failure instanceof MqttException m) {
+            s.append("reason_code=0x").append(Integer.toHexString(m.getReasonCode()));
+            if (m.getReasonCode() != MqttException.REASON_CODE_CLIENT_EXCEPTION || cause == null) {
+                s.append(' ').append(failure.getMessage());
+            }
+        } else {
+            s.append(failure.getClass().getSimpleName()).append(": ").append(failure.getMessage());
+        }
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            s.append(" <- ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+        }
+        return s.toString();
+    }
+
+    private void onConnected(IMqttToken token) {
+        // MQTT 5 section 3.2.2.3.3: Receive Maximum 65,535 when the broker does not send one.
         if (token != null && token.getResponseProperties() != null
                 && token.getResponseProperties().getReceiveMaximum() != null) {
             brokerReceiveMaximum = token.getResponseProperties().getReceiveMaximum();
         }
         int window = Math.max(1, Math.min(MAX_WINDOW, brokerReceiveMaximum));
+        synchronized (backoff) {
+            backoff.connected(clock.instant());
+        }
         connected.set(true);
         log.info("mqtt connected server={} client={} window={}", config.serverUri(), config.clientId(), window);
         try {
-            client.publish(statusTopic, statusMessage("online"));
+            client.publish(statusTopic, statusMessage("online"), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    // A refusal here means the broker's ACL does not give this certificate the
+                    // topics of clientId: every record will be refused too (docs/mosquitto.md).
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        log.warn("mqtt status refused topic={} reason_code=0x{}; does the certificate belong to client {}?",
+                                statusTopic, Integer.toHexString(codes[0]), config.clientId());
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    log.debug("mqtt status publish failed error={}", failure.getMessage());
+                }
+            });
         } catch (MqttException e) {
             log.warn("mqtt status publish failed error={}", e.getMessage());
         }
@@ -144,7 +257,7 @@ public final class MqttUplink implements Uplink {
     }
 
     private static MqttMessage statusMessage(String status) {
-        MqttMessage m = new MqttMessage(status.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        MqttMessage m = new MqttMessage(status.getBytes(StandardCharsets.US_ASCII));
         m.setQos(1);
         m.setRetained(true);
         return m;
@@ -187,6 +300,7 @@ public final class MqttUplink implements Uplink {
     @Override
     public void close() {
         closed = true;
+        scheduler.shutdownNow();
         MqttAsyncClient c = client;
         if (c == null) {
             return;

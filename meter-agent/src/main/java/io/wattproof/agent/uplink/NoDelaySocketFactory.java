@@ -9,7 +9,7 @@ import javax.net.SocketFactory;
  * Plain TCP sockets with Nagle's algorithm off, for Paho. Paho never sets TCP_NODELAY, and on a
  * connection that carries small packets both ways (PUBLISH out, PUBACK in) Nagle plus the peer's
  * 40 ms delayed ACK holds every acknowledgement for ~40 ms: measured at ~450 msg/s instead of
- * ~21,000 (docs/broker.md). TLS sockets will wrap the same way.
+ * ~21,000 (docs/broker.md). {@link NoDelaySslSocketFactory} does the same for TLS.
  */
 public final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory plain = SocketFactory.getDefault();

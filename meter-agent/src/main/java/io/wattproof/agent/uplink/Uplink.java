@@ -23,7 +23,11 @@ public interface Uplink extends AutoCloseable {
         /** Connected (again); records may be sent. */
         void connected(int window);
 
-        /** Connection lost: records sent but not acknowledged will not be acknowledged. */
+        /**
+         * Connection lost, or an attempt to connect failed (refused TLS handshake, CONNACK with a
+         * failure reason code, broker unreachable); the reason says which. Records sent but not
+         * acknowledged will not be acknowledged. The uplink tries again after a back-off.
+         */
         void disconnected(String reason);
 
         /** The broker accepted the record (QoS 1 PUBACK with a success reason code). */
