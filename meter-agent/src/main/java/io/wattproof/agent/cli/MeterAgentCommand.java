@@ -8,15 +8,22 @@ import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.cert.CertificateFailure;
+import io.wattproof.crypto.cert.Certificates;
+import io.wattproof.crypto.cert.DeviceKeyManager;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterMapException;
 import io.wattproof.modbus.maps.MeterMaps;
 import io.wattproof.modbus.master.ModbusMaster;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -118,8 +125,17 @@ public final class MeterAgentCommand implements Runnable {
                         + "(default: ${DEFAULT-VALUE}); see docs/meters.md")
         String model = "SDM630";
 
-        @Option(names = "--mqtt", paramLabel = "URI", required = true, description = "broker, e.g. tcp://127.0.0.1:1883")
+        @Option(names = "--mqtt", paramLabel = "URI", required = true,
+                description = "broker, e.g. tcp://127.0.0.1:1883, or ssl://broker:8883 for mutual TLS (docs/mosquitto.md)")
         String mqtt;
+
+        @Option(names = "--device-cert", paramLabel = "FILE",
+                description = "ssl:// only: the device's certificate (PEM), e.g. from 'ca issue'; its key stays in the store")
+        Path deviceCert;
+
+        @Option(names = "--broker-ca", paramLabel = "FILE",
+                description = "ssl:// only: the authority (PEM) the broker's certificate must chain to")
+        Path brokerCa;
 
         @Option(names = "--interval", paramLabel = "SECONDS", description = "interval length in seconds (default: ${DEFAULT-VALUE})")
         long intervalSeconds = 900;
@@ -133,6 +149,10 @@ public final class MeterAgentCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        private MqttUplinkConfig uplinkConfig(DeviceKey key) throws CertificateFailure {
+            return tls(spec.commandLine(), mqtt, key, deviceCert, brokerCa);
+        }
+
         @Override
         public Integer call() throws Exception {
             MeterConnectionOptions.Target target = connection.target(spec);
@@ -145,6 +165,7 @@ public final class MeterAgentCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), message);
             }
             DeviceKey key = SoftwareKeyStore.open(store.keys, store.secret);
+            MqttUplinkConfig uplink = uplinkConfig(key); // checks the TLS options before the meter is opened
             AgentConfig config = AgentConfig.builder(data)
                     .chainId(chainId)
                     .interval(Duration.ofSeconds(intervalSeconds))
@@ -152,7 +173,7 @@ public final class MeterAgentCommand implements Runnable {
                     .build();
             ModbusMaster master = connection.open(target);
             MeterAgent agent = MeterAgent.start(config, key, new ModbusMeterSource(master, unit, map),
-                    new MqttUplink(MqttUplinkConfig.of(mqtt, key.deviceId().hex())), Clock.systemUTC());
+                    new MqttUplink(uplink), Clock.systemUTC());
             spec.commandLine().getOut().println("agent running: device " + key.deviceId().hex() + ", interval " + intervalSeconds
                     + " s, outbox " + data + "; stop with Ctrl-C");
             CountDownLatch stopped = new CountDownLatch(1);
@@ -162,6 +183,36 @@ public final class MeterAgentCommand implements Runnable {
             }));
             stopped.await();
             return 0;
+        }
+    }
+
+    /**
+     * Plain TCP, or mutual TLS for an {@code ssl://} broker: the device certificate must hold the
+     * device key's public half, and the broker's certificate must chain to {@code --broker-ca}.
+     */
+    private static MqttUplinkConfig tls(CommandLine cli, String mqtt, DeviceKey key, Path deviceCert, Path brokerCa)
+            throws CertificateFailure {
+        MqttUplinkConfig plain = MqttUplinkConfig.of(mqtt, key.deviceId().hex());
+        boolean ssl = mqtt.startsWith("ssl://");
+        if (!ssl) {
+            if (deviceCert != null || brokerCa != null) {
+                throw new CommandLine.ParameterException(cli, "--device-cert and --broker-ca are for an ssl:// broker; --mqtt is " + mqtt);
+            }
+            return plain;
+        }
+        if (deviceCert == null || brokerCa == null) {
+            throw new CommandLine.ParameterException(cli, "--mqtt " + mqtt + ": mutual TLS needs --device-cert and --broker-ca");
+        }
+        X509Certificate certificate = readCertificate(cli, "--device-cert", deviceCert);
+        X509Certificate authority = readCertificate(cli, "--broker-ca", brokerCa);
+        return plain.withDeviceTls(DeviceKeyManager.of(key, List.of(certificate)), List.of(authority));
+    }
+
+    private static X509Certificate readCertificate(CommandLine cli, String option, Path file) {
+        try {
+            return Certificates.fromPem(Files.readString(file));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, option + " " + file + ": " + e.getMessage());
         }
     }
 

@@ -53,6 +53,32 @@ class MeterAgentCommandTest {
         assertEquals(2, run("frobnicate"));
     }
 
+    /** The TLS options are checked before the meter or the broker is touched. */
+    @Test
+    void runChecksItsTlsOptionsAgainstTheBrokerScheme() throws Exception {
+        String keys = dir.resolve("keys").toString();
+        String secret = dir.resolve("secret").toString();
+        assertEquals(0, run("keygen", "--keys", keys, "--secret", secret));
+        String[] base = {"run", "--keys", keys, "--secret", secret, "--data", dir.resolve("d").toString(), "--tcp", "meter:502"};
+
+        assertEquals(2, run(concat(base, "--mqtt", "ssl://broker:8883")));
+        assertTrue(err.toString().contains("--mqtt ssl://broker:8883: mutual TLS needs --device-cert and --broker-ca"), err.toString());
+
+        assertEquals(2, run(concat(base, "--mqtt", "tcp://broker:1883", "--broker-ca", "ca.pem")));
+        assertTrue(err.toString().contains("--device-cert and --broker-ca are for an ssl:// broker; --mqtt is tcp://broker:1883"),
+                err.toString());
+
+        Path notPem = Files.writeString(dir.resolve("device.pem"), "not a certificate");
+        assertEquals(2, run(concat(base, "--mqtt", "ssl://broker:8883", "--device-cert", notPem.toString(), "--broker-ca", "ca.pem")));
+        assertTrue(err.toString().contains("--device-cert " + notPem + ": "), err.toString());
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
     @Test
     void readRefusesContradictoryOrImpossibleLineSettings() {
         assertEquals(2, run("read", "--tcp", "meter", "--baud", "9600", "--unit", "1", "--model", "SDM630"));
