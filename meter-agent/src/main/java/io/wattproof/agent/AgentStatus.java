@@ -8,5 +8,7 @@ package io.wattproof.agent;
  * @param outboxDepth records not yet acknowledged by the broker
  * @param connected whether the uplink is connected
  * @param meterReadFailures meter reads that failed since start
+ * @param meterFault whether the last meter read failed
  */
-public record AgentStatus(String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures) {}
+public record AgentStatus(
+        String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault) {}

@@ -10,6 +10,8 @@ import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.outbox.Outbox;
 import io.wattproof.agent.outbox.OutboxException;
 import io.wattproof.agent.record.DeviceDescription;
+import io.wattproof.agent.record.PendingFlags;
+import io.wattproof.agent.record.QualityFlagSource;
 import io.wattproof.agent.record.ReadingFactory;
 import io.wattproof.agent.record.RecordSigner;
 import io.wattproof.agent.record.SignedRecord;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -58,6 +61,7 @@ public final class MeterAgent implements AutoCloseable {
     private final IntervalSchedule ticks;
     private final ReadingFactory readings;
     private final RecordSigner signer;
+    private final QualityFlagSource flags;
     private final ScheduledExecutorService worker;
     private final String deviceId;
 
@@ -69,11 +73,14 @@ public final class MeterAgent implements AutoCloseable {
     private ScheduledFuture<?> nextTick;
     private boolean metering;
     private long readFailures;
+    private boolean lastReadFailed;
 
     private volatile AgentStatus status;
 
-    private MeterAgent(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox) {
+    private MeterAgent(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
+            QualityFlagSource flags) {
         this.config = config;
+        this.flags = Objects.requireNonNull(flags, "flags");
         this.meter = meter;
         this.uplink = uplink;
         this.clock = clock;
@@ -94,11 +101,26 @@ public final class MeterAgent implements AutoCloseable {
      */
     public static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock)
             throws OutboxException {
-        return start(config, key, meter, uplink, clock, FileOutbox.open(config.dataDir()));
+        return start(config, key, meter, uplink, clock, QualityFlagSource.none());
+    }
+
+    /**
+     * As {@link #start(AgentConfig, DeviceKey, MeterSource, Uplink, Clock)}, with quality flags from
+     * outside the meter (the tamper input): each record carries the flags pending when it is built,
+     * and they are cleared once it is stored.
+     */
+    public static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock,
+            QualityFlagSource flags) throws OutboxException {
+        return start(config, key, meter, uplink, clock, FileOutbox.open(config.dataDir()), flags);
     }
 
     static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox) {
-        MeterAgent agent = new MeterAgent(config, key, meter, uplink, clock, outbox);
+        return start(config, key, meter, uplink, clock, outbox, QualityFlagSource.none());
+    }
+
+    static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
+            QualityFlagSource flags) {
+        MeterAgent agent = new MeterAgent(config, key, meter, uplink, clock, outbox, flags);
         log.info("agent starting device={} interval={}s chain={} next_sequence={} unacknowledged={}",
                 agent.deviceId, config.schedule().seconds(), config.chainId(), outbox.chainState().nextSequence(), outbox.depth());
         agent.worker.execute(agent::startMetering);
@@ -139,6 +161,7 @@ public final class MeterAgent implements AutoCloseable {
         boolean boundary = config.schedule().isBoundary(tick);
         try {
             MeterSnapshot snapshot = meter.read();
+            lastReadFailed = false;
             if (boundary) {
                 engine.onBoundary(tick, readAt, snapshot).ifPresent(this::record);
             } else {
@@ -146,6 +169,7 @@ public final class MeterAgent implements AutoCloseable {
             }
         } catch (MeterReadException | RuntimeException e) {
             readFailures++;
+            lastReadFailed = true;
             log.warn("meter read failed device={} at={} boundary={} error={}", deviceId, tick, boundary, e.getMessage());
             if (boundary) {
                 engine.onBoundaryMissed(tick);
@@ -159,7 +183,8 @@ public final class MeterAgent implements AutoCloseable {
     }
 
     private void record(ClosedInterval interval) {
-        Reading reading = readings.build(interval, outbox.chainState(), 0);
+        PendingFlags pending = flags.pending();
+        Reading reading = readings.build(interval, outbox.chainState(), pending.bits());
         SignedRecord record;
         try {
             record = signer.sign(reading);
@@ -176,6 +201,8 @@ public final class MeterAgent implements AutoCloseable {
             log.error("storing record failed device={} sequence={} error={}", deviceId, record.sequence(), e.getMessage());
             return;
         }
+        // Only now: a record that was not stored must not take the flags with it.
+        flags.stored(pending);
         log.debug("record stored device={} sequence={} interval_start={} import_wh={} export_wh={}",
                 deviceId, record.sequence(), interval.start(), reading.getImportWh(), reading.getExportWh());
         pump();
@@ -271,7 +298,7 @@ public final class MeterAgent implements AutoCloseable {
 
     private void publishStatus() {
         long last = outbox.chainState().nextSequence() - 1;
-        status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures);
+        status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

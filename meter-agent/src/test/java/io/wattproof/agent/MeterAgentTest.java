@@ -2,15 +2,23 @@ package io.wattproof.agent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattproof.agent.gpio.TamperLatch;
 import io.wattproof.agent.meter.MeterReadException;
 import io.wattproof.agent.meter.MeterSnapshot;
 import io.wattproof.agent.meter.MeterSource;
+import io.wattproof.agent.outbox.MemoryOutbox;
+import io.wattproof.agent.outbox.Outbox;
+import io.wattproof.agent.outbox.OutboxException;
+import io.wattproof.agent.record.ChainState;
 import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.agent.record.SignedRecord;
 import io.wattproof.agent.uplink.Uplink;
 import io.wattproof.protocol.SignBytes;
 import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.QualityFlag;
 import io.wattproof.protocol.v1.Reading;
 import io.wattproof.protocol.v1.SignedTx;
 import java.nio.file.Path;
@@ -173,6 +181,91 @@ class MeterAgentTest {
         Reading afterOutage = body(uplink.sent.get(during + 1).get(0));
         assertTrue((afterOutage.getQualityFlags() & io.wattproof.protocol.v1.QualityFlag.GAP_VALUE) != 0,
                 "first record after a meter outage is flagged as following a time gap");
+    }
+
+    private static boolean tampered(byte[] payload) throws Exception {
+        return (body(payload).getQualityFlags() & QualityFlag.TAMPER_VALUE) != 0;
+    }
+
+    @Test
+    void tamperFlagsTheNextRecordOnlyAndEachNewActivationFlagsOneMore() throws Exception {
+        MemoryUplink uplink = new MemoryUplink(true);
+        TamperLatch latch = new TamperLatch();
+        latch.trip(); // cover opened before the first record
+        long tripAfter;
+        try (MeterAgent agent = MeterAgent.start(config(), key, new CountingMeter(), uplink, Clock.systemUTC(), latch)) {
+            waitFor(() -> agent.status().lastSequence() >= 2, Duration.ofSeconds(10));
+            tripAfter = agent.status().lastSequence();
+            latch.trip();
+            waitFor(() -> agent.status().lastSequence() >= tripAfter + 2, Duration.ofSeconds(10));
+            agent.stopMetering();
+            assertTrue(agent.awaitDrained(Duration.ofSeconds(5)));
+        }
+        assertTrue(tampered(uplink.sent.get(1L).get(0)), "the next record carries TAMPER");
+        assertFalse(tampered(uplink.sent.get(2L).get(0)), "the one after it does not");
+        long flaggedAfterSecondTrip = 0;
+        for (long s = tripAfter + 1; uplink.sent.containsKey(s); s++) {
+            if (tampered(uplink.sent.get(s).get(0))) {
+                flaggedAfterSecondTrip++;
+            }
+        }
+        assertEquals(1, flaggedAfterSecondTrip, "a second activation flags exactly one more record");
+        assertFalse(latch.isLatched());
+    }
+
+    /** A memory outbox whose first append fails as a full disk would. */
+    static final class FirstAppendFails implements Outbox {
+        final MemoryOutbox inner = new MemoryOutbox();
+        final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public ChainState chainState() {
+            return inner.chainState();
+        }
+
+        @Override
+        public void append(SignedRecord record) throws OutboxException {
+            if (failures.get() == 0) {
+                failures.incrementAndGet();
+                throw new OutboxException("test disk full");
+            }
+            inner.append(record);
+        }
+
+        @Override
+        public List<SignedRecord> unacknowledged(int limit) throws OutboxException {
+            return inner.unacknowledged(limit);
+        }
+
+        @Override
+        public void markAcknowledged(long sequence) throws OutboxException {
+            inner.markAcknowledged(sequence);
+        }
+
+        @Override
+        public int depth() {
+            return inner.depth();
+        }
+
+        @Override
+        public void close() throws OutboxException {
+            inner.close();
+        }
+    }
+
+    @Test
+    void tamperFlagSurvivesARecordThatCouldNotBeStored() throws Exception {
+        MemoryUplink uplink = new MemoryUplink(true);
+        TamperLatch latch = new TamperLatch();
+        latch.trip();
+        FirstAppendFails outbox = new FirstAppendFails();
+        try (MeterAgent agent = MeterAgent.start(config(), key, new CountingMeter(), uplink, Clock.systemUTC(), outbox, latch)) {
+            waitFor(() -> agent.status().lastSequence() >= 2, Duration.ofSeconds(10));
+            agent.stopMetering();
+        }
+        assertEquals(1, outbox.failures.get());
+        assertTrue(tampered(uplink.sent.get(1L).get(0)), "the first stored record carries the flag the lost one had");
+        assertFalse(tampered(uplink.sent.get(2L).get(0)));
     }
 
     static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
