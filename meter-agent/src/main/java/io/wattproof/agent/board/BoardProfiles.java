@@ -1,13 +1,6 @@
 package io.wattproof.agent.board;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.wattproof.modbus.maps.YamlSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +58,7 @@ public final class BoardProfiles {
      */
     public static BoardProfile resolve(String nameOrPath) throws BoardProfileException {
         String arg = nameOrPath.strip();
-        String lower = arg.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".yaml") || lower.endsWith(".yml") || arg.contains("/") || arg.contains("\\")) {
+        if (YamlSources.namesAFile(arg)) {
             return load(Path.of(arg));
         }
         return find(arg).orElseThrow(() -> new BoardProfileException(List.of(new BoardProblem("board", "name",
@@ -80,18 +72,9 @@ public final class BoardProfiles {
         String origin = file.toString();
         String text;
         try {
-            long size = Files.size(file);
-            if (size > BoardProfileParser.MAX_FILE_CHARS) {
-                throw new BoardProfileException(List.of(new BoardProblem(origin, "(file)", "a profile of at most "
-                        + BoardProfileParser.MAX_FILE_CHARS + " bytes", size + " bytes")));
-            }
-            text = decode(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new BoardProfileException(new BoardProblem(origin, "(file)", "an existing profile file", "no such file"), e);
-        } catch (CharacterCodingException e) {
-            throw new BoardProfileException(new BoardProblem(origin, "(file)", "UTF-8 text", "bytes that are not UTF-8"), e);
-        } catch (IOException e) {
-            throw new BoardProfileException(new BoardProblem(origin, "(file)", "a readable profile file", e.toString()), e);
+            text = YamlSources.readUserFile(file, BoardProfileParser.MAX_FILE_CHARS, "profile file");
+        } catch (YamlSources.UnreadableFile e) {
+            throw new BoardProfileException(new BoardProblem(origin, "(file)", e.expected(), e.actual()), e);
         }
         return switch (BoardProfileParser.parse(origin, text)) {
             case BoardParseResult.Parsed p -> p.profile();
@@ -101,27 +84,10 @@ public final class BoardProfiles {
 
     /** Loads every profile an index lists; see {@link #builtIn()}. Visible for tests of broken indexes. */
     static List<BoardProfile> loadIndex(ClassLoader loader, String index) {
-        String folder = index.substring(0, index.lastIndexOf('/') + 1);
-        String listing = resource(loader, index);
         List<BoardProfile> profiles = new ArrayList<>();
-        List<String> files = new ArrayList<>();
-        int lineNumber = 0;
-        for (String line : listing.lines().toList()) {
-            lineNumber++;
-            String name = line.strip();
-            if (name.isEmpty() || name.startsWith("#")) {
-                continue;
-            }
-            if (!FILE_NAME.matcher(name).matches()) {
-                throw new IllegalStateException(index + " line " + lineNumber + ": expected a .yaml file name, actual '"
-                        + name + "'");
-            }
-            if (files.contains(name)) {
-                throw new IllegalStateException(index + " line " + lineNumber + ": expected each file once, actual '"
-                        + name + "' again");
-            }
-            files.add(name);
-            BoardProfile profile = switch (BoardProfileParser.parse(name, resource(loader, folder + name))) {
+        for (YamlSources.Listed listed : YamlSources.readIndex(loader, index, FILE_NAME)) {
+            String name = listed.fileName();
+            BoardProfile profile = switch (BoardProfileParser.parse(name, listed.text())) {
                 case BoardParseResult.Parsed p -> p.profile();
                 case BoardParseResult.Invalid i -> throw new IllegalStateException("built-in profile " + name
                         + " is invalid:\n" + i.problems().stream().map(BoardProblem::message)
@@ -135,24 +101,5 @@ public final class BoardProfiles {
             profiles.add(profile);
         }
         return List.copyOf(profiles);
-    }
-
-    private static String resource(ClassLoader loader, String path) {
-        try (InputStream in = loader.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("class-path resource " + path + " is missing");
-            }
-            return decode(in.readAllBytes());
-        } catch (IOException e) {
-            throw new IllegalStateException("class-path resource " + path + ": " + e, e);
-        }
-    }
-
-    private static String decode(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes))
-                .toString();
     }
 }

@@ -1,12 +1,5 @@
 package io.wattproof.modbus.maps;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,8 +66,7 @@ public final class MeterMaps {
      */
     public static MeterMap resolve(String modelOrPath) throws MeterMapException {
         String arg = modelOrPath.strip();
-        String lower = arg.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".yaml") || lower.endsWith(".yml") || arg.contains("/") || arg.contains("\\")) {
+        if (YamlSources.namesAFile(arg)) {
             return load(Path.of(arg));
         }
         return find(arg).orElseThrow(() -> new MeterMapException(List.of(new MapProblem("--model", "name",
@@ -88,17 +80,9 @@ public final class MeterMaps {
         String origin = file.toString();
         String text;
         try {
-            if (Files.size(file) > MeterMapParser.MAX_FILE_CHARS) {
-                throw new MeterMapException(List.of(new MapProblem(origin, "(file)", "a map file of at most "
-                        + MeterMapParser.MAX_FILE_CHARS + " bytes", Files.size(file) + " bytes")));
-            }
-            text = decode(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new MeterMapException(new MapProblem(origin, "(file)", "an existing map file", "no such file"), e);
-        } catch (CharacterCodingException e) {
-            throw new MeterMapException(new MapProblem(origin, "(file)", "UTF-8 text", "bytes that are not UTF-8"), e);
-        } catch (IOException e) {
-            throw new MeterMapException(new MapProblem(origin, "(file)", "a readable map file", e.toString()), e);
+            text = YamlSources.readUserFile(file, MeterMapParser.MAX_FILE_CHARS, "map file");
+        } catch (YamlSources.UnreadableFile e) {
+            throw new MeterMapException(new MapProblem(origin, "(file)", e.expected(), e.actual()), e);
         }
         return switch (MeterMapParser.parse(origin, text)) {
             case MapParseResult.Parsed p -> p.map();
@@ -108,28 +92,11 @@ public final class MeterMaps {
 
     /** Loads every map an index lists; see {@link #builtIn()}. Visible for tests of broken indexes. */
     static List<MeterMap> loadIndex(ClassLoader loader, String index) {
-        String folder = index.substring(0, index.lastIndexOf('/') + 1);
-        String listing = resource(loader, index);
         List<MeterMap> maps = new ArrayList<>();
         Map<String, String> claimedBy = new HashMap<>();
-        List<String> files = new ArrayList<>();
-        int lineNumber = 0;
-        for (String line : listing.lines().toList()) {
-            lineNumber++;
-            String name = line.strip();
-            if (name.isEmpty() || name.startsWith("#")) {
-                continue;
-            }
-            if (!FILE_NAME.matcher(name).matches()) {
-                throw new IllegalStateException(index + " line " + lineNumber + ": expected a .yaml file name, actual '"
-                        + name + "'");
-            }
-            if (files.contains(name)) {
-                throw new IllegalStateException(index + " line " + lineNumber + ": expected each file once, actual '"
-                        + name + "' again");
-            }
-            files.add(name);
-            MeterMap map = switch (MeterMapParser.parse(name, resource(loader, folder + name))) {
+        for (YamlSources.Listed listed : YamlSources.readIndex(loader, index, FILE_NAME)) {
+            String name = listed.fileName();
+            MeterMap map = switch (MeterMapParser.parse(name, listed.text())) {
                 case MapParseResult.Parsed p -> p.map();
                 case MapParseResult.Invalid i -> throw new IllegalStateException("built-in map " + name + " is invalid:\n"
                         + i.problems().stream().map(MapProblem::message).collect(Collectors.joining("\n")));
@@ -145,24 +112,5 @@ public final class MeterMaps {
             maps.add(map);
         }
         return List.copyOf(maps);
-    }
-
-    private static String resource(ClassLoader loader, String path) {
-        try (InputStream in = loader.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("class-path resource " + path + " is missing");
-            }
-            return decode(in.readAllBytes());
-        } catch (IOException e) {
-            throw new IllegalStateException("class-path resource " + path + ": " + e, e);
-        }
-    }
-
-    private static String decode(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(bytes))
-                .toString();
     }
 }
