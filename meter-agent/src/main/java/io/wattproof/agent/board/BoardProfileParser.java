@@ -1,9 +1,6 @@
 package io.wattproof.agent.board;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.wattproof.agent.board.BoardProfile.DataPaths;
 import io.wattproof.agent.board.BoardProfile.GpioHeader;
@@ -20,7 +17,7 @@ import io.wattproof.modbus.maps.MapProblem;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterMapParser;
 import io.wattproof.modbus.maps.MeterMaps;
-import io.wattproof.modbus.maps.StrictScalars;
+import io.wattproof.modbus.maps.YamlSources;
 import io.wattproof.modbus.transport.SerialLineConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -43,7 +40,7 @@ import java.util.stream.Collectors;
 /**
  * Parses and checks a {@code wattproof-board/1} profile (docs/boards.md). Pure: text in, a {@link
  * BoardProfile} or every problem found out; never throws on any input. YAML is bound by the same
- * strict rules as register map files ({@link StrictScalars}, unknown keys refused, duplicate keys
+ * strict rules as register map files ({@link YamlSources#strictMapper()}: unknown keys refused, duplicate keys
  * refused), and binding failures read the same ({@link MeterMapParser#bindingProblem}).
  */
 public final class BoardProfileParser {
@@ -59,13 +56,7 @@ public final class BoardProfileParser {
     /** Serial devices on the header UART (GPIO 14 TXD, 15 RXD) of a Raspberry Pi 4 or 5. */
     private static final Set<String> HEADER_UARTS = Set.of("/dev/ttyS0", "/dev/ttyAMA0", "/dev/serial0");
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .addModule(StrictScalars.module())
-            .build();
+    private static final YAMLMapper MAPPER = YamlSources.strictMapper();
 
     private BoardProfileParser() {}
 

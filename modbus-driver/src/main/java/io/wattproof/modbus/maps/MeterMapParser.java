@@ -2,10 +2,7 @@ package io.wattproof.modbus.maps;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -48,13 +45,7 @@ public final class MeterMapParser {
     private static final Pattern JACKSON_ACTUAL =
             Pattern.compile("from (Array|Object|String|Integer|Floating-point|Boolean) value(?: \\('(.*)'\\))?");
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .addModule(StrictScalars.module())
-            .build();
+    private static final YAMLMapper MAPPER = YamlSources.strictMapper();
 
     private MeterMapParser() {}
 

@@ -1,5 +1,9 @@
 package io.wattproof.modbus.maps;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -44,6 +48,21 @@ public final class YamlSources {
         public String actual() {
             return actual;
         }
+    }
+
+    /**
+     * A mapper that reads snake_case keys into records and lets nothing pass silently: unknown
+     * keys, duplicate keys, trailing documents and scalars of the wrong kind (a quoted number, a
+     * number where text belongs) are all errors. Each call makes a new mapper; keep it.
+     */
+    public static YAMLMapper strictMapper() {
+        return YAMLMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .addModule(StrictScalars.module())
+                .build();
     }
 
     /**
