@@ -40,8 +40,8 @@ import java.util.stream.Collectors;
 /**
  * Parses and checks a {@code wattproof-board/1} profile (docs/boards.md). Pure: text in, a {@link
  * BoardProfile} or every problem found out; never throws on any input. YAML is bound by the same
- * strict rules as register map files ({@link YamlSources#strictMapper()}: unknown keys refused, duplicate keys
- * refused), and binding failures read the same ({@link MeterMapParser#bindingProblem}).
+ * strict rules as register map files ({@link YamlSources#strictMapper()}: unknown and duplicate
+ * keys refused), and binding failures read the same ({@link MeterMapParser#bindingProblem}).
  */
 public final class BoardProfileParser {
     /** Larger files are refused before parsing; a profile is about 2 kB. */
