@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param maxLateness how late a boundary read may be and still close an interval
  * @param meterSerial serial number recorded in each Reading
  * @param firmware version and hash recorded in each Reading
+ * @param outboxBudgetBytes the most the outbox may occupy on disk; at the budget the agent stops
+ *     signing new records rather than drop stored ones (docs/architecture.md, "When the disk budget
+ *     is reached")
  */
 public record AgentConfig(
         Path dataDir,
@@ -26,7 +29,16 @@ public record AgentConfig(
         Duration samplePeriod,
         Duration maxLateness,
         String meterSerial,
-        FirmwareIdentity firmware) {
+        FirmwareIdentity firmware,
+        long outboxBudgetBytes) {
+
+    /**
+     * 64 MiB: ~200,000 records of ~310 bytes, more than five years of 15-minute intervals, while
+     * stored records are kept until ledger receipts let them go; 30 days offline take under 1 MiB.
+     */
+    public static final long DEFAULT_OUTBOX_BUDGET_BYTES = 64L * 1024 * 1024;
+    /** Below this (about 200 records) a budget is a mistake, not a setting. */
+    public static final long MIN_OUTBOX_BUDGET_BYTES = 64L * 1024;
 
     public AgentConfig {
         Objects.requireNonNull(dataDir, "data dir");
@@ -38,6 +50,10 @@ public record AgentConfig(
         }
         if (meterSerial.isEmpty() || meterSerial.length() > 32 || !meterSerial.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("meter serial: expected 1..32 printable ASCII characters, got \"" + meterSerial + "\"");
+        }
+        if (outboxBudgetBytes < MIN_OUTBOX_BUDGET_BYTES) {
+            throw new IllegalArgumentException("outbox budget: expected at least " + MIN_OUTBOX_BUDGET_BYTES + " bytes, got "
+                    + outboxBudgetBytes);
         }
     }
 
@@ -54,6 +70,7 @@ public record AgentConfig(
         private Duration maxLateness;
         private String meterSerial = "unknown";
         private FirmwareIdentity firmware;
+        private long outboxBudgetBytes = DEFAULT_OUTBOX_BUDGET_BYTES;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -89,6 +106,11 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder outboxBudgetBytes(long bytes) {
+            this.outboxBudgetBytes = bytes;
+            return this;
+        }
+
         public AgentConfig build() {
             long seconds = schedule.seconds();
             Duration period = samplePeriod != null ? samplePeriod : Duration.ofSeconds(largestDivisorAtMost(seconds, 10));
@@ -99,7 +121,7 @@ public record AgentConfig(
                             ? schedule.length().dividedBy(2)
                             : Duration.ofSeconds(5);
             return new AgentConfig(dataDir, chainId, schedule, period, lateness, meterSerial,
-                    firmware != null ? firmware : RunningBuild.identity());
+                    firmware != null ? firmware : RunningBuild.identity(), outboxBudgetBytes);
         }
 
         private static long largestDivisorAtMost(long n, long max) {

@@ -9,6 +9,9 @@ package io.wattproof.agent;
  * @param connected whether the uplink is connected
  * @param meterReadFailures meter reads that failed since start
  * @param meterFault whether the last meter read failed
+ * @param storageFull whether the outbox has reached its disk budget, so intervals are not being
+ *     recorded (docs/architecture.md, "When the disk budget is reached")
  */
 public record AgentStatus(
-        String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault) {}
+        String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault,
+        boolean storageFull) {}

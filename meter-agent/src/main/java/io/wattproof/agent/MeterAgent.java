@@ -68,6 +68,8 @@ public final class MeterAgent implements AutoCloseable {
     // Worker-thread state.
     private final Set<Long> inFlight = new HashSet<>();
     private boolean connected;
+    /** The outbox reached its budget at the last interval boundary; nothing was recorded. */
+    private boolean storageFull;
     private int window = 1;
     private Instant pausedUntil = Instant.MIN;
     private ScheduledFuture<?> nextTick;
@@ -183,6 +185,16 @@ public final class MeterAgent implements AutoCloseable {
     }
 
     private void record(ClosedInterval interval) {
+        if (outbox.sizeBytes() >= config.outboxBudgetBytes()) {
+            // Signing a record that cannot be kept would be dropping it; dropping stored ones is
+            // worse. No record is made: the next one after space frees carries GAP, and its
+            // cumulative registers still account for every Wh of the intervals in between.
+            storageFull = true;
+            log.error("outbox full device={} size={} budget={}; interval {} not recorded", deviceId, outbox.sizeBytes(),
+                    config.outboxBudgetBytes(), interval.start());
+            return;
+        }
+        storageFull = false;
         PendingFlags pending = flags.pending();
         Reading reading = readings.build(interval, outbox.chainState(), pending.bits());
         SignedRecord record;
@@ -298,7 +310,7 @@ public final class MeterAgent implements AutoCloseable {
 
     private void publishStatus() {
         long last = outbox.chainState().nextSequence() - 1;
-        status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed);
+        status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed, storageFull);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

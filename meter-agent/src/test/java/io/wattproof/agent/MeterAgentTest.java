@@ -3,6 +3,7 @@ package io.wattproof.agent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattproof.agent.gpio.TamperLatch;
@@ -14,6 +15,7 @@ import io.wattproof.agent.outbox.Outbox;
 import io.wattproof.agent.outbox.OutboxException;
 import io.wattproof.agent.record.ChainState;
 import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.agent.record.QualityFlagSource;
 import io.wattproof.agent.record.SignedRecord;
 import io.wattproof.agent.uplink.Uplink;
 import io.wattproof.protocol.SignBytes;
@@ -213,10 +215,19 @@ class MeterAgentTest {
         assertFalse(latch.isLatched());
     }
 
-    /** A memory outbox whose first append fails as a full disk would. */
-    static final class FirstAppendFails implements Outbox {
+    /**
+     * A memory outbox the test controls: its first {@code appendsToFail} appends fail as a full disk
+     * would, and it reports {@code reportedSize} as its size when that is set.
+     */
+    static final class ControlledOutbox implements Outbox {
         final MemoryOutbox inner = new MemoryOutbox();
         final AtomicInteger failures = new AtomicInteger();
+        final int appendsToFail;
+        volatile long reportedSize = -1;
+
+        ControlledOutbox(int appendsToFail) {
+            this.appendsToFail = appendsToFail;
+        }
 
         @Override
         public ChainState chainState() {
@@ -225,7 +236,7 @@ class MeterAgentTest {
 
         @Override
         public void append(SignedRecord record) throws OutboxException {
-            if (failures.get() == 0) {
+            if (failures.get() < appendsToFail) {
                 failures.incrementAndGet();
                 throw new OutboxException("test disk full");
             }
@@ -248,9 +259,56 @@ class MeterAgentTest {
         }
 
         @Override
+        public long sizeBytes() {
+            return reportedSize >= 0 ? reportedSize : inner.sizeBytes();
+        }
+
+        @Override
         public void close() throws OutboxException {
             inner.close();
         }
+    }
+
+    /**
+     * At the disk budget the agent signs nothing (a record it could not keep would be a dropped
+     * record), says so in its status, and resumes when there is room, with GAP on the first record;
+     * no sequence number is skipped or reused.
+     */
+    @Test
+    void aFullOutboxStopsRecordingWithoutDroppingAnythingAndResumesWithAGap() throws Exception {
+        MemoryUplink uplink = new MemoryUplink(true);
+        ControlledOutbox outbox = new ControlledOutbox(0);
+        AgentConfig config = AgentConfig.builder(dataDir).chainId("test-chain").interval(Duration.ofSeconds(1)).meterSerial("42")
+                .firmware(new FirmwareIdentity("0.1.0", new byte[32]))
+                .outboxBudgetBytes(AgentConfig.MIN_OUTBOX_BUDGET_BYTES)
+                .build();
+        long before;
+        try (MeterAgent agent = MeterAgent.start(config, key, new CountingMeter(), uplink, Clock.systemUTC(), outbox,
+                QualityFlagSource.none())) {
+            waitFor(() -> agent.status().lastSequence() >= 1, Duration.ofSeconds(10));
+            outbox.reportedSize = AgentConfig.MIN_OUTBOX_BUDGET_BYTES;
+            waitFor(() -> agent.status().storageFull(), Duration.ofSeconds(10));
+            before = agent.status().lastSequence();
+            Thread.sleep(2_500); // two or more boundaries pass with the outbox full
+            assertEquals(before, agent.status().lastSequence(), "no record is made while the outbox is full");
+            outbox.reportedSize = -1; // room again
+            waitFor(() -> agent.status().lastSequence() >= before + 1, Duration.ofSeconds(10));
+            assertFalse(agent.status().storageFull());
+            agent.stopMetering();
+        }
+        List<Long> seqs = new ArrayList<>(uplink.sent.keySet());
+        for (int i = 0; i < seqs.size(); i++) {
+            assertEquals(i + 1, seqs.get(i), "sequences stay dense");
+        }
+        Reading resumed = body(uplink.sent.get(before + 1).get(0));
+        assertTrue((resumed.getQualityFlags() & QualityFlag.GAP_VALUE) != 0, "the first record after the full outbox follows a gap");
+    }
+
+    @Test
+    void aBudgetTooSmallToHoldAnythingIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AgentConfig.builder(dataDir).outboxBudgetBytes(1000).build());
+        assertTrue(e.getMessage().contains("outbox budget: expected at least 65536 bytes, got 1000"), e.getMessage());
     }
 
     @Test
@@ -258,7 +316,7 @@ class MeterAgentTest {
         MemoryUplink uplink = new MemoryUplink(true);
         TamperLatch latch = new TamperLatch();
         latch.trip();
-        FirstAppendFails outbox = new FirstAppendFails();
+        ControlledOutbox outbox = new ControlledOutbox(1);
         try (MeterAgent agent = MeterAgent.start(config(), key, new CountingMeter(), uplink, Clock.systemUTC(), outbox, latch)) {
             waitFor(() -> agent.status().lastSequence() >= 2, Duration.ofSeconds(10));
             agent.stopMetering();

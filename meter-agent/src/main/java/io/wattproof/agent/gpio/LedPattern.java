@@ -39,12 +39,12 @@ public enum LedPattern {
     }
 
     /**
-     * The pattern for a running agent. A meter fault outranks the uplink state: records cannot be
-     * made at all then. UNPROVISIONED is not derived from a status: an unprovisioned board runs no
+     * The pattern for a running agent. A meter fault or a full outbox outranks the uplink state:
+     * records cannot be made at all then. UNPROVISIONED is not derived from a status: an unprovisioned board runs no
      * agent, and whoever finds it so shows that pattern directly.
      */
     public static LedPattern forStatus(AgentStatus status) {
-        if (status.meterFault()) {
+        if (status.meterFault() || status.storageFull()) {
             return FAULT;
         }
         return status.connected() ? ONLINE : BUFFERING_OFFLINE;

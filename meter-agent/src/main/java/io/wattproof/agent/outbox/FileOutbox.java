@@ -369,6 +369,12 @@ public final class FileOutbox implements Outbox {
         return depth;
     }
 
+    /** The length of {@code outbox.log}: every frame written, acknowledged or not. */
+    @Override
+    public long sizeBytes() {
+        return end;
+    }
+
     @Override
     public void close() throws OutboxException {
         if (closed) {

@@ -38,6 +38,12 @@ public final class MemoryOutbox implements Outbox {
         return pending.size();
     }
 
+    /** What the file outbox would take for the records held (41 bytes of framing and index each). */
+    @Override
+    public long sizeBytes() {
+        return pending.values().stream().mapToLong(r -> r.signedTx().length + 41L).sum();
+    }
+
     @Override
     public void close() {}
 }

@@ -42,6 +42,9 @@ public interface Outbox extends AutoCloseable {
     /** Number of records not yet acknowledged. */
     int depth();
 
+    /** Bytes the outbox occupies in its storage, to hold it to a disk budget. */
+    long sizeBytes();
+
     @Override
     void close() throws OutboxException;
 }

@@ -24,12 +24,14 @@ class LedPatternTest {
 
     @Test
     void agentStatusSelectsThePattern() {
-        assertEquals(LedPattern.ONLINE, LedPattern.forStatus(new AgentStatus("ab", 5, 0, true, 0, false)));
-        assertEquals(LedPattern.ONLINE, LedPattern.forStatus(new AgentStatus("ab", 5, 3, true, 2, false)),
+        assertEquals(LedPattern.ONLINE, LedPattern.forStatus(new AgentStatus("ab", 5, 0, true, 0, false, false)));
+        assertEquals(LedPattern.ONLINE, LedPattern.forStatus(new AgentStatus("ab", 5, 3, true, 2, false, false)),
                 "records in flight and past failures do not matter");
-        assertEquals(LedPattern.BUFFERING_OFFLINE, LedPattern.forStatus(new AgentStatus("ab", 5, 3, false, 0, false)));
-        assertEquals(LedPattern.FAULT, LedPattern.forStatus(new AgentStatus("ab", 5, 0, true, 1, true)));
-        assertEquals(LedPattern.FAULT, LedPattern.forStatus(new AgentStatus("ab", 5, 4, false, 1, true)),
+        assertEquals(LedPattern.BUFFERING_OFFLINE, LedPattern.forStatus(new AgentStatus("ab", 5, 3, false, 0, false, false)));
+        assertEquals(LedPattern.FAULT, LedPattern.forStatus(new AgentStatus("ab", 5, 0, true, 1, true, false)));
+        assertEquals(LedPattern.FAULT, LedPattern.forStatus(new AgentStatus("ab", 5, 4, false, 1, true, false)),
                 "a meter fault outranks being offline");
+        assertEquals(LedPattern.FAULT, LedPattern.forStatus(new AgentStatus("ab", 5, 4, true, 0, false, true)),
+                "a full outbox records nothing: a fault");
     }
 }
