@@ -4,10 +4,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 
-/**
- * Drives inputs of Pi4J's mock platform. The mock's types appear only here, so test classes can be
- * discovered (and skipped) where pi4j-plugin-mock is not on the classpath.
- */
+/** Drives inputs of Pi4J's mock platform, behind the DigitalInput the code under test holds. */
 final class MockPins {
     private MockPins() {}
 

@@ -16,11 +16,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** S0 counting on Pi4J's mock platform, with edge times from a test clock. */
-@Tag("pi4j-mock") // needs pi4j-plugin-mock on the classpath: see meter-agent/pom.xml
 class Pi4jS0InputTest {
     private static final long MS = 1_000_000;
     private Context pi4j;

@@ -17,11 +17,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The tamper input on Pi4J's mock platform, with a manually advanced timer. */
-@Tag("pi4j-mock") // needs pi4j-plugin-mock on the classpath: see meter-agent/pom.xml
 class Pi4jTamperInputTest {
     private static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
     private Context pi4j;

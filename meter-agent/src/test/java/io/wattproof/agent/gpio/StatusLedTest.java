@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The LED driver on Pi4J's mock output: the sequence of output states against the manual timer. */
-@Tag("pi4j-mock") // needs pi4j-plugin-mock on the classpath: see meter-agent/pom.xml
 class StatusLedTest {
     private static final long MS = 1_000_000;
     private Context pi4j;
