@@ -1,0 +1,31 @@
+package io.wattproof.agent.config;
+
+/**
+ * The shape of a configuration file as Jackson binds it (snake_case keys, unknown keys refused).
+ * Every field may be null: {@link DeviceConfigParser} checks presence and meaning.
+ */
+record ConfigFile(
+        String schema,
+        String board,
+        String deviceId,
+        String location,
+        KeyStore keyStore,
+        Mqtt mqtt,
+        Ledger ledger,
+        Meter meter,
+        String interval,
+        String dataDir,
+        String outboxBudget,
+        Telemetry telemetry) {
+
+    record KeyStore(String kind, String dir, String secretFile, String pkcs11Library, String tokenLabel,
+            String keyLabel, String pinFile, Integer slot) {}
+
+    record Mqtt(String broker, String deviceCert, String brokerCa) {}
+
+    record Ledger(String chainId, String trustAnchor) {}
+
+    record Meter(String model, Integer unitId, String serial) {}
+
+    record Telemetry(Boolean enabled, Boolean homeAssistant, String period) {}
+}

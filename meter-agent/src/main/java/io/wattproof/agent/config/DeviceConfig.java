@@ -1,0 +1,148 @@
+package io.wattproof.agent.config;
+
+import io.wattproof.crypto.DeviceId;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A checked {@code wattproof-agent/1} configuration (docs/provisioning.md). What it leaves empty
+ * comes from the board profile it names.
+ *
+ * @param origin how messages name the file
+ * @param board a built-in board profile's name or a profile file
+ * @param deviceId the identity provisioning created; the agent refuses to start with another key,
+ *     so a swapped secure element or key folder cannot sign under this device's name
+ * @param location free text shown to owners (telemetry, Home Assistant), e.g. "Garage"
+ * @param keyStore where the device key lives
+ * @param mqtt the broker and, for {@code ssl://}, the device certificate and the broker's CA
+ * @param ledger the chain records are signed for and its trust anchor
+ * @param meter overrides of the board's meter settings
+ * @param interval overrides the board's interval
+ * @param dataDir overrides the board's data folder
+ * @param outboxBudgetBytes the most the outbox may occupy on disk
+ * @param telemetry live values for owners
+ */
+public record DeviceConfig(
+        String origin,
+        String board,
+        DeviceId deviceId,
+        Optional<String> location,
+        KeyStoreSettings keyStore,
+        Mqtt mqtt,
+        Ledger ledger,
+        MeterOverrides meter,
+        Optional<Duration> interval,
+        Optional<Path> dataDir,
+        long outboxBudgetBytes,
+        Telemetry telemetry) {
+
+    public static final String SCHEMA = "wattproof-agent/1";
+
+    public DeviceConfig {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(board, "board");
+        Objects.requireNonNull(deviceId, "device id");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(keyStore, "key store");
+        Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(meter, "meter");
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(dataDir, "data dir");
+        Objects.requireNonNull(telemetry, "telemetry");
+    }
+
+    /** Where the device key lives; the key never leaves it. */
+    public sealed interface KeyStoreSettings {
+        /** Kind as written in the file: {@code software}, {@code pkcs11} or {@code atecc608}. */
+        String kind();
+    }
+
+    /** An encrypted key file in {@code dir}, opened with the secret in {@code secretFile}. */
+    public record SoftwareStore(Path dir, Path secretFile) implements KeyStoreSettings {
+        public SoftwareStore {
+            Objects.requireNonNull(dir, "dir");
+            Objects.requireNonNull(secretFile, "secret file");
+        }
+
+        @Override
+        public String kind() {
+            return "software";
+        }
+    }
+
+    /** A key on a PKCS#11 token. */
+    public record Pkcs11Store(Path library, String tokenLabel, String keyLabel, Path pinFile) implements KeyStoreSettings {
+        public Pkcs11Store {
+            Objects.requireNonNull(library, "library");
+            Objects.requireNonNull(tokenLabel, "token label");
+            Objects.requireNonNull(keyLabel, "key label");
+            Objects.requireNonNull(pinFile, "pin file");
+        }
+
+        @Override
+        public String kind() {
+            return "pkcs11";
+        }
+    }
+
+    /** A key slot of the ATECC608 the board profile places on its I2C bus. */
+    public record Atecc608Store(int slot) implements KeyStoreSettings {
+        @Override
+        public String kind() {
+            return "atecc608";
+        }
+    }
+
+    /**
+     * @param broker {@code tcp://host:port} or {@code ssl://host:port}
+     * @param deviceCert for ssl: where the device certificate is (it may be installed after the
+     *     configuration is written; {@code provision --check} says when it is missing)
+     * @param brokerCa for ssl: the authority the broker's certificate must chain to
+     */
+    public record Mqtt(URI broker, Optional<Path> deviceCert, Optional<Path> brokerCa) {
+        public Mqtt {
+            Objects.requireNonNull(broker, "broker");
+            Objects.requireNonNull(deviceCert, "device cert");
+            Objects.requireNonNull(brokerCa, "broker ca");
+        }
+
+        public boolean tls() {
+            return "ssl".equals(broker.getScheme());
+        }
+    }
+
+    /** @param trustAnchor the light block the agent starts to trust the ledger from */
+    public record Ledger(String chainId, Optional<Path> trustAnchor) {
+        public Ledger {
+            Objects.requireNonNull(chainId, "chain id");
+            Objects.requireNonNull(trustAnchor, "trust anchor");
+        }
+    }
+
+    public record MeterOverrides(Optional<String> model, Optional<Integer> unitId, Optional<String> serial) {
+        public static final MeterOverrides NONE = new MeterOverrides(Optional.empty(), Optional.empty(), Optional.empty());
+
+        public MeterOverrides {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(unitId, "unit id");
+            Objects.requireNonNull(serial, "serial");
+        }
+    }
+
+    /**
+     * @param enabled publish live values on the telemetry topic
+     * @param homeAssistant publish Home Assistant MQTT discovery for them
+     * @param period how often live values are published
+     */
+    public record Telemetry(boolean enabled, boolean homeAssistant, Duration period) {
+        public static final Telemetry DEFAULT = new Telemetry(true, true, Duration.ofSeconds(10));
+
+        public Telemetry {
+            Objects.requireNonNull(period, "period");
+        }
+    }
+}

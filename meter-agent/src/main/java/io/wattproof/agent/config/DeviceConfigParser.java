@@ -1,0 +1,392 @@
+package io.wattproof.agent.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.wattproof.agent.AgentConfig;
+import io.wattproof.agent.board.BoardProfileParser;
+import io.wattproof.agent.config.DeviceConfig.Atecc608Store;
+import io.wattproof.agent.config.DeviceConfig.KeyStoreSettings;
+import io.wattproof.agent.config.DeviceConfig.Ledger;
+import io.wattproof.agent.config.DeviceConfig.MeterOverrides;
+import io.wattproof.agent.config.DeviceConfig.Mqtt;
+import io.wattproof.agent.config.DeviceConfig.Pkcs11Store;
+import io.wattproof.agent.config.DeviceConfig.SoftwareStore;
+import io.wattproof.agent.config.DeviceConfig.Telemetry;
+import io.wattproof.crypto.DeviceId;
+import io.wattproof.modbus.maps.MapProblem;
+import io.wattproof.modbus.maps.MeterMapParser;
+import io.wattproof.modbus.maps.YamlSources;
+import io.wattproof.protocol.SignBytes;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and checks a {@code wattproof-agent/1} configuration. Pure: text in, a {@link
+ * DeviceConfig} or every problem found out; never throws on any input. The YAML rules are those
+ * of board profiles and register maps (unknown and duplicate keys refused).
+ */
+public final class DeviceConfigParser {
+    /** A configuration is well under 2 kB. */
+    public static final int MAX_FILE_CHARS = 64 * 1024;
+    static final int MAX_LOCATION_CHARS = 64;
+    static final int ATECC608_SLOTS = 16;
+
+    private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{" + 2 * DeviceId.LENGTH + "}");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?");
+    private static final Duration MIN_TELEMETRY_PERIOD = Duration.ofSeconds(1);
+    private static final Duration MAX_TELEMETRY_PERIOD = Duration.ofHours(1);
+    private static final YAMLMapper MAPPER = YamlSources.strictMapper();
+
+    private DeviceConfigParser() {}
+
+    public static ConfigParseResult parse(String origin, String text) {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(text, "text");
+        if (text.length() > MAX_FILE_CHARS) {
+            return invalid(new ConfigProblem(origin, "(file)", "at most " + MAX_FILE_CHARS + " characters",
+                    text.length() + " characters"));
+        }
+        ConfigFile file;
+        try {
+            file = MAPPER.readValue(text, ConfigFile.class);
+        } catch (JacksonException e) {
+            MapProblem p = MeterMapParser.bindingProblem(origin, e);
+            return invalid(new ConfigProblem(p.origin(), p.field(), p.expected(), p.actual()));
+        } catch (RuntimeException e) {
+            // Hostile YAML (deep nesting, ...) must not take the caller down.
+            return invalid(new ConfigProblem(origin, "(file)", "a YAML document", "unparsable: " + e));
+        }
+        if (file == null) {
+            return invalid(new ConfigProblem(origin, "(file)", "a mapping with the keys of " + DeviceConfig.SCHEMA, "nothing"));
+        }
+        return new Validator(origin, file).validate();
+    }
+
+    /**
+     * A size as written in the file: bytes, or a whole number of {@code KiB}, {@code MiB} or
+     * {@code GiB}.
+     */
+    public static Optional<Long> parseSize(String text) {
+        Matcher m = SIZE.matcher(text.strip());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long n = Long.parseLong(m.group(1));
+        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+            case "KiB" -> 10;
+            case "MiB" -> 20;
+            case "GiB" -> 30;
+            default -> 0;
+        };
+        return n > Long.MAX_VALUE >> shift ? Optional.empty() : Optional.of(n << shift);
+    }
+
+    /** The shortest exact form {@link #parseSize} reads back: {@code 64MiB}, {@code 1000}. */
+    public static String formatSize(long bytes) {
+        for (String[] unit : new String[][] {{"GiB", "30"}, {"MiB", "20"}, {"KiB", "10"}}) {
+            int shift = Integer.parseInt(unit[1]);
+            if (bytes != 0 && bytes % (1L << shift) == 0) {
+                return (bytes >> shift) + unit[0];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
+    private static ConfigParseResult invalid(ConfigProblem problem) {
+        return new ConfigParseResult.Invalid(List.of(problem));
+    }
+
+    private static String quote(String text) {
+        return "'" + text + "'";
+    }
+
+    private static final class Validator {
+        private final String origin;
+        private final ConfigFile file;
+        private final List<ConfigProblem> problems = new ArrayList<>();
+
+        Validator(String origin, ConfigFile file) {
+            this.origin = origin;
+            this.file = file;
+        }
+
+        private void problem(String field, String expected, String actual) {
+            problems.add(new ConfigProblem(origin, field, expected, actual));
+        }
+
+        ConfigParseResult validate() {
+            if (file.schema() == null) {
+                problem("schema", quote(DeviceConfig.SCHEMA), "nothing");
+            } else if (!file.schema().equals(DeviceConfig.SCHEMA)) {
+                problem("schema", quote(DeviceConfig.SCHEMA), quote(file.schema()));
+            }
+            String board = board();
+            DeviceId deviceId = deviceId();
+            Optional<String> location = location();
+            KeyStoreSettings keyStore = keyStore();
+            Mqtt mqtt = mqtt();
+            Ledger ledger = ledger();
+            MeterOverrides meter = meter();
+            Optional<Duration> interval = interval();
+            Optional<Path> dataDir = Optional.ofNullable(file.dataDir()).flatMap(d -> path("data_dir", d));
+            long budget = budget();
+            Telemetry telemetry = telemetry();
+            if (!problems.isEmpty()) {
+                return new ConfigParseResult.Invalid(problems);
+            }
+            return new ConfigParseResult.Parsed(new DeviceConfig(origin, board, deviceId, location, keyStore, mqtt, ledger,
+                    meter, interval, dataDir, budget, telemetry));
+        }
+
+        private String board() {
+            String b = file.board();
+            if (b == null || b.isBlank()) {
+                problem("board", "a built-in board profile's name (bin/meter-agent boards) or a profile file",
+                        b == null ? "nothing" : quote(b));
+                return null;
+            }
+            return b.strip();
+        }
+
+        private DeviceId deviceId() {
+            String id = file.deviceId();
+            if (id == null || !HEX_ID.matcher(id).matches()) {
+                problem("device_id", 2 * DeviceId.LENGTH + " lowercase hex characters (the id 'keys show' prints)",
+                        id == null ? "nothing" : quote(id));
+                return null;
+            }
+            return DeviceId.fromHex(id);
+        }
+
+        private Optional<String> location() {
+            String l = file.location();
+            if (l == null) {
+                return Optional.empty();
+            }
+            if (l.isBlank() || l.length() > MAX_LOCATION_CHARS || !l.codePoints().noneMatch(Character::isISOControl)) {
+                problem("location", "1.." + MAX_LOCATION_CHARS + " characters on one line", quote(l));
+                return Optional.empty();
+            }
+            return Optional.of(l.strip());
+        }
+
+        private KeyStoreSettings keyStore() {
+            ConfigFile.KeyStore k = file.keyStore();
+            if (k == null) {
+                problem("key_store", "a mapping with kind: software, pkcs11 or atecc608", "nothing");
+                return null;
+            }
+            String kind = k.kind() == null ? null : k.kind().toLowerCase(Locale.ROOT);
+            if (kind == null || !List.of("software", "pkcs11", "atecc608").contains(kind)) {
+                problem("key_store.kind", "software, pkcs11 or atecc608", k.kind() == null ? "nothing" : quote(k.kind()));
+                return null;
+            }
+            List<String> allowed = switch (kind) {
+                case "software" -> List.of("dir", "secret_file");
+                case "pkcs11" -> List.of("pkcs11_library", "token_label", "key_label", "pin_file");
+                default -> List.of("slot");
+            };
+            refuseOthers(kind, allowed, "dir", k.dir());
+            refuseOthers(kind, allowed, "secret_file", k.secretFile());
+            refuseOthers(kind, allowed, "pkcs11_library", k.pkcs11Library());
+            refuseOthers(kind, allowed, "token_label", k.tokenLabel());
+            refuseOthers(kind, allowed, "key_label", k.keyLabel());
+            refuseOthers(kind, allowed, "pin_file", k.pinFile());
+            refuseOthers(kind, allowed, "slot", k.slot());
+            return switch (kind) {
+                case "software" -> {
+                    Optional<Path> dir = required("key_store.dir", k.dir());
+                    Optional<Path> secret = required("key_store.secret_file", k.secretFile());
+                    yield dir.isPresent() && secret.isPresent() ? new SoftwareStore(dir.get(), secret.get()) : null;
+                }
+                case "pkcs11" -> {
+                    Optional<Path> library = required("key_store.pkcs11_library", k.pkcs11Library());
+                    Optional<Path> pin = required("key_store.pin_file", k.pinFile());
+                    String token = label("key_store.token_label", k.tokenLabel(), null);
+                    String key = label("key_store.key_label", k.keyLabel(), "wattproof-device");
+                    yield library.isPresent() && pin.isPresent() && token != null && key != null
+                            ? new Pkcs11Store(library.get(), token, key, pin.get())
+                            : null;
+                }
+                default -> {
+                    int slot = k.slot() == null ? 0 : k.slot();
+                    if (slot < 0 || slot >= ATECC608_SLOTS) {
+                        problem("key_store.slot", "0.." + (ATECC608_SLOTS - 1), Integer.toString(slot));
+                        yield null;
+                    }
+                    yield new Atecc608Store(slot);
+                }
+            };
+        }
+
+        private void refuseOthers(String kind, List<String> allowed, String key, Object value) {
+            if (value != null && !allowed.contains(key)) {
+                problem("key_store." + key, "only " + String.join(", ", allowed) + " for kind " + kind, "a value for " + key);
+            }
+        }
+
+        private String label(String field, String value, String fallback) {
+            if (value == null) {
+                if (fallback == null) {
+                    problem(field, "a label", "nothing");
+                }
+                return fallback;
+            }
+            if (value.isBlank() || value.length() > 32) {
+                problem(field, "1..32 characters (PKCS#11 labels are 32 bytes)", quote(value));
+                return null;
+            }
+            return value;
+        }
+
+        private Optional<Path> required(String field, String value) {
+            if (value == null) {
+                problem(field, "an absolute path", "nothing");
+                return Optional.empty();
+            }
+            return path(field, value);
+        }
+
+        private Optional<Path> path(String field, String value) {
+            try {
+                Path p = Path.of(value);
+                if (!p.isAbsolute()) {
+                    // A daemon's working directory is not the technician's: relative paths would
+                    // name different files at provisioning and at run time.
+                    problem(field, "an absolute path", quote(value));
+                    return Optional.empty();
+                }
+                return Optional.of(p.normalize());
+            } catch (InvalidPathException e) {
+                problem(field, "an absolute path", quote(value));
+                return Optional.empty();
+            }
+        }
+
+        private Mqtt mqtt() {
+            ConfigFile.Mqtt m = file.mqtt();
+            if (m == null || m.broker() == null) {
+                problem(m == null ? "mqtt" : "mqtt.broker", "tcp://HOST:PORT or ssl://HOST:PORT", "nothing");
+                return null;
+            }
+            URI broker;
+            try {
+                broker = new URI(m.broker().strip());
+            } catch (URISyntaxException e) {
+                broker = null;
+            }
+            if (broker == null || !("tcp".equals(broker.getScheme()) || "ssl".equals(broker.getScheme()))
+                    || broker.getHost() == null || broker.getPort() <= 0 || (broker.getPath() != null && !broker.getPath().isEmpty())) {
+                problem("mqtt.broker", "tcp://HOST:PORT or ssl://HOST:PORT", quote(m.broker()));
+                return null;
+            }
+            Optional<Path> cert = Optional.ofNullable(m.deviceCert()).flatMap(c -> path("mqtt.device_cert", c));
+            Optional<Path> ca = Optional.ofNullable(m.brokerCa()).flatMap(c -> path("mqtt.broker_ca", c));
+            boolean ssl = "ssl".equals(broker.getScheme());
+            if (ssl && m.deviceCert() == null) {
+                problem("mqtt.device_cert", "the device certificate's path (mutual TLS with an ssl:// broker)", "nothing");
+            }
+            if (ssl && m.brokerCa() == null) {
+                problem("mqtt.broker_ca", "the broker authority's path (mutual TLS with an ssl:// broker)", "nothing");
+            }
+            if (!ssl && (m.deviceCert() != null || m.brokerCa() != null)) {
+                problem(m.deviceCert() != null ? "mqtt.device_cert" : "mqtt.broker_ca", "nothing for a tcp:// broker (no TLS)",
+                        "a path; use ssl:// for mutual TLS");
+            }
+            return new Mqtt(broker, cert, ca);
+        }
+
+        private Ledger ledger() {
+            ConfigFile.Ledger l = file.ledger();
+            if (l == null || l.chainId() == null) {
+                problem(l == null ? "ledger" : "ledger.chain_id", "the ledger's chain id", "nothing");
+                return null;
+            }
+            try {
+                SignBytes.checkChainId(l.chainId());
+            } catch (IllegalArgumentException e) {
+                problem("ledger.chain_id", "a chain id: " + e.getMessage(), quote(l.chainId()));
+                return null;
+            }
+            Optional<Path> anchor = Optional.ofNullable(l.trustAnchor()).flatMap(a -> path("ledger.trust_anchor", a));
+            return new Ledger(l.chainId(), anchor);
+        }
+
+        private MeterOverrides meter() {
+            ConfigFile.Meter m = file.meter();
+            if (m == null) {
+                return MeterOverrides.NONE;
+            }
+            if (m.unitId() != null && (m.unitId() < 1 || m.unitId() > 247)) {
+                // Modbus over Serial Line V1.02 section 2.2: individual addresses are 1..247.
+                problem("meter.unit_id", "1..247", m.unitId().toString());
+            }
+            String serial = m.serial();
+            if (serial != null && (serial.isEmpty() || serial.length() > 32 || !serial.chars().allMatch(c -> c >= 0x20 && c < 0x7f))) {
+                problem("meter.serial", "1..32 printable ASCII characters", quote(serial));
+            }
+            if (m.model() != null && m.model().isBlank()) {
+                problem("meter.model", "a meter model (bin/meter-agent models) or a map file", quote(m.model()));
+            }
+            return new MeterOverrides(Optional.ofNullable(m.model()), Optional.ofNullable(m.unitId()), Optional.ofNullable(serial));
+        }
+
+        private Optional<Duration> interval() {
+            if (file.interval() == null) {
+                return Optional.empty();
+            }
+            Optional<Duration> d = BoardProfileParser.parseDuration(file.interval());
+            if (d.isEmpty() || d.get().isNegative() || d.get().isZero() || d.get().getNano() != 0
+                    || 86_400 % d.get().getSeconds() != 0) {
+                problem("interval", "whole seconds dividing a day, e.g. 15m or 1m", quote(file.interval()));
+                return Optional.empty();
+            }
+            return d;
+        }
+
+        private long budget() {
+            if (file.outboxBudget() == null) {
+                return AgentConfig.DEFAULT_OUTBOX_BUDGET_BYTES;
+            }
+            Optional<Long> bytes = parseSize(file.outboxBudget());
+            if (bytes.isEmpty() || bytes.get() < AgentConfig.MIN_OUTBOX_BUDGET_BYTES) {
+                problem("outbox_budget", "a size of at least " + formatSize(AgentConfig.MIN_OUTBOX_BUDGET_BYTES)
+                        + ", e.g. 64MiB", quote(file.outboxBudget()));
+                return AgentConfig.DEFAULT_OUTBOX_BUDGET_BYTES;
+            }
+            return bytes.get();
+        }
+
+        private Telemetry telemetry() {
+            ConfigFile.Telemetry t = file.telemetry();
+            if (t == null) {
+                return Telemetry.DEFAULT;
+            }
+            Duration period = Telemetry.DEFAULT.period();
+            if (t.period() != null) {
+                Optional<Duration> d = BoardProfileParser.parseDuration(t.period());
+                if (d.isEmpty() || d.get().compareTo(MIN_TELEMETRY_PERIOD) < 0 || d.get().compareTo(MAX_TELEMETRY_PERIOD) > 0) {
+                    problem("telemetry.period", "1s..1h, e.g. 10s", quote(t.period()));
+                } else {
+                    period = d.get();
+                }
+            }
+            boolean enabled = t.enabled() == null || t.enabled();
+            boolean homeAssistant = t.homeAssistant() == null ? enabled : t.homeAssistant();
+            if (homeAssistant && !enabled) {
+                problem("telemetry.home_assistant", "false while telemetry.enabled is false (discovery announces telemetry)", "true");
+            }
+            return new Telemetry(enabled, homeAssistant, period);
+        }
+    }
+}

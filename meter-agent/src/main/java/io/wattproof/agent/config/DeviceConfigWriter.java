@@ -1,0 +1,98 @@
+package io.wattproof.agent.config;
+
+import io.wattproof.agent.board.BoardProfileParser;
+import io.wattproof.agent.config.DeviceConfig.Atecc608Store;
+import io.wattproof.agent.config.DeviceConfig.Pkcs11Store;
+import io.wattproof.agent.config.DeviceConfig.SoftwareStore;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Writes a configuration as the YAML {@link DeviceConfigParser} reads back to an equal {@link
+ * DeviceConfig} (except {@code origin}). Keys are written in a fixed order with a comment per
+ * section, so a technician reading the file on site sees what each part is for.
+ */
+public final class DeviceConfigWriter {
+    private DeviceConfigWriter() {}
+
+    public static String write(DeviceConfig c) {
+        StringBuilder y = new StringBuilder();
+        y.append("# Wattproof meter agent configuration; format: docs/provisioning.md.\n");
+        y.append("# Written by 'meter-agent provision'; check it with 'meter-agent provision --check'.\n");
+        y.append("schema: ").append(DeviceConfig.SCHEMA).append('\n');
+        y.append("# Board profile: a built-in name (meter-agent boards) or a file.\n");
+        y.append("board: ").append(scalar(c.board())).append('\n');
+        y.append("# The identity this device was provisioned with; the agent refuses any other key.\n");
+        y.append("device_id: ").append(c.deviceId().hex()).append('\n');
+        c.location().ifPresent(l -> y.append("location: ").append(scalar(l)).append('\n'));
+        y.append("key_store:\n");
+        y.append("  kind: ").append(c.keyStore().kind()).append('\n');
+        switch (c.keyStore()) {
+            case SoftwareStore s -> {
+                path(y, "  dir", s.dir());
+                path(y, "  secret_file", s.secretFile());
+            }
+            case Pkcs11Store p -> {
+                path(y, "  pkcs11_library", p.library());
+                y.append("  token_label: ").append(scalar(p.tokenLabel())).append('\n');
+                y.append("  key_label: ").append(scalar(p.keyLabel())).append('\n');
+                path(y, "  pin_file", p.pinFile());
+            }
+            case Atecc608Store a -> y.append("  slot: ").append(a.slot()).append('\n');
+        }
+        y.append("mqtt:\n");
+        y.append("  broker: ").append(scalar(c.mqtt().broker().toString())).append('\n');
+        optionalPath(y, "  device_cert", c.mqtt().deviceCert());
+        optionalPath(y, "  broker_ca", c.mqtt().brokerCa());
+        y.append("ledger:\n");
+        y.append("  chain_id: ").append(scalar(c.ledger().chainId())).append('\n');
+        optionalPath(y, "  trust_anchor", c.ledger().trustAnchor());
+        DeviceConfig.MeterOverrides m = c.meter();
+        if (m.model().isPresent() || m.unitId().isPresent() || m.serial().isPresent()) {
+            y.append("# Overrides of the board profile's meter.\n");
+            y.append("meter:\n");
+            m.model().ifPresent(v -> y.append("  model: ").append(scalar(v)).append('\n'));
+            m.unitId().ifPresent(v -> y.append("  unit_id: ").append(v).append('\n'));
+            m.serial().ifPresent(v -> y.append("  serial: ").append(scalar(v)).append('\n'));
+        }
+        c.interval().ifPresent(i -> y.append("interval: ").append(BoardProfileParser.formatDuration(i)).append('\n'));
+        optionalPath(y, "data_dir", c.dataDir());
+        y.append("# At this size the agent stops signing rather than drop a stored record.\n");
+        y.append("outbox_budget: ").append(DeviceConfigParser.formatSize(c.outboxBudgetBytes())).append('\n');
+        y.append("telemetry:\n");
+        y.append("  enabled: ").append(c.telemetry().enabled()).append('\n');
+        y.append("  home_assistant: ").append(c.telemetry().homeAssistant()).append('\n');
+        y.append("  period: ").append(BoardProfileParser.formatDuration(c.telemetry().period())).append('\n');
+        return y.toString();
+    }
+
+    private static void path(StringBuilder y, String key, Path p) {
+        y.append(key).append(": ").append(scalar(p.toString())).append('\n');
+    }
+
+    private static void optionalPath(StringBuilder y, String key, Optional<Path> p) {
+        p.ifPresent(v -> path(y, key, v));
+    }
+
+    /**
+     * A YAML double-quoted scalar (YAML 1.2 section 7.3.1), so that no value — a location with a
+     * colon, a label that looks like a number — is read back as something else.
+     */
+    static String scalar(String s) {
+        StringBuilder q = new StringBuilder(s.length() + 2).append('"');
+        s.codePoints().forEach(cp -> {
+            switch (cp) {
+                case '"' -> q.append("\\\"");
+                case '\\' -> q.append("\\\\");
+                default -> {
+                    if (cp < 0x20 || cp == 0x7f) {
+                        q.append(String.format("\\x%02x", cp));
+                    } else {
+                        q.appendCodePoint(cp);
+                    }
+                }
+            }
+        });
+        return q.append('"').toString();
+    }
+}
