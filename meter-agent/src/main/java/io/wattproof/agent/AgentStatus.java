@@ -1,5 +1,9 @@
 package io.wattproof.agent;
 
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * A snapshot of an agent for dashboards and tests.
  *
@@ -11,7 +15,24 @@ package io.wattproof.agent;
  * @param meterFault whether the last meter read failed
  * @param storageFull whether the outbox has reached its disk budget, so intervals are not being
  *     recorded (docs/architecture.md, "When the disk budget is reached")
+ * @param lastTickAt when the metering loop last ran, read or not: a loop that stopped running
+ *     is what the service watchdog must notice
+ * @param lastReadAt when the meter was last read successfully
+ * @param storageFault whether the last record could not be stored (disk error); the interval was
+ *     not recorded and the next record carries GAP
  */
 public record AgentStatus(
         String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault,
-        boolean storageFull) {}
+        boolean storageFull, Optional<Instant> lastTickAt, Optional<Instant> lastReadAt, boolean storageFault) {
+
+    public AgentStatus {
+        Objects.requireNonNull(lastTickAt, "last tick at");
+        Objects.requireNonNull(lastReadAt, "last read at");
+    }
+
+    public AgentStatus(String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures,
+            boolean meterFault, boolean storageFull) {
+        this(deviceId, lastSequence, outboxDepth, connected, meterReadFailures, meterFault, storageFull, Optional.empty(),
+                Optional.empty(), false);
+    }
+}

@@ -76,6 +76,9 @@ public final class MeterAgent implements AutoCloseable {
     private boolean metering;
     private long readFailures;
     private boolean lastReadFailed;
+    private Instant lastTickAt;
+    private Instant lastReadAt;
+    private boolean storageFault;
 
     private volatile AgentStatus status;
 
@@ -160,10 +163,12 @@ public final class MeterAgent implements AutoCloseable {
             return;
         }
         Instant readAt = clock.instant();
+        lastTickAt = readAt;
         boolean boundary = config.schedule().isBoundary(tick);
         try {
             MeterSnapshot snapshot = meter.read();
             lastReadFailed = false;
+            lastReadAt = readAt;
             if (boundary) {
                 engine.onBoundary(tick, readAt, snapshot).ifPresent(this::record);
             } else {
@@ -211,8 +216,10 @@ public final class MeterAgent implements AutoCloseable {
             // Nothing was stored and the chain did not move: the next interval reuses the sequence
             // number of a record that never existed outside this process.
             log.error("storing record failed device={} sequence={} error={}", deviceId, record.sequence(), e.getMessage());
+            storageFault = true;
             return;
         }
+        storageFault = false;
         // Only now: a record that was not stored must not take the flags with it.
         flags.stored(pending);
         log.debug("record stored device={} sequence={} interval_start={} import_wh={} export_wh={}",
@@ -310,7 +317,8 @@ public final class MeterAgent implements AutoCloseable {
 
     private void publishStatus() {
         long last = outbox.chainState().nextSequence() - 1;
-        status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed, storageFull);
+        status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed, storageFull,
+                Optional.ofNullable(lastTickAt), Optional.ofNullable(lastReadAt), storageFault);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
         versionProvider = MeterAgentCommand.Version.class,
         description = "Wattproof meter agent: signs every metering interval with the device key and sends it over MQTT.",
         subcommands = {KeysCommand.class, CaCommand.class, MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class, ReadCommand.class,
-                ModelsCommand.class, BoardsCommand.class})
+                ModelsCommand.class, BoardsCommand.class, StatusCommand.class})
 public final class MeterAgentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -106,12 +106,22 @@ public final class MeterAgentCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Reads a meter over Modbus RTU or TCP, signs each interval and sends it to an MQTT broker until stopped.")
+            description = {"Reads a meter over Modbus RTU or TCP, signs each interval and sends it to an MQTT broker until stopped.",
+                    "",
+                    "As a service: run --config /etc/wattproof/agent.yaml (written by 'provision'; docs/daemon.md).",
+                    "By hand: run --keys DIR --secret FILE --data DIR --serial PORT|--tcp HOST --mqtt URI [options]."})
     static final class Run implements Callable<Integer> {
-        @CommandLine.Mixin
-        KeyStoreOptionsMixin store;
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "the device configuration written by 'provision'; everything else comes from it and its board profile")
+        Path config;
 
-        @Option(names = "--data", paramLabel = "DIR", required = true, description = "folder of the durable outbox")
+        @Option(names = "--keys", paramLabel = "DIR", description = "software key store folder")
+        Path keys;
+
+        @Option(names = "--secret", paramLabel = "FILE", description = "file holding the key store's encryption secret (mode 0600 or 0400)")
+        Path secret;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "folder of the durable outbox")
         Path data;
 
         @CommandLine.Mixin
@@ -125,7 +135,7 @@ public final class MeterAgentCommand implements Runnable {
                         + "(default: ${DEFAULT-VALUE}); see docs/meters.md")
         String model = "SDM630";
 
-        @Option(names = "--mqtt", paramLabel = "URI", required = true,
+        @Option(names = "--mqtt", paramLabel = "URI",
                 description = "broker, e.g. tcp://127.0.0.1:1883, or ssl://broker:8883 for mutual TLS (docs/mosquitto.md)")
         String mqtt;
 
@@ -149,12 +159,40 @@ public final class MeterAgentCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** With --config, the file is the one source: a second one on the command line would be ignored or win silently. */
+        private void refuseWithConfig(CommandLine cli) {
+            List<String> given = new java.util.ArrayList<>();
+            for (CommandLine.Model.OptionSpec o : spec.options()) {
+                String name = o.longestName();
+                if (!name.equals("--config") && !name.equals("--help") && !name.equals("--version")
+                        && cli.getParseResult().hasMatchedOption(o)) {
+                    given.add(name);
+                }
+            }
+            if (!given.isEmpty()) {
+                throw new CommandLine.ParameterException(cli, "--config: the configuration file says everything; drop "
+                        + String.join(", ", given) + " (or change them in " + config + ")");
+            }
+        }
+
         private MqttUplinkConfig uplinkConfig(DeviceKey key) throws CertificateFailure {
             return tls(spec.commandLine(), mqtt, key, deviceCert, brokerCa);
         }
 
         @Override
         public Integer call() throws Exception {
+            CommandLine cli = spec.commandLine();
+            if (config != null) {
+                refuseWithConfig(cli);
+                return RunConfigured.run(cli, config);
+            }
+            for (Object[] required : new Object[][] {{"--keys=DIR", keys}, {"--secret=FILE", secret}, {"--data=DIR", data},
+                    {"--mqtt=URI", mqtt}}) {
+                if (required[1] == null) {
+                    throw new CommandLine.ParameterException(cli, "Missing required option: '" + required[0]
+                            + "' (or run --config FILE)");
+                }
+            }
             MeterConnectionOptions.Target target = connection.target(spec);
             MeterConnectionOptions.checkUnit(spec, target, unit);
             MeterMap map;
@@ -164,7 +202,7 @@ public final class MeterAgentCommand implements Runnable {
                 String message = e.getMessage().startsWith("--model") ? e.getMessage() : "--model: " + e.getMessage();
                 throw new CommandLine.ParameterException(spec.commandLine(), message);
             }
-            DeviceKey key = SoftwareKeyStore.open(store.keys, store.secret);
+            DeviceKey key = SoftwareKeyStore.open(keys, secret);
             MqttUplinkConfig uplink = uplinkConfig(key); // checks the TLS options before the meter is opened
             AgentConfig config = AgentConfig.builder(data)
                     .chainId(chainId)
@@ -190,7 +228,7 @@ public final class MeterAgentCommand implements Runnable {
      * Plain TCP, or mutual TLS for an {@code ssl://} broker: the device certificate must hold the
      * device key's public half, and the broker's certificate must chain to {@code --broker-ca}.
      */
-    private static MqttUplinkConfig tls(CommandLine cli, String mqtt, DeviceKey key, Path deviceCert, Path brokerCa)
+    static MqttUplinkConfig tls(CommandLine cli, String mqtt, DeviceKey key, Path deviceCert, Path brokerCa)
             throws CertificateFailure {
         MqttUplinkConfig plain = MqttUplinkConfig.of(mqtt, key.deviceId().hex());
         boolean ssl = mqtt.startsWith("ssl://");

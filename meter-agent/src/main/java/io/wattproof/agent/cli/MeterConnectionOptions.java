@@ -22,8 +22,13 @@ import picocli.CommandLine.ParameterException;
 final class MeterConnectionOptions {
     static final int DEFAULT_TCP_PORT = 502;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    /** Null only where the command allows another source (run --config); {@link #target} then refuses. */
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Endpoint endpoint;
+
+    boolean given() {
+        return endpoint != null;
+    }
 
     static final class Endpoint {
         @Option(names = "--serial", paramLabel = "PORT", description = "serial port of the RS-485 line, e.g. /dev/ttyUSB0 (Modbus RTU)")
@@ -68,6 +73,9 @@ final class MeterConnectionOptions {
 
     Target target(CommandSpec spec) {
         CommandLine cli = spec.commandLine();
+        if (endpoint == null) {
+            throw new ParameterException(cli, "Missing required argument: the meter, --serial=PORT or --tcp=HOST[:PORT]");
+        }
         if (timeoutMillis < 1 || timeoutMillis > 60_000) {
             throw new ParameterException(cli, "--timeout: expected 1..60000 ms, actual " + timeoutMillis);
         }

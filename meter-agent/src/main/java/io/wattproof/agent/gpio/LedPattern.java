@@ -44,7 +44,7 @@ public enum LedPattern {
      * agent, and whoever finds it so shows that pattern directly.
      */
     public static LedPattern forStatus(AgentStatus status) {
-        if (status.meterFault() || status.storageFull()) {
+        if (status.meterFault() || status.storageFull() || status.storageFault()) {
             return FAULT;
         }
         return status.connected() ? ONLINE : BUFFERING_OFFLINE;

@@ -1,0 +1,269 @@
+package io.wattproof.agent.cli;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import com.pi4j.plugin.linuxfs.provider.gpio.digital.LinuxFsDigitalInputProvider;
+import com.pi4j.plugin.linuxfs.provider.gpio.digital.LinuxFsDigitalOutputProvider;
+import io.wattproof.agent.AgentConfig;
+import io.wattproof.agent.MeterAgent;
+import io.wattproof.agent.board.BoardProfile;
+import io.wattproof.agent.board.BoardProfileException;
+import io.wattproof.agent.board.BoardProfiles;
+import io.wattproof.agent.config.ConfigParseResult;
+import io.wattproof.agent.config.ConfigProblem;
+import io.wattproof.agent.config.DeviceConfig;
+import io.wattproof.agent.config.DeviceConfigParser;
+import io.wattproof.agent.daemon.AgentDaemon;
+import io.wattproof.agent.daemon.StatusFile;
+import io.wattproof.agent.daemon.SystemdNotify;
+import io.wattproof.agent.gpio.GpioException;
+import io.wattproof.agent.gpio.Pi4jTamperInput;
+import io.wattproof.agent.gpio.Pull;
+import io.wattproof.agent.gpio.ScheduledGpioTimer;
+import io.wattproof.agent.gpio.StatusLed;
+import io.wattproof.agent.gpio.TamperInputConfig;
+import io.wattproof.agent.gpio.TamperLatch;
+import io.wattproof.agent.meter.ModbusMeterSource;
+import io.wattproof.agent.outbox.FileOutbox;
+import io.wattproof.agent.record.QualityFlagSource;
+import io.wattproof.agent.uplink.MqttUplink;
+import io.wattproof.agent.uplink.MqttUplinkConfig;
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.crypto.atecc608.Atecc608KeyStore;
+import io.wattproof.crypto.pkcs11.Pkcs11Config;
+import io.wattproof.crypto.pkcs11.Pkcs11KeyStore;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.modbus.frame.rtu.RtuTiming;
+import io.wattproof.modbus.maps.MeterMap;
+import io.wattproof.modbus.maps.MeterMapException;
+import io.wattproof.modbus.maps.MeterMaps;
+import io.wattproof.modbus.master.ModbusMaster;
+import io.wattproof.modbus.master.ModbusRtuMaster;
+import io.wattproof.modbus.master.ModbusRtuMasterConfig;
+import io.wattproof.modbus.transport.Pi4jDirectionControl;
+import io.wattproof.modbus.transport.SerialLineConfig;
+import io.wattproof.modbus.transport.SerialPortTransport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * {@code run --config FILE}: the agent as the packaged service runs it. Everything comes from the
+ * device configuration and the board profile it names; nothing is guessed. Start-up refuses, with
+ * the reason, an unreadable configuration, a board that does not resolve, and a key that is not
+ * the provisioned identity; missing GPIO (a board without the lines, a kernel without the GPIO
+ * interface) is an alarm in the status, not a reason to stop metering.
+ */
+final class RunConfigured {
+    private static final Logger log = LoggerFactory.getLogger(RunConfigured.class);
+    /** How long a stop waits for the broker to acknowledge what is stored; unacknowledged records stay in the outbox. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration MODBUS_TIMEOUT = Duration.ofSeconds(1);
+
+    private RunConfigured() {}
+
+    static int run(CommandLine cli, Path configFile) throws Exception {
+        PrintWriter out = cli.getOut();
+        Optional<DeviceConfig> loaded = load(cli.getErr(), configFile);
+        if (loaded.isEmpty()) {
+            return 2;
+        }
+        DeviceConfig config = loaded.get();
+        BoardProfile board;
+        try {
+            board = BoardProfiles.resolve(config.board());
+        } catch (BoardProfileException e) {
+            cli.getErr().println("error: " + configFile + ": board: " + e.getMessage());
+            return 2;
+        }
+        List<String> standingAlarms = new ArrayList<>();
+        Context gpio = needsGpio(board) ? gpioContext(standingAlarms) : null;
+        DeviceKey key = openKey(config, board);
+        if (!key.deviceId().equals(config.deviceId())) {
+            key.close();
+            throw new IllegalStateException("the key in the " + config.keyStore().kind() + " store is device " + key.deviceId().hex()
+                    + ", but " + configFile + " was provisioned for " + config.deviceId().hex()
+                    + "; not signing under another identity (see 'meter-agent provision --check')");
+        }
+        MeterMap map;
+        String model = config.meter().model().orElse(board.meter().model());
+        try {
+            map = MeterMaps.resolve(board.meter().isMapFile() && config.meter().model().isEmpty()
+                    ? board.meter().mapFile(board.paths()).orElseThrow().toString()
+                    : model);
+        } catch (MeterMapException e) {
+            throw new IllegalStateException(configFile + ": meter model " + model + ": " + e.getMessage(), e);
+        }
+        int unit = config.meter().unitId().orElse(board.meter().unitId());
+        MqttUplinkConfig uplink = MeterAgentCommand.tls(cli, config.mqtt().broker().toString(), key,
+                config.mqtt().deviceCert().orElse(null), config.mqtt().brokerCa().orElse(null));
+        Path dataDir = config.dataDir().orElse(board.paths().dataDir());
+        AgentConfig agentConfig = AgentConfig.builder(dataDir)
+                .chainId(config.ledger().chainId())
+                .interval(config.interval().orElse(board.interval()))
+                .meterSerial(config.meter().serial().orElse("unknown"))
+                .outboxBudgetBytes(config.outboxBudgetBytes())
+                .build();
+        Files.createDirectories(dataDir);
+
+        ScheduledGpioTimer gpioTimer = new ScheduledGpioTimer();
+        Clock clock = Clock.systemUTC();
+        QualityFlagSource flags = QualityFlagSource.none();
+        Optional<StatusLed> led = Optional.empty();
+        if (gpio != null) {
+            Optional<TamperLatch> latch = tamper(gpio, board, gpioTimer, clock, standingAlarms);
+            if (latch.isPresent()) {
+                flags = latch.get();
+            }
+            led = statusLed(gpio, board, gpioTimer, standingAlarms);
+        }
+        ModbusMaster master = openMeter(board.serial(), gpio);
+        String meterDescription = map.manufacturer() + " " + map.model() + ", unit " + unit + " on " + board.serial().describe();
+        MeterAgent agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), new MqttUplink(uplink),
+                clock, flags);
+        Path statusDir = StatusFile.directory(System.getenv(), dataDir);
+        SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+        AgentDaemon daemon = AgentDaemon.start(agent,
+                new AgentDaemon.Identity(board.name(), config.location().orElse(null), meterDescription,
+                        config.mqtt().broker().toString(), config.ledger().chainId(),
+                        config.ledger().trustAnchor().map(Path::toString).orElse(null), agentConfig.schedule().seconds(),
+                        agentConfig.outboxBudgetBytes(), agentConfig.samplePeriod(), standingAlarms),
+                notify, clock, statusDir, led, () -> outboxBytes(dataDir), DRAIN_TIMEOUT);
+        out.println("agent running: device " + key.deviceId().hex() + ", board " + board.name() + ", " + meterDescription
+                + ", broker " + config.mqtt().broker() + ", status " + StatusFile.in(statusDir) + "; stop with Ctrl-C or SIGTERM");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Context gpioContext = gpio;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            gpioTimer.close();
+            if (gpioContext != null) {
+                gpioContext.shutdown();
+            }
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Parses the file, printing every problem; empty when it cannot be used. */
+    static Optional<DeviceConfig> load(PrintWriter err, Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            err.println("error: " + file + ": cannot read the configuration: " + e.getMessage()
+                    + " (written by 'meter-agent provision'; docs/provisioning.md)");
+            return Optional.empty();
+        }
+        return switch (DeviceConfigParser.parse(file.toString(), text)) {
+            case ConfigParseResult.Parsed p -> Optional.of(p.config());
+            case ConfigParseResult.Invalid i -> {
+                for (ConfigProblem problem : i.problems()) {
+                    err.println("error: " + problem.message());
+                }
+                yield Optional.empty();
+            }
+        };
+    }
+
+    static DeviceKey openKey(DeviceConfig config, BoardProfile board) throws KeyStoreFailure {
+        return switch (config.keyStore()) {
+            case DeviceConfig.SoftwareStore s -> SoftwareKeyStore.open(s.dir(), s.secretFile());
+            case DeviceConfig.Pkcs11Store p -> Pkcs11KeyStore.open(new Pkcs11Config(p.library(), p.tokenLabel(), p.keyLabel(), p.pinFile()));
+            case DeviceConfig.Atecc608Store a -> {
+                BoardProfile.SecureElement se = board.secureElement().orElseThrow(() -> new IllegalStateException(
+                        "key_store.kind atecc608: board " + board.name() + " names no secure_element (I2C bus and address)"));
+                yield Atecc608KeyStore.open(KeysCommand.atecc608Chips.open(se.i2cBus(), se.i2cAddress()), a.slot());
+            }
+        };
+    }
+
+    private static boolean needsGpio(BoardProfile board) {
+        return !board.gpio().pins().isEmpty()
+                || board.serial().direction() instanceof SerialLineConfig.Direction.GpioPin;
+    }
+
+    /** Pi4J with the kernel's GPIO interface; none (and an alarm) where the kernel offers none. */
+    private static Context gpioContext(List<String> alarms) {
+        try {
+            return Pi4J.newContextBuilder()
+                    .add(LinuxFsDigitalInputProvider.newInstance(), LinuxFsDigitalOutputProvider.newInstance())
+                    .build();
+        } catch (RuntimeException e) {
+            alarms.add("GPIO unavailable: " + e.getMessage());
+            log.error("GPIO unavailable, tamper input and status LED not served: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static Optional<TamperLatch> tamper(Context gpio, BoardProfile board, ScheduledGpioTimer timer, Clock clock,
+            List<String> alarms) {
+        Optional<BoardProfile.InputPin> pin = board.gpio().tamper();
+        if (pin.isEmpty()) {
+            return Optional.empty();
+        }
+        BoardProfile.InputPin p = pin.get();
+        TamperLatch latch = new TamperLatch();
+        try {
+            Pi4jTamperInput.create(gpio, new TamperInputConfig(p.pin(), p.active() == BoardProfile.Level.HIGH,
+                            Pull.valueOf(p.pull().name()), Duration.ofMillis(50)), latch,
+                    event -> log.warn("tamper input {} pin={} at={}", event.active() ? "ACTIVE" : "released", event.pin(), event.at()),
+                    timer, clock);
+            return Optional.of(latch);
+        } catch (GpioException | RuntimeException e) {
+            alarms.add("tamper input unavailable: " + e.getMessage());
+            log.error("tamper input gpio {} unavailable: {}", p.pin(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<StatusLed> statusLed(Context gpio, BoardProfile board, ScheduledGpioTimer timer, List<String> alarms) {
+        Optional<BoardProfile.OutputPin> pin = board.gpio().statusLed();
+        if (pin.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StatusLed.create(gpio, pin.get().pin(), pin.get().active() == BoardProfile.Level.HIGH, timer));
+        } catch (GpioException | RuntimeException e) {
+            alarms.add("status LED unavailable: " + e.getMessage());
+            log.error("status LED gpio {} unavailable: {}", pin.get().pin(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static ModbusMaster openMeter(SerialLineConfig serial, Context gpio) throws Exception {
+        SerialPortTransport transport = serial.direction() instanceof SerialLineConfig.Direction.GpioPin pin
+                ? SerialPortTransport.open(serial, Pi4jDirectionControl.create(requireGpio(gpio, pin.pin()), pin))
+                : SerialPortTransport.open(serial);
+        return new ModbusRtuMaster(transport, ModbusRtuMasterConfig.builder()
+                .timing(RtuTiming.of(serial.baudRate(), serial.bitsPerCharacter()))
+                .responseTimeout(MODBUS_TIMEOUT)
+                .build());
+    }
+
+    private static Context requireGpio(Context gpio, int pin) {
+        if (gpio == null) {
+            throw new IllegalStateException("the board switches RS-485 direction on GPIO " + pin + ", but GPIO is unavailable");
+        }
+        return gpio;
+    }
+
+    private static long outboxBytes(Path dataDir) {
+        try {
+            return Files.size(dataDir.resolve(FileOutbox.FILE_NAME));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
