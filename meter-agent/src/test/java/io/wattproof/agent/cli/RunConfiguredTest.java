@@ -1,0 +1,92 @@
+package io.wattproof.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run --config} refuses, before touching meter or broker, what it cannot stand behind. */
+class RunConfiguredTest extends CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private Path config(String deviceId, String board) throws Exception {
+        return Files.writeString(dir.resolve("agent.yaml"), String.join("\n",
+                "schema: wattproof-agent/1",
+                "board: " + board,
+                "device_id: " + deviceId,
+                "key_store:",
+                "  kind: software",
+                "  dir: " + dir.resolve("keys"),
+                "  secret_file: " + dir.resolve("secret"),
+                "mqtt:",
+                "  broker: tcp://127.0.0.1:1",
+                "ledger:",
+                "  chain_id: wattproof-sim",
+                ""));
+    }
+
+    @Test
+    void everyProblemOfTheFileIsNamedAndNothingStarts() throws Exception {
+        Path bad = Files.writeString(dir.resolve("agent.yaml"), String.join("\n",
+                "schema: wattproof-agent/1",
+                "board: desktop-sim",
+                "device_id: XYZ",
+                "key_store: {kind: vault}",
+                "mqtt: {broker: 'http://broker'}",
+                "ledger: {chain_id: ''}",
+                ""));
+        assertEquals(2, run("run", "--config", bad.toString()));
+        assertTrue(err.contains(bad + ": device_id: expected 40 lowercase hex characters"), err);
+        assertTrue(err.contains(bad + ": key_store.kind: expected software, pkcs11 or atecc608, actual 'vault'"), err);
+        assertTrue(err.contains(bad + ": mqtt.broker: expected tcp://HOST:PORT or ssl://HOST:PORT, actual 'http://broker'"), err);
+        assertTrue(err.contains(bad + ": ledger.chain_id: "), err);
+    }
+
+    @Test
+    void aMissingFileSaysWhereItComesFrom() {
+        Path missing = dir.resolve("nope.yaml");
+        assertEquals(2, run("run", "--config", missing.toString()));
+        assertTrue(err.contains("error: " + missing + ": cannot read the configuration"), err);
+        assertTrue(err.contains("meter-agent provision"), err);
+    }
+
+    @Test
+    void theConfigurationIsTheOnlySource() throws Exception {
+        assertEquals(2, run("run", "--config", config("ab".repeat(20), "desktop-sim").toString(), "--keys", "k", "--interval", "5"));
+        assertTrue(err.contains("--config: the configuration file says everything; drop --keys, --interval"), err);
+    }
+
+    @Test
+    void anotherKeyThanTheProvisionedOneIsRefused() throws Exception {
+        SoftwareKeyStore.createSecret(dir.resolve("secret"));
+        String actual;
+        try (DeviceKey key = SoftwareKeyStore.create(dir.resolve("keys"), KeyAlgorithm.ECDSA_P256_SHA256, dir.resolve("secret"))) {
+            actual = key.deviceId().hex();
+        }
+        String provisioned = "cd".repeat(20);
+        assertEquals(1, run("run", "--config", config(provisioned, "desktop-sim").toString()));
+        assertTrue(err.contains("the key in the software store is device " + actual + ", but "), err);
+        assertTrue(err.contains("was provisioned for " + provisioned), err);
+    }
+
+    @Test
+    void anUnknownBoardIsNamed() throws Exception {
+        assertEquals(2, run("run", "--config", config("ab".repeat(20), "no-such-board").toString()));
+        assertTrue(err.contains(": board: "), err);
+    }
+
+    @Test
+    void byHandTheRequiredOptionsStillAre() {
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--tcp", "meter:502", "--mqtt", "tcp://x:1"));
+        assertTrue(err.contains("Missing required option: '--data=DIR' (or run --config FILE)"), err);
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--mqtt", "tcp://x:1"));
+        assertTrue(err.contains("the meter, --serial=PORT or --tcp=HOST[:PORT]"), err);
+    }
+}
