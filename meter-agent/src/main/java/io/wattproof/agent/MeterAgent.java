@@ -3,6 +3,7 @@ package io.wattproof.agent;
 import io.wattproof.agent.interval.ClosedInterval;
 import io.wattproof.agent.interval.IntervalEngine;
 import io.wattproof.agent.interval.IntervalSchedule;
+import io.wattproof.agent.interval.ScaledClock;
 import io.wattproof.agent.meter.MeterReadException;
 import io.wattproof.agent.meter.MeterSnapshot;
 import io.wattproof.agent.meter.MeterSource;
@@ -154,7 +155,7 @@ public final class MeterAgent implements AutoCloseable {
             return;
         }
         Instant tick = ticks.nextBoundaryAfter(after);
-        long delayNanos = Math.max(0, Duration.between(clock.instant(), tick).toNanos());
+        long delayNanos = Math.max(0, ScaledClock.realDelay(clock, Duration.between(clock.instant(), tick)).toNanos());
         nextTick = worker.schedule(() -> onTick(tick), delayNanos, TimeUnit.NANOSECONDS);
     }
 
