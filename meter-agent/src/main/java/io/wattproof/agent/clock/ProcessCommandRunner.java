@@ -1,0 +1,59 @@
+package io.wattproof.agent.clock;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a command as a child process with the C locale (so tools print their documented English
+ * output) and kills it if it takes longer than the timeout: a time service that hangs must not
+ * stall the agent's worker.
+ */
+public final class ProcessCommandRunner implements CommandRunner {
+    /** Output beyond this is not needed to read a status and is dropped. */
+    private static final int MAX_OUTPUT_BYTES = 64 * 1024;
+
+    private final Duration timeout;
+
+    public ProcessCommandRunner(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Result run(List<String> command) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("LC_ALL", "C");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(command.get(0) + ": no answer within " + timeout.toMillis() + " ms");
+            }
+            return new Result(p.exitValue(), out.get(), err.get());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(command.get(0) + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException(command.get(0) + ": reading output failed: " + e.getCause(), e);
+        }
+    }
+
+    private static String drain(InputStream in) {
+        try (in) {
+            byte[] bytes = in.readNBytes(MAX_OUTPUT_BYTES);
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

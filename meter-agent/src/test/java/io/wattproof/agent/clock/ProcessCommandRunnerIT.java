@@ -1,0 +1,29 @@
+package io.wattproof.agent.clock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Real child processes through /bin/sh. */
+class ProcessCommandRunnerIT {
+    private final ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofSeconds(2));
+
+    @Test
+    void capturesExitStatusAndBothStreamsInTheCLocale() throws Exception {
+        CommandRunner.Result r = runner.run(List.of("/bin/sh", "-c", "echo yes; echo \"$LC_ALL\" >&2; exit 3"));
+        assertEquals(new CommandRunner.Result(3, "yes\n", "C\n"), r);
+    }
+
+    @Test
+    void aMissingProgramOrAHangingOneIsAnIoErrorNotAStall() {
+        assertThrows(IOException.class, () -> runner.run(List.of("wattproof-no-such-program")));
+        ProcessCommandRunner impatient = new ProcessCommandRunner(Duration.ofMillis(200));
+        IOException e = assertThrows(IOException.class, () -> impatient.run(List.of("/bin/sh", "-c", "sleep 30")));
+        assertTrue(e.getMessage().contains("no answer within 200 ms"), e.getMessage());
+    }
+}
