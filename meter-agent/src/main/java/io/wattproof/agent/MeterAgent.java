@@ -1,5 +1,6 @@
 package io.wattproof.agent;
 
+import io.wattproof.agent.clock.ClockStepDetector;
 import io.wattproof.agent.clock.ClockSyncLatch;
 import io.wattproof.agent.clock.ClockSyncSource;
 import io.wattproof.agent.clock.ClockSyncStatus;
@@ -74,6 +75,7 @@ public final class MeterAgent implements AutoCloseable {
     private final ClockSyncSource clockSync;
     /** CLOCK_UNSYNCED for the next record; observed once per tick (docs/architecture.md, "Clock"). */
     private final ClockSyncLatch clockLatch = new ClockSyncLatch();
+    private final ClockStepDetector clockSteps = new ClockStepDetector(ClockStepDetector.DEFAULT_TOLERANCE);
     private final ScheduledExecutorService worker;
     private final String deviceId;
 
@@ -212,6 +214,12 @@ public final class MeterAgent implements AutoCloseable {
             }
             return;
         }
+        // A step that left the clock inside the open interval would make it longer or shorter in
+        // real time than its stamps say; the monotonic counter shows it.
+        clockSteps.observe(readAt, System.nanoTime()).ifPresent(step -> {
+            log.warn("clock stepped device={} by={} now={}; the open interval is abandoned", deviceId, step, readAt);
+            engine.onClockStep();
+        });
         boolean boundary = config.schedule().isBoundary(tick);
         try {
             MeterSnapshot snapshot = meter.read();

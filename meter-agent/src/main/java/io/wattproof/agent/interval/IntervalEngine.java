@@ -114,6 +114,14 @@ public final class IntervalEngine {
         }
     }
 
+    /**
+     * The wall clock was stepped while the interval was open (seen on a monotonic counter): its
+     * length in real time is not what its stamps say, so it is abandoned like a missed boundary.
+     */
+    public void onClockStep() {
+        onBoundaryMissed(openStart);
+    }
+
     /** The read for {@code boundary} failed or came too late: the open interval cannot be closed. */
     public void onBoundaryMissed(Instant boundary) {
         openStart = null;
