@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +30,12 @@ public final class ProcessCommandRunner implements CommandRunner {
         pb.environment().put("LC_ALL", "C");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        // Both pipes are drained at once, each on its own thread: a child that fills one pipe while
+        // the other is read would otherwise block until the timeout.
+        FutureTask<String> out = new FutureTask<>(() -> drain(p.getInputStream()));
+        FutureTask<String> err = new FutureTask<>(() -> drain(p.getErrorStream()));
+        Thread.ofVirtual().name("command-stdout").start(out);
+        Thread.ofVirtual().name("command-stderr").start(err);
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -47,13 +51,11 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
     }
 
-    private static String drain(InputStream in) {
+    private static String drain(InputStream in) throws IOException {
         try (in) {
             byte[] bytes = in.readNBytes(MAX_OUTPUT_BYTES);
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -20,6 +20,15 @@ class ProcessCommandRunnerIT {
     }
 
     @Test
+    void aChildThatFillsStandardErrorBeforeWritingStandardOutputIsReadInFull() throws Exception {
+        // 200 KB on stderr first: more than a pipe holds, so both pipes must be read at once.
+        CommandRunner.Result r = runner.run(List.of("/bin/sh", "-c", "head -c 200000 /dev/zero >&2; echo done"));
+        assertEquals(0, r.exitCode());
+        assertEquals("done\n", r.stdout());
+        assertEquals(64 * 1024, r.stderr().length(), "kept up to the cap, the rest read and dropped");
+    }
+
+    @Test
     void aMissingProgramOrAHangingOneIsAnIoErrorNotAStall() {
         assertThrows(IOException.class, () -> runner.run(List.of("wattproof-no-such-program")));
         ProcessCommandRunner impatient = new ProcessCommandRunner(Duration.ofMillis(200));
