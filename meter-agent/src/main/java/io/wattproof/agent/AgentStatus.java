@@ -20,19 +20,30 @@ import java.util.Optional;
  * @param lastReadAt when the meter was last read successfully
  * @param storageFault whether the last record could not be stored (disk error); the interval was
  *     not recorded and the next record carries GAP
+ * @param clockSynchronised whether the clock sync source said the clock was synchronised at the
+ *     last tick (true before the first); while false, records carry CLOCK_UNSYNCED
+ *     (docs/architecture.md, "Clock")
  */
 public record AgentStatus(
         String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault,
-        boolean storageFull, Optional<Instant> lastTickAt, Optional<Instant> lastReadAt, boolean storageFault) {
+        boolean storageFull, Optional<Instant> lastTickAt, Optional<Instant> lastReadAt, boolean storageFault,
+        boolean clockSynchronised) {
 
     public AgentStatus {
         Objects.requireNonNull(lastTickAt, "last tick at");
         Objects.requireNonNull(lastReadAt, "last read at");
     }
 
+    /** A status of an agent whose clock is synchronised, with no tick or read times. */
     public AgentStatus(String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures,
             boolean meterFault, boolean storageFull) {
+        this(deviceId, lastSequence, outboxDepth, connected, meterReadFailures, meterFault, storageFull, true);
+    }
+
+    /** A status with no tick or read times. */
+    public AgentStatus(String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures,
+            boolean meterFault, boolean storageFull, boolean clockSynchronised) {
         this(deviceId, lastSequence, outboxDepth, connected, meterReadFailures, meterFault, storageFull, Optional.empty(),
-                Optional.empty(), false);
+                Optional.empty(), false, clockSynchronised);
     }
 }

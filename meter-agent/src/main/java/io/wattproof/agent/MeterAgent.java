@@ -1,5 +1,9 @@
 package io.wattproof.agent;
 
+import io.wattproof.agent.clock.ClockStepDetector;
+import io.wattproof.agent.clock.ClockSyncLatch;
+import io.wattproof.agent.clock.ClockSyncSource;
+import io.wattproof.agent.clock.ClockSyncStatus;
 import io.wattproof.agent.interval.ClosedInterval;
 import io.wattproof.agent.interval.IntervalEngine;
 import io.wattproof.agent.interval.IntervalSchedule;
@@ -52,6 +56,12 @@ import org.slf4j.LoggerFactory;
 public final class MeterAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MeterAgent.class);
 
+    /**
+     * The clock sync status that the overloads without a {@link ClockSyncSource} use: whoever injects
+     * the clock (the simulator, tests) vouches for it. The daemon passes a real source.
+     */
+    private static final ClockSyncSource CALLER_CLOCK = ClockSyncSource.assumedSynchronised("clock supplied by the caller");
+
     private final AgentConfig config;
     private final MeterSource meter;
     private final Uplink uplink;
@@ -63,6 +73,10 @@ public final class MeterAgent implements AutoCloseable {
     private final ReadingFactory readings;
     private final RecordSigner signer;
     private final QualityFlagSource flags;
+    private final ClockSyncSource clockSync;
+    /** CLOCK_UNSYNCED for the next record; observed once per tick (docs/architecture.md, "Clock"). */
+    private final ClockSyncLatch clockLatch = new ClockSyncLatch();
+    private final ClockStepDetector clockSteps = new ClockStepDetector(ClockStepDetector.DEFAULT_TOLERANCE);
     private final ScheduledExecutorService worker;
     private final String deviceId;
 
@@ -80,19 +94,24 @@ public final class MeterAgent implements AutoCloseable {
     private Instant lastTickAt;
     private Instant lastReadAt;
     private boolean storageFault;
+    /** What the clock sync source said at the last tick; nothing is known before the first. */
+    private Boolean clockSynchronised;
 
     private volatile AgentStatus status;
 
     private MeterAgent(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
-            QualityFlagSource flags) {
+            QualityFlagSource flags, ClockSyncSource clockSync) {
         this.config = config;
         this.flags = Objects.requireNonNull(flags, "flags");
+        this.clockSync = Objects.requireNonNull(clockSync, "clock sync");
         this.meter = meter;
         this.uplink = uplink;
         this.clock = clock;
         this.outbox = outbox;
         this.deviceId = key.deviceId().hex();
-        this.engine = new IntervalEngine(config.schedule(), config.maxLateness());
+        // The last stored record bounds the next interval's start, whatever the clock says after a
+        // restart (an RTC reset to 1970, a clock set back): no overlap, no interval recorded twice.
+        this.engine = new IntervalEngine(config.schedule(), config.maxLateness(), outbox.chainState().lastIntervalEnd());
         this.ticks = new IntervalSchedule(config.samplePeriod().getSeconds());
         this.readings = new ReadingFactory(new DeviceDescription(key.deviceId(), meter.model(), config.meterSerial(), config.firmware()));
         this.signer = new RecordSigner(key, config.chainId());
@@ -126,7 +145,22 @@ public final class MeterAgent implements AutoCloseable {
 
     static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
             QualityFlagSource flags) {
-        MeterAgent agent = new MeterAgent(config, key, meter, uplink, clock, outbox, flags);
+        return start(config, key, meter, uplink, clock, outbox, flags, CALLER_CLOCK);
+    }
+
+    /**
+     * As {@link #start(AgentConfig, DeviceKey, MeterSource, Uplink, Clock, QualityFlagSource)}, with
+     * the source that says whether the system clock is synchronised: each record whose interval saw
+     * it unsynchronised (or unknown) carries CLOCK_UNSYNCED.
+     */
+    public static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock,
+            QualityFlagSource flags, ClockSyncSource clockSync) throws OutboxException {
+        return start(config, key, meter, uplink, clock, FileOutbox.open(config.dataDir()), flags, clockSync);
+    }
+
+    static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
+            QualityFlagSource flags, ClockSyncSource clockSync) {
+        MeterAgent agent = new MeterAgent(config, key, meter, uplink, clock, outbox, flags, clockSync);
         log.info("agent starting device={} interval={}s chain={} next_sequence={} unacknowledged={}",
                 agent.deviceId, config.schedule().seconds(), config.chainId(), outbox.chainState().nextSequence(), outbox.depth());
         agent.worker.execute(agent::startMetering);
@@ -151,10 +185,13 @@ public final class MeterAgent implements AutoCloseable {
 
     /** Schedules the next read at the first sample-period multiple strictly after {@code after}. */
     private void scheduleTickAfter(Instant after) {
+        scheduleTick(ticks.nextBoundaryAfter(after));
+    }
+
+    private void scheduleTick(Instant tick) {
         if (!metering) {
             return;
         }
-        Instant tick = ticks.nextBoundaryAfter(after);
         long delayNanos = Math.max(0, ScaledClock.realDelay(clock, Duration.between(clock.instant(), tick)).toNanos());
         nextTick = worker.schedule(() -> onTick(tick), delayNanos, TimeUnit.NANOSECONDS);
     }
@@ -165,6 +202,29 @@ public final class MeterAgent implements AutoCloseable {
         }
         Instant readAt = clock.instant();
         lastTickAt = readAt;
+        if (readAt.isBefore(tick)) {
+            // The clock has not reached the tick the timer was set for: it was set back while the
+            // worker slept (an NTP step, an RTC reset, a manual date change), or the timer ran a
+            // little ahead of it. A read now would be timed before its tick. A step of up to one
+            // sample period is waited out; a longer one is followed from where the clock now stands
+            // (waiting it out could take days, or decades after a reset to 1970), and the engine
+            // refuses the boundaries it has already passed.
+            Duration behind = Duration.between(readAt, tick);
+            if (behind.compareTo(config.samplePeriod()) <= 0) {
+                scheduleTick(tick);
+            } else {
+                log.warn("clock went back device={} by={} now={}; boundaries up to the last one read are skipped",
+                        deviceId, behind, readAt);
+                scheduleTickAfter(readAt);
+            }
+            return;
+        }
+        // A step that left the clock inside the open interval would make it longer or shorter in
+        // real time than its stamps say; the monotonic counter shows it.
+        clockSteps.observe(readAt, System.nanoTime()).ifPresent(step -> {
+            log.warn("clock stepped device={} by={} now={}; the open interval is abandoned", deviceId, step, readAt);
+            engine.onClockStep();
+        });
         boolean boundary = config.schedule().isBoundary(tick);
         try {
             MeterSnapshot snapshot = meter.read();
@@ -183,11 +243,32 @@ public final class MeterAgent implements AutoCloseable {
                 engine.onBoundaryMissed(tick);
             }
         }
+        // After the read and any record: this tick's observation belongs to the interval it opens
+        // or continues, the one the next record covers.
+        observeClockSync();
         publishStatus();
         // Late ticks (a stalled board, a clock jump) skip to the next tick after now rather than
         // replaying reads that would all carry the wrong time.
         Instant now = clock.instant();
         scheduleTickAfter(now.isAfter(tick) ? now : tick);
+    }
+
+    private void observeClockSync() {
+        ClockSyncStatus sync;
+        try {
+            sync = clockSync.status(); // asks a time service at most once a minute (CachingClockSyncSource)
+        } catch (RuntimeException e) {
+            sync = new ClockSyncStatus.Unknown("clock sync source failed: " + e);
+        }
+        clockLatch.observe(sync);
+        if (clockSynchronised == null || clockSynchronised != sync.isSynchronised()) {
+            if (sync.isSynchronised()) {
+                log.info("clock synchronised device={} reason=\"{}\"", deviceId, sync.reason());
+            } else {
+                log.warn("clock not synchronised device={} reason=\"{}\"; records are flagged CLOCK_UNSYNCED", deviceId, sync.reason());
+            }
+        }
+        clockSynchronised = sync.isSynchronised();
     }
 
     private void record(ClosedInterval interval) {
@@ -202,7 +283,8 @@ public final class MeterAgent implements AutoCloseable {
         }
         storageFull = false;
         PendingFlags pending = flags.pending();
-        Reading reading = readings.build(interval, outbox.chainState(), pending.bits());
+        PendingFlags clockPending = clockLatch.pending();
+        Reading reading = readings.build(interval, outbox.chainState(), pending.bits() | clockPending.bits());
         SignedRecord record;
         try {
             record = signer.sign(reading);
@@ -223,6 +305,7 @@ public final class MeterAgent implements AutoCloseable {
         storageFault = false;
         // Only now: a record that was not stored must not take the flags with it.
         flags.stored(pending);
+        clockLatch.stored(clockPending);
         log.debug("record stored device={} sequence={} interval_start={} import_wh={} export_wh={}",
                 deviceId, record.sequence(), interval.start(), reading.getImportWh(), reading.getExportWh());
         pump();
@@ -319,7 +402,8 @@ public final class MeterAgent implements AutoCloseable {
     private void publishStatus() {
         long last = outbox.chainState().nextSequence() - 1;
         status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed, storageFull,
-                Optional.ofNullable(lastTickAt), Optional.ofNullable(lastReadAt), storageFault);
+                Optional.ofNullable(lastTickAt), Optional.ofNullable(lastReadAt), storageFault,
+                clockSynchronised == null || clockSynchronised);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

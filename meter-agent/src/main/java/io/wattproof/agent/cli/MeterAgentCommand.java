@@ -156,6 +156,11 @@ public final class MeterAgentCommand implements Runnable {
         @Option(names = "--meter-serial", paramLabel = "SERIAL", description = "meter serial recorded in each reading")
         String meterSerial = "unknown";
 
+        @Option(names = "--clock-sync", paramLabel = "SOURCE",
+                description = "where to learn whether the system clock is synchronised: auto (default), timedated, chrony, "
+                        + "timesyncd, or assume-synchronised (records are never flagged CLOCK_UNSYNCED); see docs/architecture.md")
+        String clockSync = "auto";
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -202,6 +207,12 @@ public final class MeterAgentCommand implements Runnable {
                 String message = e.getMessage().startsWith("--model") ? e.getMessage() : "--model: " + e.getMessage();
                 throw new CommandLine.ParameterException(spec.commandLine(), message);
             }
+            io.wattproof.agent.clock.ClockSyncSource clockSyncSource;
+            try {
+                clockSyncSource = io.wattproof.agent.clock.ClockSyncSources.named(clockSync, Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--clock-sync: " + e.getMessage());
+            }
             DeviceKey key = SoftwareKeyStore.open(keys, secret);
             MqttUplinkConfig uplink = uplinkConfig(key); // checks the TLS options before the meter is opened
             AgentConfig config = AgentConfig.builder(data)
@@ -211,7 +222,7 @@ public final class MeterAgentCommand implements Runnable {
                     .build();
             ModbusMaster master = connection.open(target);
             MeterAgent agent = MeterAgent.start(config, key, new ModbusMeterSource(master, unit, map),
-                    new MqttUplink(uplink), Clock.systemUTC());
+                    new MqttUplink(uplink), Clock.systemUTC(), io.wattproof.agent.record.QualityFlagSource.none(), clockSyncSource);
             spec.commandLine().getOut().println("agent running: device " + key.deviceId().hex() + ", interval " + intervalSeconds
                     + " s, outbox " + data + "; stop with Ctrl-C");
             CountDownLatch stopped = new CountDownLatch(1);

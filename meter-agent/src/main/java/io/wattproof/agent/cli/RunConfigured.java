@@ -9,6 +9,7 @@ import io.wattproof.agent.MeterAgent;
 import io.wattproof.agent.board.BoardProfile;
 import io.wattproof.agent.board.BoardProfileException;
 import io.wattproof.agent.board.BoardProfiles;
+import io.wattproof.agent.clock.ClockSyncSources;
 import io.wattproof.agent.config.ConfigParseResult;
 import io.wattproof.agent.config.ConfigProblem;
 import io.wattproof.agent.config.DeviceConfig;
@@ -130,8 +131,9 @@ final class RunConfigured {
         }
         ModbusMaster master = openMeter(board.serial(), gpio);
         String meterDescription = map.manufacturer() + " " + map.model() + ", unit " + unit + " on " + board.serial().describe();
+        // The system's time service says whether the clock can be trusted (docs/architecture.md, "Clock").
         MeterAgent agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), new MqttUplink(uplink),
-                clock, flags);
+                clock, flags, ClockSyncSources.auto(clock));
         Path statusDir = StatusFile.directory(System.getenv(), dataDir);
         SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
         AgentDaemon daemon = AgentDaemon.start(agent,

@@ -158,6 +158,9 @@ public final class AgentDaemon implements AutoCloseable {
         if (!s.connected()) {
             alarms.add("broker not connected: records are buffered");
         }
+        if (!s.clockSynchronised()) {
+            alarms.add("clock not synchronised: records carry CLOCK_UNSYNCED");
+        }
         return alarms;
     }
 

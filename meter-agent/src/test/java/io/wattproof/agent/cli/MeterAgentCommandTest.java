@@ -53,6 +53,14 @@ class MeterAgentCommandTest {
         assertEquals(2, run("frobnicate"));
     }
 
+    @Test
+    void anUnknownClockSyncSourceIsAUsageErrorNamingTheChoices() {
+        assertEquals(2, run("run", "--keys", "k", "--secret", "s", "--data", "d", "--tcp", "meter:502", "--mqtt", "tcp://x:1",
+                "--clock-sync", "ntpd"));
+        assertTrue(err.toString().contains("--clock-sync: clock sync source: expected one of auto, timedated, chrony, timesyncd, "
+                + "assume-synchronised, got \"ntpd\""), err.toString());
+    }
+
     /** The TLS options are checked before the meter or the broker is touched. */
     @Test
     void runChecksItsTlsOptionsAgainstTheBrokerScheme() throws Exception {

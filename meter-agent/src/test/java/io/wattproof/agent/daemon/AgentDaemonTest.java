@@ -23,7 +23,7 @@ class AgentDaemonTest {
     Path dir;
 
     private static AgentStatus status(Optional<Instant> lastTick) {
-        return new AgentStatus("ab", 5, 0, true, 0, false, false, lastTick, lastTick, false);
+        return new AgentStatus("ab", 5, 0, true, 0, false, false, lastTick, lastTick, false, true);
     }
 
     @Test
@@ -39,9 +39,10 @@ class AgentDaemonTest {
 
     @Test
     void alarmsNameEveryConditionWorstFirst() {
-        AgentStatus bad = new AgentStatus("ab", 5, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true);
+        AgentStatus bad = new AgentStatus("ab", 5, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true, false);
         assertEquals(List.of("metering loop not running", "storage failure: the last record could not be written",
-                "outbox full: intervals are not being recorded", "meter not answering", "broker not connected: records are buffered"),
+                "outbox full: intervals are not being recorded", "meter not answering", "broker not connected: records are buffered",
+                "clock not synchronised: records carry CLOCK_UNSYNCED"),
                 AgentDaemon.alarms(bad, false));
         assertEquals(List.of(), AgentDaemon.alarms(status(Optional.of(START)), true));
     }
@@ -49,7 +50,7 @@ class AgentDaemonTest {
     @Test
     void theSummaryIsOneLineForSystemctlStatus() {
         assertEquals("record 5, outbox 0, online", AgentDaemon.summary(status(Optional.of(START))));
-        AgentStatus bad = new AgentStatus("ab", 9, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true);
+        AgentStatus bad = new AgentStatus("ab", 9, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true, true);
         assertEquals("record 9, outbox 3, offline, meter fault, outbox full, storage failure", AgentDaemon.summary(bad));
     }
 
