@@ -1,5 +1,7 @@
 package io.wattproof.agent.cli;
 
+import io.wattproof.agent.provision.DeviceKeyStores;
+import io.wattproof.agent.provision.DeviceLabel;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
@@ -16,11 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -157,15 +155,7 @@ final class KeysCommand implements Runnable {
         out.println("device id: " + key.deviceId().hex());
         out.println("algorithm: " + key.algorithm());
         // A key fingerprint a technician can compare with the label: SHA-256 of the SubjectPublicKeyInfo.
-        out.println("key fingerprint (sha-256 of the public key info): " + sha256Hex(key.publicKeyInfo()));
-    }
-
-    private static String sha256Hex(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        out.println("key fingerprint (sha-256 of the public key info): " + DeviceLabel.fingerprint(key.publicKeyInfo()));
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -232,20 +222,8 @@ final class KeysCommand implements Runnable {
         }
 
         private static void moveAside(PrintWriter out, Path dir) throws IOException {
-            Path privateKey = dir.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE);
-            Path publicKey = dir.resolve(SoftwareKeyStore.PUBLIC_KEY_FILE);
-            if (!Files.exists(privateKey) && !Files.exists(publicKey)) {
-                return;
-            }
-            Path aside = dir.resolve("replaced-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(ZoneOffset.UTC).format(Instant.now()));
-            Files.createDirectory(aside);
-            for (Path file : new Path[] {privateKey, publicKey}) {
-                if (Files.exists(file)) {
-                    Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-            out.println("moved the previous key to " + aside + " (--force): the device has a new identity");
+            DeviceKeyStores.moveSoftwareKeyAside(dir, Clock.systemUTC()).ifPresent(aside ->
+                    out.println("moved the previous key to " + aside + " (--force): the device has a new identity"));
         }
     }
 
