@@ -46,6 +46,25 @@ final class KeysCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * A key on a PKCS#11 token: which module, token and key, and the PIN's file. Shared by {@code
+     * keys} and {@code provision}.
+     */
+    static final class TokenOptions {
+        @Option(names = "--pkcs11-library", paramLabel = "PATH", description = "pkcs11: the token's PKCS#11 module, "
+                + "e.g. /usr/lib/softhsm/libsofthsm2.so")
+        Path library;
+
+        @Option(names = "--token-label", paramLabel = "LABEL", description = "pkcs11: the token, by label")
+        String tokenLabel;
+
+        @Option(names = "--key-label", paramLabel = "LABEL", description = "pkcs11: the key, by label (default: ${DEFAULT-VALUE})")
+        String keyLabel = "wattproof-device";
+
+        @Option(names = "--pin-file", paramLabel = "FILE", description = "pkcs11: the file holding the user PIN (mode 0600 or 0400)")
+        Path pinFile;
+    }
+
     /** Where the key lives. */
     static final class StoreOptions {
         @Option(names = "--store", paramLabel = "software|pkcs11|atecc608", required = true,
@@ -60,18 +79,8 @@ final class KeysCommand implements Runnable {
                 description = "software store: the file holding the store's encryption secret (mode 0600 or 0400)")
         Path secretFile;
 
-        @Option(names = "--pkcs11-library", paramLabel = "PATH", description = "pkcs11: the token's PKCS#11 module, "
-                + "e.g. /usr/lib/softhsm/libsofthsm2.so")
-        Path library;
-
-        @Option(names = "--token-label", paramLabel = "LABEL", description = "pkcs11: the token, by label")
-        String tokenLabel;
-
-        @Option(names = "--key-label", paramLabel = "LABEL", description = "pkcs11: the key, by label (default: ${DEFAULT-VALUE})")
-        String keyLabel = "wattproof-device";
-
-        @Option(names = "--pin-file", paramLabel = "FILE", description = "pkcs11: the file holding the user PIN (mode 0600 or 0400)")
-        Path pinFile;
+        @Mixin
+        TokenOptions token = new TokenOptions();
 
         @Option(names = "--i2c-bus", paramLabel = "N", description = "atecc608: the I2C bus, /dev/i2c-N (default: ${DEFAULT-VALUE})")
         int i2cBus = 1;
@@ -93,7 +102,7 @@ final class KeysCommand implements Runnable {
             if (kind == Kind.SOFTWARE && (dir == null || secretFile == null)) {
                 throw new ParameterException(cli, "--store software: needs --dir and --secret-file");
             }
-            if (kind == Kind.PKCS11 && (library == null || tokenLabel == null || pinFile == null)) {
+            if (kind == Kind.PKCS11 && (token.library == null || token.tokenLabel == null || token.pinFile == null)) {
                 throw new ParameterException(cli, "--store pkcs11: needs --pkcs11-library, --token-label and --pin-file");
             }
             if (kind == Kind.ATECC608 && (slot < 0 || slot >= Atecc608Driver.SLOT_COUNT)) {
@@ -122,7 +131,7 @@ final class KeysCommand implements Runnable {
 
         Pkcs11Config pkcs11(CommandLine cli) {
             try {
-                return new Pkcs11Config(library, tokenLabel, keyLabel, pinFile);
+                return new Pkcs11Config(token.library, token.tokenLabel, token.keyLabel, token.pinFile);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, "pkcs11: " + e.getMessage());
             }

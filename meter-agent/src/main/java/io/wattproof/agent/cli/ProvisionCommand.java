@@ -81,17 +81,8 @@ final class ProvisionCommand implements Callable<Integer> {
             description = "software: the store's encryption secret, created 0600 if absent (default: config folder/" + ProvisionFiles.KEY_SECRET + ")")
     Path secretFile;
 
-    @Option(names = "--pkcs11-library", paramLabel = "PATH", description = "pkcs11: the token's PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so")
-    Path pkcs11Library;
-
-    @Option(names = "--token-label", paramLabel = "LABEL", description = "pkcs11: the token, by label")
-    String tokenLabel;
-
-    @Option(names = "--key-label", paramLabel = "LABEL", description = "pkcs11: the key, by label (default: ${DEFAULT-VALUE})")
-    String keyLabel = "wattproof-device";
-
-    @Option(names = "--pin-file", paramLabel = "FILE", description = "pkcs11: the file holding the user PIN (mode 0600 or 0400)")
-    Path pinFile;
+    @CommandLine.Mixin
+    KeysCommand.TokenOptions token = new KeysCommand.TokenOptions();
 
     @Option(names = "--slot", paramLabel = "N", description = "atecc608: the key slot 0..15 (default: ${DEFAULT-VALUE}); "
             + "bus and address are the board's secure_element")
@@ -227,8 +218,8 @@ final class ProvisionCommand implements Callable<Integer> {
             throw new ParameterException(cli, "--alg: " + e.getMessage());
         }
         ProvisionRequest request = new ProvisionRequest(board, Optional.ofNullable(keyStore), Optional.ofNullable(dir),
-                Optional.ofNullable(secretFile), Optional.ofNullable(pkcs11Library), Optional.ofNullable(tokenLabel), keyLabel,
-                Optional.ofNullable(pinFile), slot, alg, Optional.ofNullable(location), mqtt, Optional.ofNullable(brokerCa),
+                Optional.ofNullable(secretFile), Optional.ofNullable(token.library), Optional.ofNullable(token.tokenLabel), token.keyLabel,
+                Optional.ofNullable(token.pinFile), slot, alg, Optional.ofNullable(location), mqtt, Optional.ofNullable(brokerCa),
                 Optional.ofNullable(ca), Optional.ofNullable(certificate), CaCommand.validity(cli, "--cert-days", certDays), trustAnchor,
                 Optional.ofNullable(chainId), Optional.ofNullable(config), Optional.ofNullable(dataDir), Optional.ofNullable(meterModel),
                 Optional.ofNullable(unit), Optional.ofNullable(meterSerial), Optional.ofNullable(labelOut), useExistingKey,

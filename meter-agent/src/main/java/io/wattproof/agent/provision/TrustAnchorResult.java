@@ -1,5 +1,6 @@
 package io.wattproof.agent.provision;
 
+import io.wattproof.agent.config.ConfigProblem;
 import java.util.Objects;
 
 /** Outcome of reading a trust anchor: the anchor, or the first problem with it. */
@@ -11,17 +12,22 @@ public sealed interface TrustAnchorResult {
         }
     }
 
-    /** The file, the field (a JSON path such as {@code light_block.signed_header.commit}), expected and actual. */
-    record Invalid(String origin, String field, String expected, String actual) implements TrustAnchorResult {
+    /**
+     * The anchor is part of the device's configuration, so its problem is told the same way: the
+     * file, the field (a JSON path such as {@code light_block.signed_header.header.chain_id}),
+     * expected and actual.
+     */
+    record Invalid(ConfigProblem problem) implements TrustAnchorResult {
         public Invalid {
-            Objects.requireNonNull(origin, "origin");
-            Objects.requireNonNull(field, "field");
-            Objects.requireNonNull(expected, "expected");
-            Objects.requireNonNull(actual, "actual");
+            Objects.requireNonNull(problem, "problem");
+        }
+
+        Invalid(String origin, String field, String expected, String actual) {
+            this(new ConfigProblem(origin, field, expected, actual));
         }
 
         public String message() {
-            return origin + ": " + field + ": expected " + expected + ", actual " + actual;
+            return problem.message();
         }
     }
 }

@@ -57,8 +57,8 @@ class TrustAnchorParserTest {
         s[5] = s[5] == 'A' ? 'B' : 'A';
         sig.put("signature", new String(s));
         TrustAnchorResult.Invalid i = invalid(anchor);
-        assertEquals("light_block", i.field());
-        assertTrue(i.actual().contains("signature"), i.message());
+        assertEquals("light_block", i.problem().field());
+        assertTrue(i.problem().actual().contains("signature"), i.message());
     }
 
     @Test
@@ -66,7 +66,7 @@ class TrustAnchorParserTest {
         AtomicInteger n = new AtomicInteger();
         // 2 of 4 equal validators: exactly 1/2, not more than 2/3.
         TrustAnchorResult.Invalid i = invalid(TestAnchors.anchor("wattproof-test", TIME, "336h", v -> n.getAndIncrement() < 2));
-        assertTrue(i.actual().contains("20") && i.actual().contains("40"), i.message());
+        assertTrue(i.problem().actual().contains("20") && i.problem().actual().contains("40"), i.message());
     }
 
     @Test
@@ -75,33 +75,33 @@ class TrustAnchorParserTest {
         ((ObjectNode) anchor.at("/light_block/signed_header/header")).put("app_hash",
                 "00000000000000000000000000000000000000000000000000000000000000AA");
         TrustAnchorResult.Invalid i = invalid(anchor);
-        assertEquals("light_block", i.field());
-        assertTrue(i.actual().contains("hash"), i.message());
+        assertEquals("light_block", i.problem().field());
+        assertTrue(i.problem().actual().contains("hash"), i.message());
     }
 
     @Test
     void validatorSetsMustBeTheOnesTheHeaderNames() {
         ObjectNode anchor = TestAnchors.anchor("wattproof-test", TIME, "336h");
         ((ObjectNode) anchor.at("/light_block/next_validator_set/validators/0")).put("voting_power", "11");
-        assertTrue(invalid(anchor).actual().contains("next"), invalid(anchor).message());
+        assertTrue(invalid(anchor).problem().actual().contains("next"), invalid(anchor).message());
         ObjectNode noNext = TestAnchors.anchor("wattproof-test", TIME, "336h");
         ((ObjectNode) noNext.get("light_block")).remove("next_validator_set");
-        assertEquals("light_block.next_validator_set", invalid(noNext).field());
+        assertEquals("light_block.next_validator_set", invalid(noNext).problem().field());
     }
 
     @Test
     void fieldsOfTheFileAreCheckedByName() {
         ObjectNode schema = TestAnchors.anchor("wattproof-test", TIME, "336h").put("schema", "wattproof-trust-anchor/2");
-        assertEquals("schema", invalid(schema).field());
+        assertEquals("schema", invalid(schema).problem().field());
         ObjectNode chain = TestAnchors.anchor("wattproof-test", TIME, "336h").put("chain_id", "another-chain");
-        assertEquals("light_block.signed_header.header.chain_id", invalid(chain).field());
-        assertEquals("trusting_period", invalid(TestAnchors.anchor("wattproof-test", TIME, "forever")).field());
-        assertEquals("trusting_period", invalid(TestAnchors.anchor("wattproof-test", TIME, "400d")).field());
+        assertEquals("light_block.signed_header.header.chain_id", invalid(chain).problem().field());
+        assertEquals("trusting_period", invalid(TestAnchors.anchor("wattproof-test", TIME, "forever")).problem().field());
+        assertEquals("trusting_period", invalid(TestAnchors.anchor("wattproof-test", TIME, "400d")).problem().field());
         ObjectNode extra = TestAnchors.anchor("wattproof-test", TIME, "336h").put("trust_level", "1/3");
-        assertEquals("trust_level", invalid(extra).field());
+        assertEquals("trust_level", invalid(extra).problem().field());
         ObjectNode missingCommit = TestAnchors.anchor("wattproof-test", TIME, "336h");
         ((ObjectNode) missingCommit.at("/light_block/signed_header")).remove("commit");
-        assertTrue(invalid(missingCommit).field().startsWith("light_block.signed_header"), invalid(missingCommit).message());
+        assertTrue(invalid(missingCommit).problem().field().startsWith("light_block.signed_header"), invalid(missingCommit).message());
     }
 
     @Test
