@@ -55,8 +55,23 @@ final class ProvisionCommand implements Callable<Integer> {
 
     static Terminal terminal = prompt -> {
         Console console = System.console();
-        return console == null ? Optional.empty() : Optional.ofNullable(console.readLine("%s", prompt));
+        return console == null || !isTerminal(console) ? Optional.empty() : Optional.ofNullable(console.readLine("%s", prompt));
     };
+
+    /**
+     * From JDK 22 on, {@code System.console()} answers a console also when the standard streams are
+     * redirected, and {@code Console.isTerminal()} tells the difference (JDK-8308591); up to 21 a
+     * console exists only on a terminal. The build targets 21, so the method is looked up.
+     */
+    private static boolean isTerminal(Console console) {
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
 
     @Option(names = "--check", description = "verify the installation named by --config (or the board's) instead of provisioning")
     boolean check;

@@ -127,6 +127,18 @@ public final class Provisioning {
                 : Optional.of(certificate(r.certificate().get(), "--certificate"));
         Optional<X509Certificate> brokerCa = r.brokerCa().isEmpty() ? Optional.empty()
                 : Optional.of(certificate(r.brokerCa().get(), "--broker-ca"));
+        if (ca.isPresent() && !ca.get().validity().contains(r.certificateValidity())) {
+            throw ProvisionException.badInput("--cert-days: the certificate would outlive the authority in " + r.ca().get()
+                    + " (valid until " + ca.get().validity().notAfter() + ")");
+        }
+        if (ca.isPresent() && brokerCa.isPresent()) {
+            // --check wants the device certificate to chain to broker_ca; refuse now what it would fail.
+            Optional<String> chain = DeviceCertificates.isIssuedBy(ca.get().certificate(), brokerCa.get());
+            if (chain.isPresent()) {
+                throw ProvisionException.badInput("--ca " + r.ca().get() + ": its certificates would not chain to --broker-ca: "
+                        + chain.get());
+            }
+        }
         if (certificate.isPresent() && brokerCa.isPresent()) {
             Optional<String> chain = DeviceCertificates.isIssuedBy(certificate.get(), brokerCa.get());
             if (chain.isPresent()) {

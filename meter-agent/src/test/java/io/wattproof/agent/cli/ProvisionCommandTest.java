@@ -238,6 +238,8 @@ class ProvisionCommandTest extends ProvisionFixture {
         Files.writeString(damaged, badAnchor);
         Path expired = tmp.resolve("expired.json");
         Files.writeString(expired, TestAnchors.text(TestAnchors.anchor(CHAIN, Instant.now().minus(Duration.ofDays(20)), "336h")));
+        Path otherCa = tmp.resolve("other-ca");
+        assertEquals(0, run("ca", "init", "--dir", otherCa.toString(), "--subject", "CN=another ca"), err);
         record Case(String expected, String... args) {}
         List<Case> cases = List.of(
                 new Case("--board: ", "--board", "no-such-board"),
@@ -252,7 +254,10 @@ class ProvisionCommandTest extends ProvisionFixture {
                 new Case("location: expected 1..64 characters", "--location", "x".repeat(65)),
                 new Case("--key-store: expected software, pkcs11 or atecc608, actual 'tpm'", "--key-store", "tpm"),
                 new Case("--key-store atecc608: board 'test-board' has no secure_element", "--key-store", "atecc608"),
-                new Case("--certificate: the store holds no key yet", "--certificate", ca.resolve("ca-cert.pem").toString()));
+                new Case("--certificate: the store holds no key yet", "--certificate", ca.resolve("ca-cert.pem").toString()),
+                new Case("--cert-days: the certificate would outlive the authority", "--cert-days", "4000", "--ca", ca.toString()),
+                new Case("its certificates would not chain to --broker-ca: expected issuer 'CN=another ca'", "--broker-ca",
+                        otherCa.resolve("ca-cert.pem").toString(), "--ca", ca.toString()));
         for (Case c : cases) {
             List<String> args = new ArrayList<>(List.of(provision()));
             // The case's option takes the place of the fixture's (picocli refuses an option twice).
