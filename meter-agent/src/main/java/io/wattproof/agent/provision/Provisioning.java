@@ -20,6 +20,7 @@ import io.wattproof.crypto.cert.CertificateAuthority;
 import io.wattproof.crypto.cert.CertificationRequests;
 import io.wattproof.crypto.cert.Certificates;
 import io.wattproof.crypto.cert.CsrSubject;
+import io.wattproof.modbus.maps.YamlSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -235,7 +236,10 @@ public final class Provisioning {
 
     private DeviceConfig config(ProvisionRequest r, Plan p, DeviceId id) {
         boolean tls = "ssl".equals(p.broker().getScheme());
-        return new DeviceConfig(p.configFile().toString(), r.board(), id, r.location(), p.keyStore(),
+        // A profile file is recorded by its absolute path: the daemon's working folder is not the technician's.
+        String board = YamlSources.namesAFile(r.board().strip()) ? Path.of(r.board().strip()).toAbsolutePath().normalize().toString()
+                : r.board().strip();
+        return new DeviceConfig(p.configFile().toString(), board, id, r.location(), p.keyStore(),
                 new DeviceConfig.Mqtt(p.broker(),
                         tls ? Optional.of(p.configDir().resolve(ProvisionFiles.DEVICE_CERT)) : Optional.empty(),
                         tls ? Optional.of(p.configDir().resolve(ProvisionFiles.BROKER_CA)) : Optional.empty()),

@@ -209,6 +209,27 @@ class ProvisionCommandTest extends ProvisionFixture {
     }
 
     @Test
+    void anotherKeyOrNoKeyInTheStoreStopsARerun() throws Exception {
+        String id = provisioned();
+        byte[] before = Files.readAllBytes(config);
+        assertEquals(0, run("keys", "create", "--force", "--store", "software", "--dir", keys.toString(), "--secret-file",
+                etc.resolve("device-key.secret").toString()), err);
+        String other = out.lines().filter(l -> l.startsWith("device id: ")).findFirst().orElseThrow().substring(11);
+        assertEquals(1, run(provision("--ca", ca.toString())), out);
+        assertTrue(err.contains(config + " names device " + id + " but the software store holds device " + other), err);
+        assertTrue(err.contains("add --force-new-identity and confirm it"), err);
+
+        try (Stream<Path> files = Files.list(keys)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.delete(f);
+            }
+        }
+        assertEquals(1, run(provision("--ca", ca.toString())), out);
+        assertTrue(err.contains(config + " names device " + id + " but the software store holds no key"), err);
+        assertTrue(Arrays.equals(before, Files.readAllBytes(config)), "the configuration is unchanged");
+    }
+
+    @Test
     void forceWithYesReplacesWithoutATerminal() throws Exception {
         String id = provisioned();
         assertEquals(2, run(provision("--yes")), out);
