@@ -1,5 +1,7 @@
 package io.wattproof.agent.cli;
 
+import io.wattproof.agent.provision.DeviceKeyStores;
+import io.wattproof.agent.provision.DeviceLabel;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
@@ -16,11 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -48,6 +46,25 @@ final class KeysCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * A key on a PKCS#11 token: which module, token and key, and the PIN's file. Shared by {@code
+     * keys} and {@code provision}.
+     */
+    static final class TokenOptions {
+        @Option(names = "--pkcs11-library", paramLabel = "PATH", description = "pkcs11: the token's PKCS#11 module, "
+                + "e.g. /usr/lib/softhsm/libsofthsm2.so")
+        Path library;
+
+        @Option(names = "--token-label", paramLabel = "LABEL", description = "pkcs11: the token, by label")
+        String tokenLabel;
+
+        @Option(names = "--key-label", paramLabel = "LABEL", description = "pkcs11: the key, by label (default: ${DEFAULT-VALUE})")
+        String keyLabel = "wattproof-device";
+
+        @Option(names = "--pin-file", paramLabel = "FILE", description = "pkcs11: the file holding the user PIN (mode 0600 or 0400)")
+        Path pinFile;
+    }
+
     /** Where the key lives. */
     static final class StoreOptions {
         @Option(names = "--store", paramLabel = "software|pkcs11|atecc608", required = true,
@@ -62,18 +79,8 @@ final class KeysCommand implements Runnable {
                 description = "software store: the file holding the store's encryption secret (mode 0600 or 0400)")
         Path secretFile;
 
-        @Option(names = "--pkcs11-library", paramLabel = "PATH", description = "pkcs11: the token's PKCS#11 module, "
-                + "e.g. /usr/lib/softhsm/libsofthsm2.so")
-        Path library;
-
-        @Option(names = "--token-label", paramLabel = "LABEL", description = "pkcs11: the token, by label")
-        String tokenLabel;
-
-        @Option(names = "--key-label", paramLabel = "LABEL", description = "pkcs11: the key, by label (default: ${DEFAULT-VALUE})")
-        String keyLabel = "wattproof-device";
-
-        @Option(names = "--pin-file", paramLabel = "FILE", description = "pkcs11: the file holding the user PIN (mode 0600 or 0400)")
-        Path pinFile;
+        @Mixin
+        TokenOptions token = new TokenOptions();
 
         @Option(names = "--i2c-bus", paramLabel = "N", description = "atecc608: the I2C bus, /dev/i2c-N (default: ${DEFAULT-VALUE})")
         int i2cBus = 1;
@@ -95,7 +102,7 @@ final class KeysCommand implements Runnable {
             if (kind == Kind.SOFTWARE && (dir == null || secretFile == null)) {
                 throw new ParameterException(cli, "--store software: needs --dir and --secret-file");
             }
-            if (kind == Kind.PKCS11 && (library == null || tokenLabel == null || pinFile == null)) {
+            if (kind == Kind.PKCS11 && (token.library == null || token.tokenLabel == null || token.pinFile == null)) {
                 throw new ParameterException(cli, "--store pkcs11: needs --pkcs11-library, --token-label and --pin-file");
             }
             if (kind == Kind.ATECC608 && (slot < 0 || slot >= Atecc608Driver.SLOT_COUNT)) {
@@ -124,7 +131,7 @@ final class KeysCommand implements Runnable {
 
         Pkcs11Config pkcs11(CommandLine cli) {
             try {
-                return new Pkcs11Config(library, tokenLabel, keyLabel, pinFile);
+                return new Pkcs11Config(token.library, token.tokenLabel, token.keyLabel, token.pinFile);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, "pkcs11: " + e.getMessage());
             }
@@ -157,15 +164,7 @@ final class KeysCommand implements Runnable {
         out.println("device id: " + key.deviceId().hex());
         out.println("algorithm: " + key.algorithm());
         // A key fingerprint a technician can compare with the label: SHA-256 of the SubjectPublicKeyInfo.
-        out.println("key fingerprint (sha-256 of the public key info): " + sha256Hex(key.publicKeyInfo()));
-    }
-
-    private static String sha256Hex(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        out.println("key fingerprint (sha-256 of the public key info): " + DeviceLabel.fingerprint(key.publicKeyInfo()));
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -232,20 +231,8 @@ final class KeysCommand implements Runnable {
         }
 
         private static void moveAside(PrintWriter out, Path dir) throws IOException {
-            Path privateKey = dir.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE);
-            Path publicKey = dir.resolve(SoftwareKeyStore.PUBLIC_KEY_FILE);
-            if (!Files.exists(privateKey) && !Files.exists(publicKey)) {
-                return;
-            }
-            Path aside = dir.resolve("replaced-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(ZoneOffset.UTC).format(Instant.now()));
-            Files.createDirectory(aside);
-            for (Path file : new Path[] {privateKey, publicKey}) {
-                if (Files.exists(file)) {
-                    Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-            out.println("moved the previous key to " + aside + " (--force): the device has a new identity");
+            DeviceKeyStores.moveSoftwareKeyAside(dir, Clock.systemUTC()).ifPresent(aside ->
+                    out.println("moved the previous key to " + aside + " (--force): the device has a new identity"));
         }
     }
 

@@ -26,15 +26,11 @@ import io.wattproof.agent.gpio.TamperInputConfig;
 import io.wattproof.agent.gpio.TamperLatch;
 import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.outbox.FileOutbox;
+import io.wattproof.agent.provision.DeviceKeyStores;
 import io.wattproof.agent.record.QualityFlagSource;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
-import io.wattproof.crypto.KeyStoreFailure;
-import io.wattproof.crypto.atecc608.Atecc608KeyStore;
-import io.wattproof.crypto.pkcs11.Pkcs11Config;
-import io.wattproof.crypto.pkcs11.Pkcs11KeyStore;
-import io.wattproof.crypto.soft.SoftwareKeyStore;
 import io.wattproof.modbus.frame.rtu.RtuTiming;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterMapException;
@@ -88,9 +84,10 @@ final class RunConfigured {
             cli.getErr().println("error: " + configFile + ": board: " + e.getMessage());
             return 2;
         }
+        Clock clock = Clock.systemUTC();
         List<String> standingAlarms = new ArrayList<>();
         Context gpio = needsGpio(board) ? gpioContext(standingAlarms) : null;
-        DeviceKey key = openKey(config, board);
+        DeviceKey key = new DeviceKeyStores(board.secureElement(), KeysCommand.atecc608Chips::open, clock).open(config.keyStore());
         if (!key.deviceId().equals(config.deviceId())) {
             key.close();
             throw new IllegalStateException("the key in the " + config.keyStore().kind() + " store is device " + key.deviceId().hex()
@@ -119,7 +116,6 @@ final class RunConfigured {
         Files.createDirectories(dataDir);
 
         ScheduledGpioTimer gpioTimer = new ScheduledGpioTimer();
-        Clock clock = Clock.systemUTC();
         QualityFlagSource flags = QualityFlagSource.none();
         Optional<StatusLed> led = Optional.empty();
         if (gpio != null) {
@@ -175,18 +171,6 @@ final class RunConfigured {
                     err.println("error: " + problem.message());
                 }
                 yield Optional.empty();
-            }
-        };
-    }
-
-    static DeviceKey openKey(DeviceConfig config, BoardProfile board) throws KeyStoreFailure {
-        return switch (config.keyStore()) {
-            case DeviceConfig.SoftwareStore s -> SoftwareKeyStore.open(s.dir(), s.secretFile());
-            case DeviceConfig.Pkcs11Store p -> Pkcs11KeyStore.open(new Pkcs11Config(p.library(), p.tokenLabel(), p.keyLabel(), p.pinFile()));
-            case DeviceConfig.Atecc608Store a -> {
-                BoardProfile.SecureElement se = board.secureElement().orElseThrow(() -> new IllegalStateException(
-                        "key_store.kind atecc608: board " + board.name() + " names no secure_element (I2C bus and address)"));
-                yield Atecc608KeyStore.open(KeysCommand.atecc608Chips.open(se.i2cBus(), se.i2cAddress()), a.slot());
             }
         };
     }

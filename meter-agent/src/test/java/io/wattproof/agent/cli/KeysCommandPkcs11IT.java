@@ -1,21 +1,15 @@
 package io.wattproof.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,15 +27,7 @@ class KeysCommandPkcs11IT {
 
     @Test
     void aTokenKeyIsNonExtractableAndItsSignatureVerifiesWithOpenSsl() throws Exception {
-        String confVariable = System.getenv("SOFTHSM2_CONF");
-        assertNotNull(confVariable, "SOFTHSM2_CONF must be set for this test JVM (meter-agent/pom.xml, failsafe)");
-        requireTool(LIBRARY, "apt-get install softhsm2");
-        Path conf = Path.of(confVariable);
-        Path tokens = conf.resolveSibling("tokens");
-        deleteTree(tokens);
-        Files.createDirectories(tokens);
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        exec("softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN, "--so-pin", "13579111");
+        SoftHsmTokens.ensure();
         Path work = Files.createTempDirectory("keys-pkcs11-it");
         Path pinFile = work.resolve("pin");
         Files.writeString(pinFile, PIN);
@@ -53,7 +39,7 @@ class KeysCommandPkcs11IT {
         assertEquals(0, created.exit, created.err);
         assertTrue(created.out.contains("device id: "), created.out);
 
-        String objects = exec("pkcs11-tool", "--module", LIBRARY, "--token-label", TOKEN, "--login", "--pin", PIN,
+        String objects = SoftHsmTokens.exec("pkcs11-tool", "--module", LIBRARY, "--token-label", TOKEN, "--login", "--pin", PIN,
                 "--list-objects", "--type", "privkey");
         String access = objects.lines().map(String::strip).filter(l -> l.startsWith("Access:")).findFirst()
                 .orElseThrow(() -> new AssertionError("no private key listed:\n" + objects));
@@ -69,7 +55,7 @@ class KeysCommandPkcs11IT {
         Path sig = work.resolve("data.sig");
         Output signed = cli("keys", "sign", store, "--in", data.toString(), "--out", sig.toString());
         assertEquals(0, signed.exit, signed.err);
-        String verified = exec("openssl", "dgst", "-sha256", "-verify", pemFile.toString(), "-signature", sig.toString(),
+        String verified = SoftHsmTokens.exec("openssl", "dgst", "-sha256", "-verify", pemFile.toString(), "-signature", sig.toString(),
                 data.toString());
         assertTrue(verified.contains("Verified OK"), verified);
 
@@ -79,7 +65,7 @@ class KeysCommandPkcs11IT {
         assertEquals(0, requested.exit, requested.err);
         String deviceId = created.out.lines().filter(l -> l.startsWith("device id: ")).findFirst().orElseThrow().substring(11);
         assertTrue(requested.out.contains("subject: CN=" + deviceId + ",O=Wattproof"), requested.out);
-        String checked = exec("openssl", "req", "-in", csr.toString(), "-verify", "-noout");
+        String checked = SoftHsmTokens.exec("openssl", "req", "-in", csr.toString(), "-verify", "-noout");
         assertTrue(checked.contains("self-signature verify OK"), checked);
 
         Output again = cli("keys", "create", store);
@@ -97,38 +83,5 @@ class KeysCommandPkcs11IT {
         StringWriter err = new StringWriter();
         int exit = MeterAgentCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
         return new Output(exit, out.toString(), err.toString());
-    }
-
-    private static String exec(String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError(command[0] + " is not installed: apt-get install softhsm2 opensc openssl", e);
-        }
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", command) + ": no exit within 30 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + output);
-        return output;
-    }
-
-    private static void requireTool(String path, String hint) {
-        if (!Files.exists(Path.of(path))) {
-            fail(path + " is missing: " + hint);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
