@@ -175,9 +175,12 @@ class DebianPackageIT {
     void unitRunsTheAgentAsItsOwnUserUnderTheWatchdog() throws Exception {
         Map<String, List<String>> unit = unitSettings(Files.readString(data.resolve(UNIT)));
         assertEquals(List.of("notify"), unit.get("Type"));
-        assertEquals(List.of("main"), unit.get("NotifyAccess"));
+        // On Java 21 the agent's notifications come from a systemd-notify child process.
+        assertEquals(List.of("all"), unit.get("NotifyAccess"));
         assertEquals(List.of("60"), unit.get("WatchdogSec"));
         assertEquals(List.of("on-failure"), unit.get("Restart"));
+        assertEquals(List.of("2"), unit.get("RestartPreventExitStatus"), "a refused configuration is not retried");
+        assertEquals(List.of("wattproof"), unit.get("RuntimeDirectory"), "status.json lives in /run/wattproof");
         assertEquals(List.of("wattproof"), unit.get("User"));
         assertEquals(List.of("wattproof"), unit.get("Group"));
         assertEquals(List.of("/opt/wattproof/bin/meter-agent run --config /etc/wattproof/agent.yaml"), unit.get("ExecStart"));
