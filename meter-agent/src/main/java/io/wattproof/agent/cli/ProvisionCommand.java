@@ -11,11 +11,15 @@ import io.wattproof.agent.provision.ProvisionException;
 import io.wattproof.agent.provision.ProvisionFiles;
 import io.wattproof.agent.provision.ProvisionRequest;
 import io.wattproof.agent.provision.Provisioning;
+import io.wattproof.agent.provision.ServiceOwnership;
 import io.wattproof.agent.board.BoardProfile;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.KeyAlgorithm;
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystems;
+import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -150,6 +154,12 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--label-out", paramLabel = "FILE", description = "also write the label (text and QR code) to FILE")
     Path labelOut;
 
+    @Option(names = "--service-user", paramLabel = "USER",
+            description = "make USER own the agent's files afterwards (configuration, certificates, trust anchor, key folder, "
+                    + "secret or PIN file, data folder), so the service can read its own key; default: "
+                    + ServiceOwnership.PACKAGE_USER + " when run as root and that user exists; \"\" for nobody")
+    String serviceUser;
+
     @Option(names = "--use-existing-key", description = "provision with the key the store already holds although no configuration names it")
     boolean useExistingKey;
 
@@ -248,6 +258,14 @@ final class ProvisionCommand implements Callable<Integer> {
             cli.getErr().println("error: " + e.getMessage());
             return e.kind() == ProvisionException.Kind.BAD_INPUT ? 2 : 1;
         }
+        try {
+            handOver(out, outcome);
+        } catch (IOException | BoardProfileException | RuntimeException e) {
+            out.flush();
+            cli.getErr().println("error: provisioned, but handing the files to the service user failed: " + e.getMessage()
+                    + "; fix it with chown (docs/packaging.md) or run again with --service-user");
+            return 1;
+        }
         out.println();
         out.println("provisioned device " + outcome.config().deviceId().hex()
                 + (outcome.newIdentity() ? " (new identity)" : " (identity kept)"));
@@ -258,6 +276,19 @@ final class ProvisionCommand implements Callable<Integer> {
         labelOutNote(out);
         out.flush();
         return 0;
+    }
+
+    private void handOver(PrintWriter out, Provisioning.Outcome outcome) throws IOException, BoardProfileException {
+        Optional<UserPrincipal> user = ServiceOwnership.serviceUser(FileSystems.getDefault(), Optional.ofNullable(serviceUser),
+                ServiceOwnership.runningAsRoot());
+        if (user.isEmpty()) {
+            return;
+        }
+        Path data = outcome.config().dataDir().orElse(BoardProfiles.resolve(outcome.config().board()).paths().dataDir());
+        List<Path> changed = ServiceOwnership.handOver(
+                ServiceOwnership.agentFiles(outcome.config(), outcome.configFile(), data), user.get());
+        out.println("[owner] " + changed.size() + " files and folders now belong to " + user.get().getName()
+                + ", the user the service runs as");
     }
 
     private void labelOutNote(PrintWriter out) {

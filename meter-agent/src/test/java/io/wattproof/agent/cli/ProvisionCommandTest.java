@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import io.wattproof.agent.provision.ServiceOwnership;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +80,33 @@ class ProvisionCommandTest extends ProvisionFixture {
 
         assertEquals(0, run("provision", "--check", "--json", "--config", config.toString()), out);
         assertTrue(out.contains("\"ok\" : true"), out);
+    }
+
+    /**
+     * Provisioned as root, the agent's own files go to the user the service runs as: owner-only
+     * secrets owned by root would keep the service from opening its key. {@code nobody} stands
+     * in for the package's {@code wattproof} user, which this machine does not have.
+     */
+    @Test
+    void theServiceUserGetsTheAgentsFilesModesUnchanged() throws Exception {
+        int exit = run(provision("--ca", ca.toString(), "--service-user", "nobody"));
+        if (!ServiceOwnership.runningAsRoot()) {
+            assertEquals(1, exit, out);
+            assertTrue(err.contains("handing the files to the service user failed"), err);
+            return;
+        }
+        assertEquals(0, exit, err + out);
+        assertTrue(out.contains("now belong to nobody, the user the service runs as"), out);
+        for (Path p : List.of(config, etc.resolve("trust-anchor.json"), etc.resolve("device-cert.pem"), etc.resolve("broker-ca.pem"),
+                etc.resolve("device-key.secret"), keys, keys.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE), tmp.resolve("data"))) {
+            assertEquals("nobody", Files.getOwner(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName(), p.toString());
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(etc.resolve("device-key.secret"))));
+        // The folder the configuration lives in is not the agent's to own.
+        assertEquals(Files.getOwner(tmp), Files.getOwner(etc));
+
+        assertEquals(1, run(provision("--service-user", "no-such-user-here", "--use-existing-key")));
+        assertTrue(err.contains("--service-user no-such-user-here: no such user"), err);
     }
 
     @Test
