@@ -343,7 +343,19 @@ class MqttUplinkTlsIT {
             assertEquals(new Received("homeassistant/status", "online", false), atDevice.poll(10, TimeUnit.SECONDS),
                     "the birth, and no discovery config before it");
 
-            // Another device's node id: PUBACK 0x87, or (a broker that does so over TLS) the connection closes.
+            // Another device's node id at QoS 0, as the agent publishes: dropped, the connection
+            // stays (the records share it), and a later own publish still succeeds.
+            MqttMessage quiet = new MqttMessage("{}".getBytes(StandardCharsets.UTF_8));
+            quiet.setQos(0);
+            quiet.setRetained(true);
+            device.publish(others, quiet).waitForCompletion(10_000);
+            IMqttToken after = device.publish(own, config);
+            after.waitForCompletion(10_000);
+            assertTrue(device.isConnected(), "a refused QoS 0 publish closed the connection");
+            assertEquals(0, after.getReasonCodes()[0]);
+            assertEquals(own, nextConfig(atHa, Duration.ofSeconds(10)).topic(), "only the own config arrives");
+
+            // At QoS 1: PUBACK 0x87, or (a broker that does so over TLS) the connection closes.
             String outcome;
             try {
                 IMqttToken published = device.publish(others, config);
