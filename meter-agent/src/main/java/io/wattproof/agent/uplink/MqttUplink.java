@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Uplink over MQTT 5 with Eclipse Paho: records go to {@code <prefix>/devices/<id>/tx} at QoS 1;
  * {@code <prefix>/devices/<id>/status} holds a retained {@code online}, replaced by the broker with
  * {@code offline} (last will) when the agent vanishes. Plain TCP or mutual TLS with the device
- * certificate ({@link MqttUplinkConfig#withDeviceTls}).
+ * certificate ({@link MqttUplinkConfig#withDeviceTls}). The same connection carries owners' live
+ * telemetry and Home Assistant discovery at QoS 0 ({@link LiveChannel}), apart from the record window.
  *
  * <p>Paho keeps no state that matters here: the session starts clean and in-flight messages live
  * in memory only, because the outbox is the one durable copy. After a reconnect the agent re-sends
