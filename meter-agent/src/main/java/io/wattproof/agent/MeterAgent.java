@@ -9,6 +9,7 @@ import io.wattproof.agent.interval.IntervalEngine;
 import io.wattproof.agent.interval.IntervalSchedule;
 import io.wattproof.agent.interval.ScaledClock;
 import io.wattproof.agent.meter.MeterReadException;
+import io.wattproof.agent.meter.MeterSample;
 import io.wattproof.agent.meter.MeterSnapshot;
 import io.wattproof.agent.meter.MeterSource;
 import io.wattproof.agent.outbox.FileOutbox;
@@ -98,6 +99,8 @@ public final class MeterAgent implements AutoCloseable {
     private Boolean clockSynchronised;
 
     private volatile AgentStatus status;
+    /** The newest successful read, for live telemetry (io.wattproof.agent.telemetry); null before the first. */
+    private volatile MeterSample latestSample;
 
     private MeterAgent(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
             QualityFlagSource flags, ClockSyncSource clockSync) {
@@ -176,6 +179,11 @@ public final class MeterAgent implements AutoCloseable {
         return status;
     }
 
+    /** The newest successful meter read; empty until the meter has answered once. */
+    public Optional<MeterSample> latestSample() {
+        return Optional.ofNullable(latestSample);
+    }
+
     // ---- metering ------------------------------------------------------------------------------
 
     private void startMetering() {
@@ -230,6 +238,7 @@ public final class MeterAgent implements AutoCloseable {
             MeterSnapshot snapshot = meter.read();
             lastReadFailed = false;
             lastReadAt = readAt;
+            latestSample = new MeterSample(readAt, snapshot);
             if (boundary) {
                 engine.onBoundary(tick, readAt, snapshot).ifPresent(this::record);
             } else {

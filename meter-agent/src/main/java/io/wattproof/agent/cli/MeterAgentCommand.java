@@ -4,6 +4,9 @@ import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.MeterAgent;
 import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.RunningBuild;
+import io.wattproof.agent.config.DeviceConfig;
+import io.wattproof.agent.telemetry.TelemetryPublisher;
+import io.wattproof.agent.telemetry.TelemetrySettings;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
@@ -24,6 +27,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -161,6 +165,10 @@ public final class MeterAgentCommand implements Runnable {
                         + "timesyncd, or assume-synchronised (records are never flagged CLOCK_UNSYNCED); see docs/architecture.md")
         String clockSync = "auto";
 
+        @Option(names = "--no-telemetry",
+                description = "publish no live values and no Home Assistant discovery (docs/telemetry.md)")
+        boolean noTelemetry;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -221,12 +229,20 @@ public final class MeterAgentCommand implements Runnable {
                     .meterSerial(meterSerial)
                     .build();
             ModbusMaster master = connection.open(target);
+            MqttUplink mqttUplink = new MqttUplink(uplink);
             MeterAgent agent = MeterAgent.start(config, key, new ModbusMeterSource(master, unit, map),
-                    new MqttUplink(uplink), Clock.systemUTC(), io.wattproof.agent.record.QualityFlagSource.none(), clockSyncSource);
+                    mqttUplink, Clock.systemUTC(), io.wattproof.agent.record.QualityFlagSource.none(), clockSyncSource);
+            // Without a configuration file there is no board or location: the meter model stands in.
+            TelemetryPublisher telemetry = noTelemetry ? null : TelemetryPublisher.start(agent, mqttUplink,
+                    TelemetrySettings.of(DeviceConfig.Telemetry.DEFAULT, Optional.empty(), model, data, config.samplePeriod()),
+                    Clock.systemUTC());
             spec.commandLine().getOut().println("agent running: device " + key.deviceId().hex() + ", interval " + intervalSeconds
                     + " s, outbox " + data + "; stop with Ctrl-C");
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (telemetry != null) {
+                    telemetry.close();
+                }
                 agent.close();
                 stopped.countDown();
             }));

@@ -28,6 +28,8 @@ import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.provision.DeviceKeyStores;
 import io.wattproof.agent.record.QualityFlagSource;
+import io.wattproof.agent.telemetry.TelemetryPublisher;
+import io.wattproof.agent.telemetry.TelemetrySettings;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
@@ -128,8 +130,14 @@ final class RunConfigured {
         ModbusMaster master = openMeter(board.serial(), gpio);
         String meterDescription = map.manufacturer() + " " + map.model() + ", unit " + unit + " on " + board.serial().describe();
         // The system's time service says whether the clock can be trusted (docs/architecture.md, "Clock").
-        MeterAgent agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), new MqttUplink(uplink),
+        MqttUplink mqttUplink = new MqttUplink(uplink);
+        MeterAgent agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), mqttUplink,
                 clock, flags, ClockSyncSources.auto(clock));
+        // Live values for the owner and Home Assistant discovery, as the file's telemetry says (docs/telemetry.md).
+        TelemetryPublisher telemetry = config.telemetry().enabled()
+                ? TelemetryPublisher.start(agent, mqttUplink, TelemetrySettings.of(config.telemetry(), config.location(), board.name(),
+                        dataDir, agentConfig.samplePeriod()), clock)
+                : null;
         Path statusDir = StatusFile.directory(System.getenv(), dataDir);
         SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
         AgentDaemon daemon = AgentDaemon.start(agent,
@@ -143,6 +151,9 @@ final class RunConfigured {
         CountDownLatch stopped = new CountDownLatch(1);
         Context gpioContext = gpio;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (telemetry != null) {
+                telemetry.close();
+            }
             daemon.close();
             gpioTimer.close();
             if (gpioContext != null) {

@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Uplink over MQTT 5 with Eclipse Paho: records go to {@code <prefix>/devices/<id>/tx} at QoS 1;
  * {@code <prefix>/devices/<id>/status} holds a retained {@code online}, replaced by the broker with
  * {@code offline} (last will) when the agent vanishes. Plain TCP or mutual TLS with the device
- * certificate ({@link MqttUplinkConfig#withDeviceTls}).
+ * certificate ({@link MqttUplinkConfig#withDeviceTls}). The same connection carries owners' live
+ * telemetry and Home Assistant discovery at QoS 0 ({@link LiveChannel}), apart from the record window.
  *
  * <p>Paho keeps no state that matters here: the session starts clean and in-flight messages live
  * in memory only, because the outbox is the one durable copy. After a reconnect the agent re-sends
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * jitter and does not cover a first connection that fails. Every failed attempt and every lost
  * connection is reported to the listener and waits per {@link ReconnectBackoff}.
  */
-public final class MqttUplink implements Uplink {
+public final class MqttUplink implements Uplink, LiveChannel {
     private static final Logger log = LoggerFactory.getLogger(MqttUplink.class);
     /** Our own cap, below every broker we know (Mosquitto 20, HiveMQ 10). */
     private static final int MAX_WINDOW = 10;
@@ -59,6 +61,10 @@ public final class MqttUplink implements Uplink {
     private volatile Listener listener;
     private volatile int brokerReceiveMaximum = 65_535;
     private volatile boolean closed;
+    private volatile LiveChannel.Subscriber live;
+    /** Live publishes handed to Paho and not yet written; bounded so a stalled socket cannot pile them up. */
+    private final AtomicInteger livePending = new AtomicInteger();
+    private static final int MAX_LIVE_PENDING = 16;
 
     /**
      * @throws IllegalArgumentException if {@code ssl://} and TLS settings do not come together
@@ -114,6 +120,10 @@ public final class MqttUplink implements Uplink {
                 }
                 log.warn("mqtt connection lost server={} reason={} retry_in_ms={}", config.serverUri(), reason, wait.toMillis());
                 listener.disconnected(reason);
+                LiveChannel.Subscriber l = live;
+                if (l != null) {
+                    l.disconnected();
+                }
                 scheduleConnect(wait);
             }
 
@@ -123,7 +133,12 @@ public final class MqttUplink implements Uplink {
             }
 
             @Override
-            public void messageArrived(String topic, MqttMessage message) {}
+            public void messageArrived(String topic, MqttMessage message) {
+                LiveChannel.Subscriber l = live;
+                if (l != null) {
+                    l.arrived(topic, message.getPayload(), message.isRetained());
+                }
+            }
 
             @Override
             public void deliveryComplete(IMqttToken token) {}
@@ -254,6 +269,65 @@ public final class MqttUplink implements Uplink {
             log.warn("mqtt status publish failed error={}", e.getMessage());
         }
         listener.connected(window);
+        LiveChannel.Subscriber l = live;
+        if (l != null) {
+            liveConnected(l);
+        }
+    }
+
+    @Override
+    public void live(LiveChannel.Subscriber l) {
+        this.live = l;
+        if (l != null && connected.get()) {
+            liveConnected(l);
+        }
+    }
+
+    private void liveConnected(LiveChannel.Subscriber l) {
+        livePending.set(0);
+        MqttAsyncClient c = client;
+        for (String filter : l.subscriptions()) {
+            try {
+                c.subscribe(filter, 0);
+            } catch (MqttException e) {
+                log.warn("mqtt subscribe failed filter={} error={}", filter, e.getMessage());
+            }
+        }
+        l.connected();
+    }
+
+    @Override
+    public boolean publishLive(String topic, byte[] payload, boolean retained) {
+        MqttAsyncClient c = client;
+        if (c == null || !connected.get()) {
+            return false;
+        }
+        if (livePending.incrementAndGet() > MAX_LIVE_PENDING) {
+            livePending.decrementAndGet();
+            return false;
+        }
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(0);
+        message.setRetained(retained);
+        try {
+            // For QoS 0 Paho completes the token once the PUBLISH is written to the socket.
+            c.publish(topic, message, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    livePending.updateAndGet(n -> Math.max(0, n - 1));
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    livePending.updateAndGet(n -> Math.max(0, n - 1));
+                }
+            });
+            return true;
+        } catch (MqttException e) {
+            livePending.updateAndGet(n -> Math.max(0, n - 1));
+            log.debug("mqtt live publish not accepted topic={} error={}", topic, e.getMessage());
+            return false;
+        }
     }
 
     private static MqttMessage statusMessage(String status) {

@@ -116,4 +116,10 @@ class MeterAgentCommandTest {
             assertTrue(out.toString().contains(model), model + " in\n" + out);
         }
     }
+
+    @Test
+    void runOffersToTurnTelemetryOff() {
+        assertEquals(0, run("run", "--help"));
+        assertTrue(out.toString().contains("--no-telemetry"), out.toString());
+    }
 }

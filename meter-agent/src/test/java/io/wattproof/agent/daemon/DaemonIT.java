@@ -108,12 +108,17 @@ class DaemonIT {
                     "  chain_id: wattproof-sim",
                     ""));
             List<String> received = new ArrayList<>();
+            List<String> telemetry = new ArrayList<>();
             MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "test-sub", new MemoryPersistence());
             subscriber.setCallback(new MqttCallback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
                     synchronized (received) {
-                        received.add(topic);
+                        if (topic.endsWith("/telemetry")) {
+                            telemetry.add(new String(message.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        } else {
+                            received.add(topic);
+                        }
                     }
                 }
 
@@ -135,6 +140,8 @@ class DaemonIT {
             subscriber.connect(new MqttConnectionOptions());
             // Not subscribe(topic, qos, listener): Paho 1.2.5's MqttClient recurses there forever.
             subscriber.subscribe("wattproof/v1/devices/" + deviceId + "/tx", 1);
+            subscriber.subscribe("wattproof/v1/devices/" + deviceId + "/telemetry", 0);
+            subscriber.subscribe("homeassistant/sensor/wattproof_" + deviceId + "/+/config", 0);
 
             Path log = dir.resolve("agent.log");
             Process agent = start(List.of("run", "--config", config.toString()), systemd.address(), runtime, log);
@@ -147,9 +154,22 @@ class DaemonIT {
 
                 awaitTrue(() -> {
                     synchronized (received) {
-                        return received.size() >= 2;
+                        return received.stream().filter(t -> t.endsWith("/tx")).count() >= 2;
                     }
                 }, 60_000, "two records at the broker; log: " + read(log));
+                // The file's telemetry defaults: live values every 10 s and Home Assistant discovery (docs/telemetry.md).
+                awaitTrue(() -> {
+                    synchronized (received) {
+                        return !telemetry.isEmpty();
+                    }
+                }, 30_000, "telemetry at the broker; log: " + read(log));
+                synchronized (received) {
+                    JsonNode live = new ObjectMapper().readTree(telemetry.get(0));
+                    assertEquals("test bench", live.get("location").asText(), live.toString());
+                    assertTrue(live.get("energy_import_kwh").isNumber(), live.toString());
+                    assertEquals(5, received.stream().filter(t -> t.startsWith("homeassistant/sensor/")).distinct().count(),
+                            received.toString());
+                }
 
                 JsonNode status = awaitStatus(runtime, log);
                 assertEquals(deviceId, status.get("device_id").asText());

@@ -12,6 +12,7 @@ import io.wattproof.crypto.cert.CertificateAuthority;
 import io.wattproof.crypto.cert.CertificationRequests;
 import io.wattproof.crypto.cert.CsrSubject;
 import io.wattproof.crypto.cert.DeviceKeyManager;
+import io.wattproof.crypto.cert.DeviceTls;
 import io.wattproof.crypto.cert.Validity;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
 import java.net.InetAddress;
@@ -271,6 +272,131 @@ class MqttUplinkTlsIT {
             raw.close(true);
             assertNull(ingest.next(Duration.ofMillis(500)), "b's subscriber received a's publish");
         }
+    }
+
+    /** A client with the given TLS context whose messages land in {@code into}. */
+    private static MqttAsyncClient client(String clientId, SSLContext tls, BlockingQueue<Received> into) throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(broker.uri(), clientId, new MemoryPersistence());
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {}
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {}
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                into.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.isRetained()));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {}
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {}
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setSocketFactory(tls.getSocketFactory());
+        options.setHttpsHostnameVerificationEnabled(true);
+        c.connect(options).waitForCompletion(10_000);
+        return c;
+    }
+
+    private static int subscribe(MqttAsyncClient c, String filter, int qos) throws MqttException {
+        IMqttToken t = c.subscribe(filter, qos);
+        t.waitForCompletion(10_000);
+        return t.getReasonCodes()[0];
+    }
+
+    @Test
+    void aDeviceAnnouncesOnlyItsOwnHomeAssistantSensorsAndHearsHomeAssistantsBirth() throws Exception {
+        Device a = device(broker.ca);
+        Device b = device(broker.ca);
+        String own = "homeassistant/sensor/wattproof_" + a.id() + "/power/config";
+        String others = "homeassistant/sensor/wattproof_" + b.id() + "/power/config";
+        BlockingQueue<Received> atHa = new LinkedBlockingQueue<>();
+        BlockingQueue<Received> atDevice = new LinkedBlockingQueue<>();
+        MqttAsyncClient ha = client("ha-" + System.nanoTime(), broker.clientTls("homeassistant"), atHa);
+        MqttAsyncClient device = client(a.id(), deviceTls(a), atDevice);
+        try {
+            assertEquals(1, subscribe(ha, "homeassistant/sensor/#", 1), "home assistant reads discovery configs");
+            assertEquals(1, subscribe(ha, "wattproof/v1/devices/+/telemetry", 1), "home assistant reads telemetry");
+            assertEquals(1, subscribe(ha, "wattproof/v1/devices/+/status", 1), "home assistant reads status");
+
+            MqttMessage config = new MqttMessage("{}".getBytes(StandardCharsets.UTF_8));
+            config.setQos(1);
+            config.setRetained(true);
+            IMqttToken ownPublish = device.publish(own, config);
+            ownPublish.waitForCompletion(10_000);
+            assertEquals(0, ownPublish.getReasonCodes()[0], "PUBACK for the device's own config");
+            assertEquals(own, nextConfig(atHa, Duration.ofSeconds(10)).topic());
+
+            assertEquals(0, subscribe(device, "homeassistant/status", 0), "the device hears the birth message");
+            // Mosquitto 2.0 grants a subscription and applies the read ACL to each message: the
+            // retained config would arrive before the birth below if the device could read it.
+            subscribe(device, "homeassistant/sensor/#", 0);
+            MqttMessage birth = new MqttMessage("online".getBytes(StandardCharsets.UTF_8));
+            ha.publish("homeassistant/status", birth).waitForCompletion(10_000);
+            assertEquals(new Received("homeassistant/status", "online", false), atDevice.poll(10, TimeUnit.SECONDS),
+                    "the birth, and no discovery config before it");
+
+            // Another device's node id at QoS 0, as the agent publishes: dropped, the connection
+            // stays (the records share it), and a later own publish still succeeds.
+            MqttMessage quiet = new MqttMessage("{}".getBytes(StandardCharsets.UTF_8));
+            quiet.setQos(0);
+            quiet.setRetained(true);
+            device.publish(others, quiet).waitForCompletion(10_000);
+            IMqttToken after = device.publish(own, config);
+            after.waitForCompletion(10_000);
+            assertTrue(device.isConnected(), "a refused QoS 0 publish closed the connection");
+            assertEquals(0, after.getReasonCodes()[0]);
+            assertEquals(own, nextConfig(atHa, Duration.ofSeconds(10)).topic(), "only the own config arrives");
+
+            // At QoS 1: PUBACK 0x87, or (a broker that does so over TLS) the connection closes.
+            String outcome;
+            try {
+                IMqttToken published = device.publish(others, config);
+                published.waitForCompletion(10_000);
+                outcome = "puback 0x" + Integer.toHexString(published.getReasonCodes()[0]);
+            } catch (MqttException e) {
+                outcome = "failed " + MqttUplink.describe(e);
+            }
+            assertTrue(outcome.equals("puback 0x87") || !device.isConnected(), outcome);
+            assertNull(nextConfig(atHa, Duration.ofMillis(500)), "home assistant received another device's config from a");
+
+            // Clear the retained config so later runs on a kept broker start empty.
+            MqttMessage empty = new MqttMessage(new byte[0]);
+            empty.setRetained(true);
+            if (device.isConnected()) {
+                device.publish(own, empty).waitForCompletion(10_000);
+            }
+        } finally {
+            for (MqttAsyncClient c : List.of(ha, device)) {
+                if (c.isConnected()) {
+                    c.disconnect().waitForCompletion(5_000);
+                }
+                c.close(true);
+            }
+        }
+    }
+
+    /** The next discovery config, skipping the retained statuses of other tests' devices. */
+    private static Received nextConfig(BlockingQueue<Received> queue, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Received r = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (r == null || r.topic().startsWith("homeassistant/")) {
+                return r;
+            }
+        }
+    }
+
+    /** The device's own mutual TLS, as the uplink makes it. */
+    private static SSLContext deviceTls(Device d) {
+        return DeviceTls.clientContext(d.keyManager(), List.of(broker.ca.certificate()));
     }
 
     @Test

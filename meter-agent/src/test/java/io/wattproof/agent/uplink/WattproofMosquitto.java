@@ -128,9 +128,14 @@ final class WattproofMosquitto implements AutoCloseable {
      * an operator without our tools would do it.
      */
     SSLContext ingestTls() throws Exception {
-        Path ingest = Files.createDirectories(dir.resolve("ingest"));
+        return clientTls(INGEST_USER);
+    }
+
+    /** As {@link #ingestTls()}, for any service certificate CN the ACL names (e.g. {@code homeassistant}). */
+    SSLContext clientTls(String commonName) throws Exception {
+        Path ingest = Files.createDirectories(dir.resolve("client-" + commonName));
         openssl(ingest, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "key.pem");
-        openssl(ingest, "req", "-new", "-key", "key.pem", "-subj", "/CN=" + INGEST_USER, "-out", "req.csr");
+        openssl(ingest, "req", "-new", "-key", "key.pem", "-subj", "/CN=" + commonName, "-out", "req.csr");
         Files.writeString(ingest.resolve("ext.cnf"), "extendedKeyUsage = clientAuth\n");
         Path caDir = dir.resolve("ca");
         openssl(ingest, "x509", "-req", "-in", "req.csr", "-days", "1", "-extfile", "ext.cnf",
