@@ -23,7 +23,9 @@ import io.wattproof.agent.gpio.Pull;
 import io.wattproof.agent.gpio.ScheduledGpioTimer;
 import io.wattproof.agent.gpio.StatusLed;
 import io.wattproof.agent.gpio.TamperInputConfig;
+import io.wattproof.agent.gpio.TamperEventPublisher;
 import io.wattproof.agent.gpio.TamperLatch;
+import io.wattproof.agent.gpio.TamperListener;
 import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.provision.DeviceKeyStores;
@@ -120,8 +122,10 @@ final class RunConfigured {
         ScheduledGpioTimer gpioTimer = new ScheduledGpioTimer();
         QualityFlagSource flags = QualityFlagSource.none();
         Optional<StatusLed> led = Optional.empty();
+        MqttUplink mqttUplink = new MqttUplink(uplink);
+        TamperEventPublisher tamperEvents = new TamperEventPublisher(key.deviceId().hex(), mqttUplink);
         if (gpio != null) {
-            Optional<TamperLatch> latch = tamper(gpio, board, gpioTimer, clock, standingAlarms);
+            Optional<TamperLatch> latch = tamper(gpio, board, gpioTimer, clock, tamperEvents, standingAlarms);
             if (latch.isPresent()) {
                 flags = latch.get();
             }
@@ -130,7 +134,6 @@ final class RunConfigured {
         ModbusMaster master = openMeter(board.serial(), gpio);
         String meterDescription = map.manufacturer() + " " + map.model() + ", unit " + unit + " on " + board.serial().describe();
         // The system's time service says whether the clock can be trusted (docs/architecture.md, "Clock").
-        MqttUplink mqttUplink = new MqttUplink(uplink);
         MeterAgent agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), mqttUplink,
                 clock, flags, ClockSyncSources.auto(clock));
         // Live values for the owner and Home Assistant discovery, as the file's telemetry says (docs/telemetry.md).
@@ -155,6 +158,7 @@ final class RunConfigured {
                 telemetry.close();
             }
             daemon.close();
+            tamperEvents.close();
             gpioTimer.close();
             if (gpioContext != null) {
                 gpioContext.shutdown();
@@ -205,7 +209,7 @@ final class RunConfigured {
     }
 
     private static Optional<TamperLatch> tamper(Context gpio, BoardProfile board, ScheduledGpioTimer timer, Clock clock,
-            List<String> alarms) {
+            TamperListener events, List<String> alarms) {
         Optional<BoardProfile.InputPin> pin = board.gpio().tamper();
         if (pin.isEmpty()) {
             return Optional.empty();
@@ -215,7 +219,10 @@ final class RunConfigured {
         try {
             Pi4jTamperInput.create(gpio, new TamperInputConfig(p.pin(), p.active() == BoardProfile.Level.HIGH,
                             Pull.valueOf(p.pull().name()), Duration.ofMillis(50)), latch,
-                    event -> log.warn("tamper input {} pin={} at={}", event.active() ? "ACTIVE" : "released", event.pin(), event.at()),
+                    event -> {
+                        log.warn("tamper input {} pin={} at={}", event.active() ? "ACTIVE" : "released", event.pin(), event.at());
+                        events.tamperChanged(event);
+                    },
                     timer, clock);
             return Optional.of(latch);
         } catch (GpioException | RuntimeException e) {
