@@ -229,7 +229,7 @@ public final class MeterAgent implements AutoCloseable {
         }
         // A step that left the clock inside the open interval would make it longer or shorter in
         // real time than its stamps say; the monotonic counter shows it.
-        clockSteps.observe(readAt, System.nanoTime()).ifPresent(step -> {
+        clockSteps.observe(readAt, ScaledClock.monotonicNanos(clock)).ifPresent(step -> {
             log.warn("clock stepped device={} by={} now={}; the open interval is abandoned", deviceId, step, readAt);
             engine.onClockStep();
         });

@@ -45,6 +45,15 @@ public final class ScaledClock extends Clock {
         return clock instanceof ScaledClock s ? s.realDelay(simulated) : simulated;
     }
 
+    /**
+     * The monotonic counter a step detector compares this clock with: {@link System#nanoTime()},
+     * scaled like the clock for a {@link ScaledClock}, so that running fast is not taken for a
+     * clock being stepped forward again and again.
+     */
+    public static long monotonicNanos(Clock clock) {
+        return clock instanceof ScaledClock s ? (long) ((System.nanoTime() - s.startNanos) * s.speed) : System.nanoTime();
+    }
+
     @Override
     public Instant instant() {
         return start.plusNanos((long) ((System.nanoTime() - startNanos) * speed));
