@@ -15,6 +15,7 @@ import io.wattproof.agent.meter.MeterSource;
 import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.outbox.Outbox;
 import io.wattproof.agent.outbox.OutboxException;
+import io.wattproof.agent.record.ChainState;
 import io.wattproof.agent.record.DeviceDescription;
 import io.wattproof.agent.record.PendingFlags;
 import io.wattproof.agent.record.QualityFlagSource;
@@ -39,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,6 +161,28 @@ public final class MeterAgent implements AutoCloseable {
     public static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock,
             QualityFlagSource flags, ClockSyncSource clockSync) throws OutboxException {
         return start(config, key, meter, uplink, clock, FileOutbox.open(config.dataDir()), flags, clockSync);
+    }
+
+    /**
+     * As {@link #start(AgentConfig, DeviceKey, MeterSource, Uplink, Clock, QualityFlagSource,
+     * ClockSyncSource)}, for a meter that continues from the stored chain: an S0 pulse counter,
+     * which forgets everything at a restart, starts its register at the last record's.
+     */
+    public static MeterAgent start(AgentConfig config, DeviceKey key, Function<ChainState, MeterSource> meter, Uplink uplink,
+            Clock clock, QualityFlagSource flags, ClockSyncSource clockSync) throws OutboxException {
+        Outbox outbox = FileOutbox.open(config.dataDir());
+        MeterSource source;
+        try {
+            source = meter.apply(outbox.chainState());
+        } catch (RuntimeException e) {
+            try {
+                outbox.close();
+            } catch (OutboxException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return start(config, key, source, uplink, clock, outbox, flags, clockSync);
     }
 
     static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,

@@ -18,7 +18,9 @@ import io.wattproof.agent.daemon.AgentDaemon;
 import io.wattproof.agent.daemon.StatusFile;
 import io.wattproof.agent.daemon.SystemdNotify;
 import io.wattproof.agent.gpio.GpioException;
+import io.wattproof.agent.gpio.Pi4jS0Input;
 import io.wattproof.agent.gpio.Pi4jTamperInput;
+import io.wattproof.agent.gpio.S0InputConfig;
 import io.wattproof.agent.gpio.Pull;
 import io.wattproof.agent.gpio.ScheduledGpioTimer;
 import io.wattproof.agent.gpio.StatusLed;
@@ -27,6 +29,8 @@ import io.wattproof.agent.gpio.TamperEventPublisher;
 import io.wattproof.agent.gpio.TamperLatch;
 import io.wattproof.agent.gpio.TamperListener;
 import io.wattproof.agent.meter.ModbusMeterSource;
+import io.wattproof.agent.meter.PulseEnergy;
+import io.wattproof.agent.meter.S0MeterSource;
 import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.provision.DeviceKeyStores;
 import io.wattproof.agent.record.QualityFlagSource;
@@ -98,16 +102,12 @@ final class RunConfigured {
                     + ", but " + configFile + " was provisioned for " + config.deviceId().hex()
                     + "; not signing under another identity (see 'meter-agent provision --check')");
         }
-        MeterMap map;
         String model = config.meter().model().orElse(board.meter().model());
-        try {
-            map = MeterMaps.resolve(board.meter().isMapFile() && config.meter().model().isEmpty()
-                    ? board.meter().mapFile(board.paths()).orElseThrow().toString()
-                    : model);
-        } catch (MeterMapException e) {
-            throw new IllegalStateException(configFile + ": meter model " + model + ": " + e.getMessage(), e);
+        boolean s0 = config.meter().source() == DeviceConfig.EnergySource.S0;
+        Optional<BoardProfile.S0Input> s0Line = board.gpio().s0();
+        if (s0 && s0Line.isEmpty()) {
+            throw new IllegalStateException(configFile + ": meter.source s0: board " + board.name() + " names no gpio.s0 line");
         }
-        int unit = config.meter().unitId().orElse(board.meter().unitId());
         MqttUplinkConfig uplink = MeterAgentCommand.tls(cli, config.mqtt().broker().toString(), key,
                 config.mqtt().deviceCert().orElse(null), config.mqtt().brokerCa().orElse(null));
         Path dataDir = config.dataDir().orElse(board.paths().dataDir());
@@ -131,11 +131,38 @@ final class RunConfigured {
             }
             led = statusLed(gpio, board, gpioTimer, standingAlarms);
         }
-        ModbusMaster master = openMeter(board.serial(), gpio);
-        String meterDescription = map.manufacturer() + " " + map.model() + ", unit " + unit + " on " + board.serial().describe();
-        // The system's time service says whether the clock can be trusted (docs/architecture.md, "Clock").
-        MeterAgent agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), mqttUplink,
-                clock, flags, ClockSyncSources.auto(clock));
+        String meterDescription;
+        MeterAgent agent;
+        if (s0) {
+            // Pulses carry import energy only; the count restarts at 0 with every start, so the
+            // register continues from the last stored record's (docs/gpio.md).
+            BoardProfile.S0Input line = s0Line.get();
+            if (gpio == null) {
+                throw new IllegalStateException("meter.source s0: GPIO is unavailable, so the S0 input on GPIO " + line.pin()
+                        + " cannot be counted");
+            }
+            Pi4jS0Input pulses = Pi4jS0Input.create(gpio, new S0InputConfig(line.pin(), line.active() == BoardProfile.Level.HIGH,
+                    Pull.valueOf(line.pull().name()), Duration.ofMillis(line.debounceMillis())), System::nanoTime);
+            PulseEnergy energy = new PulseEnergy(line.pulsesPerKwh());
+            meterDescription = model + " S0 output on GPIO " + line.pin() + ", " + line.pulsesPerKwh() + " imp/kWh";
+            agent = MeterAgent.start(agentConfig, key, chain -> new S0MeterSource(pulses, energy, chain.lastImportWh(), model),
+                    mqttUplink, clock, flags, ClockSyncSources.auto(clock));
+        } else {
+            MeterMap map;
+            try {
+                map = MeterMaps.resolve(board.meter().isMapFile() && config.meter().model().isEmpty()
+                        ? board.meter().mapFile(board.paths()).orElseThrow().toString()
+                        : model);
+            } catch (MeterMapException e) {
+                throw new IllegalStateException(configFile + ": meter model " + model + ": " + e.getMessage(), e);
+            }
+            int unit = config.meter().unitId().orElse(board.meter().unitId());
+            ModbusMaster master = openMeter(board.serial(), gpio);
+            meterDescription = map.manufacturer() + " " + map.model() + ", unit " + unit + " on " + board.serial().describe();
+            // The system's time service says whether the clock can be trusted (docs/architecture.md, "Clock").
+            agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), mqttUplink,
+                    clock, flags, ClockSyncSources.auto(clock));
+        }
         // Live values for the owner and Home Assistant discovery, as the file's telemetry says (docs/telemetry.md).
         TelemetryPublisher telemetry = config.telemetry().enabled()
                 ? TelemetryPublisher.start(agent, mqttUplink, TelemetrySettings.of(config.telemetry(), config.location(), board.name(),

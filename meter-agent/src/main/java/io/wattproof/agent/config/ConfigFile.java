@@ -25,7 +25,7 @@ record ConfigFile(
 
     record Ledger(String chainId, String trustAnchor) {}
 
-    record Meter(String model, Integer unitId, String serial) {}
+    record Meter(String model, Integer unitId, String serial, String source) {}
 
     record Telemetry(Boolean enabled, Boolean homeAssistant, String period) {}
 }

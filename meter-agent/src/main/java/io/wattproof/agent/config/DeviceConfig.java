@@ -123,13 +123,31 @@ public record DeviceConfig(
         }
     }
 
-    public record MeterOverrides(Optional<String> model, Optional<Integer> unitId, Optional<String> serial) {
+    /**
+     * @param source where energy is read: the meter's registers over Modbus (the default) or the
+     *     pulses of its S0 output on the board's {@code gpio.s0} line (import energy only; docs/gpio.md)
+     */
+    public record MeterOverrides(Optional<String> model, Optional<Integer> unitId, Optional<String> serial, EnergySource source) {
         public static final MeterOverrides NONE = new MeterOverrides(Optional.empty(), Optional.empty(), Optional.empty());
 
         public MeterOverrides {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(unitId, "unit id");
             Objects.requireNonNull(serial, "serial");
+            Objects.requireNonNull(source, "source");
+        }
+
+        /** Read over Modbus. */
+        public MeterOverrides(Optional<String> model, Optional<Integer> unitId, Optional<String> serial) {
+            this(model, unitId, serial, EnergySource.MODBUS);
+        }
+    }
+
+    public enum EnergySource {
+        MODBUS, S0;
+
+        public String fileName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

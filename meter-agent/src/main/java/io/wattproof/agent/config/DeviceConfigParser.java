@@ -338,7 +338,16 @@ public final class DeviceConfigParser {
             if (m.model() != null && m.model().isBlank()) {
                 problem("meter.model", "a meter model (bin/meter-agent models) or a map file", quote(m.model()));
             }
-            return new MeterOverrides(Optional.ofNullable(m.model()), Optional.ofNullable(m.unitId()), Optional.ofNullable(serial));
+            DeviceConfig.EnergySource source = DeviceConfig.EnergySource.MODBUS;
+            if (m.source() != null) {
+                switch (m.source().toLowerCase(Locale.ROOT)) {
+                    case "modbus" -> source = DeviceConfig.EnergySource.MODBUS;
+                    case "s0" -> source = DeviceConfig.EnergySource.S0;
+                    default -> problem("meter.source", "modbus or s0", quote(m.source()));
+                }
+            }
+            return new MeterOverrides(Optional.ofNullable(m.model()), Optional.ofNullable(m.unitId()), Optional.ofNullable(serial),
+                    source);
         }
 
         private Optional<Duration> interval() {

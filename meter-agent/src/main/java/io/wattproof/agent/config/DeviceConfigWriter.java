@@ -48,12 +48,16 @@ public final class DeviceConfigWriter {
         y.append("  chain_id: ").append(scalar(c.ledger().chainId())).append('\n');
         optionalPath(y, "  trust_anchor", c.ledger().trustAnchor());
         DeviceConfig.MeterOverrides m = c.meter();
-        if (m.model().isPresent() || m.unitId().isPresent() || m.serial().isPresent()) {
+        if (m.model().isPresent() || m.unitId().isPresent() || m.serial().isPresent() || m.source() != DeviceConfig.EnergySource.MODBUS) {
             y.append("# Overrides of the board profile's meter.\n");
             y.append("meter:\n");
             m.model().ifPresent(v -> y.append("  model: ").append(scalar(v)).append('\n'));
             m.unitId().ifPresent(v -> y.append("  unit_id: ").append(v).append('\n'));
             m.serial().ifPresent(v -> y.append("  serial: ").append(scalar(v)).append('\n'));
+            if (m.source() != DeviceConfig.EnergySource.MODBUS) {
+                y.append("  # Energy from the meter's S0 pulse output on the board's gpio.s0 line.\n");
+                y.append("  source: ").append(m.source().fileName()).append('\n');
+            }
         }
         c.interval().ifPresent(i -> y.append("interval: ").append(BoardProfileParser.formatDuration(i)).append('\n'));
         optionalPath(y, "data_dir", c.dataDir());

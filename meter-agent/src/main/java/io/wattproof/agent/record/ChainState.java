@@ -1,5 +1,9 @@
 package io.wattproof.agent.record;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.Reading;
+import io.wattproof.protocol.v1.SignedTx;
 import java.time.Instant;
 import java.util.HexFormat;
 
@@ -11,9 +15,15 @@ import java.util.HexFormat;
  * @param nextSequence ≥ 1
  * @param headHash SHA-256 of the last record's sign-bytes; empty before the first record
  * @param lastIntervalEnd end of the last recorded interval; null before the first record
+ * @param lastImportWh the import register of the last record, Wh; 0 before the first. An S0
+ *     pulse counter, which forgets everything at a restart, continues its register from here.
  */
-public record ChainState(long nextSequence, byte[] headHash, Instant lastIntervalEnd) {
-    public static final ChainState GENESIS = new ChainState(1, new byte[0], null);
+public record ChainState(long nextSequence, byte[] headHash, Instant lastIntervalEnd, long lastImportWh) {
+    public static final ChainState GENESIS = new ChainState(1, new byte[0], null, 0);
+
+    public ChainState(long nextSequence, byte[] headHash, Instant lastIntervalEnd) {
+        this(nextSequence, headHash, lastIntervalEnd, 0);
+    }
 
     public ChainState {
         if (nextSequence < 1) {
@@ -34,7 +44,17 @@ public record ChainState(long nextSequence, byte[] headHash, Instant lastInterva
         if (record.sequence() != nextSequence) {
             throw new IllegalStateException("record sequence: expected " + nextSequence + ", got " + record.sequence());
         }
-        return new ChainState(nextSequence + 1, record.recordHash(), record.intervalEnd());
+        return new ChainState(nextSequence + 1, record.recordHash(), record.intervalEnd(), importWh(record));
+    }
+
+    /** The record's import register; a record we signed always parses, anything else keeps the last one. */
+    private long importWh(SignedRecord record) {
+        try {
+            SignedTx tx = SignedTx.parseFrom(record.signedTx());
+            return tx.getBodyType() == BodyType.READING ? Reading.parseFrom(tx.getBody()).getImportWh() : lastImportWh;
+        } catch (InvalidProtocolBufferException e) {
+            return lastImportWh;
+        }
     }
 
     @Override
@@ -42,7 +62,8 @@ public record ChainState(long nextSequence, byte[] headHash, Instant lastInterva
         return o instanceof ChainState c
                 && nextSequence == c.nextSequence
                 && java.util.Arrays.equals(headHash, c.headHash)
-                && java.util.Objects.equals(lastIntervalEnd, c.lastIntervalEnd);
+                && java.util.Objects.equals(lastIntervalEnd, c.lastIntervalEnd)
+                && lastImportWh == c.lastImportWh;
     }
 
     @Override
@@ -53,6 +74,6 @@ public record ChainState(long nextSequence, byte[] headHash, Instant lastInterva
     @Override
     public String toString() {
         return "ChainState[nextSequence=" + nextSequence + ", headHash=" + HexFormat.of().formatHex(headHash)
-                + ", lastIntervalEnd=" + lastIntervalEnd + "]";
+                + ", lastIntervalEnd=" + lastIntervalEnd + ", lastImportWh=" + lastImportWh + "]";
     }
 }

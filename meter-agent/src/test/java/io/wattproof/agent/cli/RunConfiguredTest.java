@@ -77,6 +77,19 @@ class RunConfiguredTest extends CommandLineTest {
     }
 
     @Test
+    void s0NeedsABoardWithAnS0Line() throws Exception {
+        SoftwareKeyStore.createSecret(dir.resolve("secret"));
+        String id;
+        try (DeviceKey key = SoftwareKeyStore.create(dir.resolve("keys"), KeyAlgorithm.ECDSA_P256_SHA256, dir.resolve("secret"))) {
+            id = key.deviceId().hex();
+        }
+        Path config = config(id, "desktop-sim");
+        Files.writeString(config, Files.readString(config) + "meter:\n  source: s0\n");
+        assertEquals(1, run("run", "--config", config.toString()));
+        assertTrue(err.contains(config + ": meter.source s0: board desktop-sim names no gpio.s0 line"), err);
+    }
+
+    @Test
     void anUnknownBoardIsNamed() throws Exception {
         assertEquals(2, run("run", "--config", config("ab".repeat(20), "no-such-board").toString()));
         assertTrue(err.contains(": board: "), err);

@@ -48,6 +48,15 @@ class DeviceConfigParserTest {
                 new DeviceConfig.Ledger("c", Optional.empty()), DeviceConfig.MeterOverrides.NONE, Optional.empty(), Optional.empty(),
                 1L << 30, DeviceConfig.Telemetry.DEFAULT);
         assertEquals(plain, ((ConfigParseResult.Parsed) DeviceConfigParser.parse("agent.yaml", DeviceConfigWriter.write(plain))).config());
+
+        DeviceConfig pulses = new DeviceConfig("agent.yaml", "raspberry-pi-4b", ID, Optional.empty(), new Atecc608Store(0),
+                new DeviceConfig.Mqtt(URI.create("tcp://127.0.0.1:1883"), Optional.empty(), Optional.empty()),
+                new DeviceConfig.Ledger("c", Optional.empty()),
+                new DeviceConfig.MeterOverrides(Optional.of("DDS238"), Optional.empty(), Optional.empty(), DeviceConfig.EnergySource.S0),
+                Optional.empty(), Optional.empty(), 1L << 30, DeviceConfig.Telemetry.DEFAULT);
+        String text = DeviceConfigWriter.write(pulses);
+        assertTrue(text.contains("  source: s0\n"), text);
+        assertEquals(pulses, ((ConfigParseResult.Parsed) DeviceConfigParser.parse("agent.yaml", text)).config());
     }
 
     private static final String GOOD = """
@@ -87,6 +96,7 @@ class DeviceConfigParserTest {
         "board: raspberry-pi-4b|board: raspberry-pi-4b\\noutbox_budget: 1KiB|outbox_budget|'1KiB'",
         "board: raspberry-pi-4b|board: raspberry-pi-4b\\nmeter:\\n  unit_id: 300|meter.unit_id|300",
         "board: raspberry-pi-4b|board: raspberry-pi-4b\\ntelemetry:\\n  period: 2h|telemetry.period|'2h'",
+        "board: raspberry-pi-4b|board: raspberry-pi-4b\\nmeter:\\n  source: pulses|meter.source|'pulses'",
     })
     void eachProblemNamesItsField(String from, String to, String field, String actual) {
         String text = GOOD.replace(from, to.replace("\\n", "\n"));

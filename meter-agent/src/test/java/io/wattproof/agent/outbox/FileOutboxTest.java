@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattproof.agent.outbox.OutboxLogFormat.AckRange;
+import io.wattproof.agent.record.SignedRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,31 @@ class FileOutboxTest extends OutboxContractTest {
 
     private Path log() {
         return dir.resolve(FileOutbox.FILE_NAME);
+    }
+
+    /**
+     * An S0 pulse counter forgets everything at a restart; its register continues from the last
+     * stored record's import register, which reopening recomputes from the records.
+     */
+    @Test
+    void reopeningRecoversTheLastImportRegister() throws Exception {
+        java.util.function.LongFunction<SignedRecord> reading = wh -> {
+            byte[] tx = io.wattproof.protocol.v1.SignedTx.newBuilder()
+                    .setBodyType(io.wattproof.protocol.v1.BodyType.READING)
+                    .setBody(io.wattproof.protocol.v1.Reading.newBuilder().setImportWh(wh).build().toByteString())
+                    .build().toByteArray();
+            long seq = wh / 1000;
+            return new SignedRecord(seq, tx, record(seq).recordHash(), record(seq).intervalEnd());
+        };
+        try (Outbox o = open()) {
+            assertEquals(0, o.chainState().lastImportWh());
+            o.append(reading.apply(1_000));
+            o.append(reading.apply(2_000));
+            assertEquals(2_000, o.chainState().lastImportWh());
+        }
+        try (Outbox o = open()) {
+            assertEquals(2_000, o.chainState().lastImportWh());
+        }
     }
 
     @Test
