@@ -98,7 +98,7 @@ final class RunConfigured {
         DeviceKey key = new DeviceKeyStores(board.secureElement(), KeysCommand.atecc608Chips::open, clock).open(config.keyStore());
         if (!key.deviceId().equals(config.deviceId())) {
             key.close();
-            throw new IllegalStateException("the key in the " + config.keyStore().kind() + " store is device " + key.deviceId().hex()
+            return refused(cli, "the key in the " + config.keyStore().kind() + " store is device " + key.deviceId().hex()
                     + ", but " + configFile + " was provisioned for " + config.deviceId().hex()
                     + "; not signing under another identity (see 'meter-agent provision --check')");
         }
@@ -106,7 +106,7 @@ final class RunConfigured {
         boolean s0 = config.meter().source() == DeviceConfig.EnergySource.S0;
         Optional<BoardProfile.S0Input> s0Line = board.gpio().s0();
         if (s0 && s0Line.isEmpty()) {
-            throw new IllegalStateException(configFile + ": meter.source s0: board " + board.name() + " names no gpio.s0 line");
+            return refused(cli, configFile + ": meter.source s0: board " + board.name() + " names no gpio.s0 line");
         }
         MqttUplinkConfig uplink = MeterAgentCommand.tls(cli, config.mqtt().broker().toString(), key,
                 config.mqtt().deviceCert().orElse(null), config.mqtt().brokerCa().orElse(null));
@@ -154,7 +154,7 @@ final class RunConfigured {
                         ? board.meter().mapFile(board.paths()).orElseThrow().toString()
                         : model);
             } catch (MeterMapException e) {
-                throw new IllegalStateException(configFile + ": meter model " + model + ": " + e.getMessage(), e);
+                return refused(cli, configFile + ": meter model " + model + ": " + e.getMessage());
             }
             int unit = config.meter().unitId().orElse(board.meter().unitId());
             ModbusMaster master = openMeter(board.serial(), gpio);
@@ -194,6 +194,15 @@ final class RunConfigured {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * An installation the agent will not run: exit status 2, which the unit's {@code
+     * RestartPreventExitStatus=2} leaves stopped, since restarting cannot fix it.
+     */
+    private static int refused(CommandLine cli, String why) {
+        cli.getErr().println("error: " + why);
+        return 2;
     }
 
     /** Parses the file, printing every problem; empty when it cannot be used. */

@@ -71,7 +71,7 @@ class RunConfiguredTest extends CommandLineTest {
             actual = key.deviceId().hex();
         }
         String provisioned = "cd".repeat(20);
-        assertEquals(1, run("run", "--config", config(provisioned, "desktop-sim").toString()));
+        assertEquals(2, run("run", "--config", config(provisioned, "desktop-sim").toString()));
         assertTrue(err.contains("the key in the software store is device " + actual + ", but "), err);
         assertTrue(err.contains("was provisioned for " + provisioned), err);
     }
@@ -85,7 +85,7 @@ class RunConfiguredTest extends CommandLineTest {
         }
         Path config = config(id, "desktop-sim");
         Files.writeString(config, Files.readString(config) + "meter:\n  source: s0\n");
-        assertEquals(1, run("run", "--config", config.toString()));
+        assertEquals(2, run("run", "--config", config.toString()));
         assertTrue(err.contains(config + ": meter.source s0: board desktop-sim names no gpio.s0 line"), err);
     }
 
