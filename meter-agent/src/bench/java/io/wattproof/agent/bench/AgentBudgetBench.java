@@ -137,6 +137,8 @@ public final class AgentBudgetBench {
                 "allow_anonymous true", "max_queued_messages 100000", "user " + System.getProperty("user.name")));
         Process mosquitto = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+        // Also when the bench is interrupted: a broker left behind would hold its port and files.
+        Runtime.getRuntime().addShutdownHook(new Thread(mosquitto::destroy));
         Thread.sleep(500);
         CountingProxy proxy = CountingProxy.start(brokerPort);
         try (ModbusTcpSlave slave = ModbusTcpSlave.start(ModbusTcpSlaveConfig.builder().loopback(0).unitId(UNIT).build(), image)) {
