@@ -23,11 +23,12 @@ import java.util.Optional;
  * @param clockSynchronised whether the clock sync source said the clock was synchronised at the
  *     last tick (true before the first); while false, records carry CLOCK_UNSYNCED
  *     (docs/architecture.md, "Clock")
+ * @param outboxBytes what the outbox occupies on disk, against its budget
  */
 public record AgentStatus(
         String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault,
         boolean storageFull, Optional<Instant> lastTickAt, Optional<Instant> lastReadAt, boolean storageFault,
-        boolean clockSynchronised) {
+        boolean clockSynchronised, long outboxBytes) {
 
     public AgentStatus {
         Objects.requireNonNull(lastTickAt, "last tick at");
@@ -44,6 +45,6 @@ public record AgentStatus(
     public AgentStatus(String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures,
             boolean meterFault, boolean storageFull, boolean clockSynchronised) {
         this(deviceId, lastSequence, outboxDepth, connected, meterReadFailures, meterFault, storageFull, Optional.empty(),
-                Optional.empty(), false, clockSynchronised);
+                Optional.empty(), false, clockSynchronised, 0);
     }
 }

@@ -436,7 +436,7 @@ public final class MeterAgent implements AutoCloseable {
         long last = outbox.chainState().nextSequence() - 1;
         status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed, storageFull,
                 Optional.ofNullable(lastTickAt), Optional.ofNullable(lastReadAt), storageFault,
-                clockSynchronised == null || clockSynchronised);
+                clockSynchronised == null || clockSynchronised, outbox.sizeBytes());
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

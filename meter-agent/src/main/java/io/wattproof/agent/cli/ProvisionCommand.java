@@ -260,7 +260,7 @@ final class ProvisionCommand implements Callable<Integer> {
         }
         try {
             handOver(out, outcome);
-        } catch (IOException | BoardProfileException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             out.flush();
             cli.getErr().println("error: provisioned, but handing the files to the service user failed: " + e.getMessage()
                     + "; fix it with chown (docs/packaging.md) or run again with --service-user");
@@ -278,15 +278,14 @@ final class ProvisionCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void handOver(PrintWriter out, Provisioning.Outcome outcome) throws IOException, BoardProfileException {
+    private void handOver(PrintWriter out, Provisioning.Outcome outcome) throws IOException {
         Optional<UserPrincipal> user = ServiceOwnership.serviceUser(FileSystems.getDefault(), Optional.ofNullable(serviceUser),
                 ServiceOwnership.runningAsRoot());
         if (user.isEmpty()) {
             return;
         }
-        Path data = outcome.config().dataDir().orElse(BoardProfiles.resolve(outcome.config().board()).paths().dataDir());
         List<Path> changed = ServiceOwnership.handOver(
-                ServiceOwnership.agentFiles(outcome.config(), outcome.configFile(), data), user.get());
+                ServiceOwnership.agentFiles(outcome.config(), outcome.configFile(), outcome.dataDir()), user.get());
         out.println("[owner] " + changed.size() + " files and folders now belong to " + user.get().getName()
                 + ", the user the service runs as");
     }

@@ -31,7 +31,6 @@ import io.wattproof.agent.gpio.TamperListener;
 import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.meter.PulseEnergy;
 import io.wattproof.agent.meter.S0MeterSource;
-import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.provision.DeviceKeyStores;
 import io.wattproof.agent.record.QualityFlagSource;
 import io.wattproof.agent.telemetry.TelemetryPublisher;
@@ -123,7 +122,10 @@ final class RunConfigured {
         QualityFlagSource flags = QualityFlagSource.none();
         Optional<StatusLed> led = Optional.empty();
         MqttUplink mqttUplink = new MqttUplink(uplink);
-        TamperEventPublisher tamperEvents = new TamperEventPublisher(key.deviceId().hex(), mqttUplink);
+        // Its thread only where there is a tamper input to report.
+        TamperEventPublisher tamperEvents = gpio != null && board.gpio().tamper().isPresent()
+                ? new TamperEventPublisher(key.deviceId().hex(), mqttUplink)
+                : null;
         if (gpio != null) {
             Optional<TamperLatch> latch = tamper(gpio, board, gpioTimer, clock, tamperEvents, standingAlarms);
             if (latch.isPresent()) {
@@ -175,7 +177,7 @@ final class RunConfigured {
                         config.mqtt().broker().toString(), config.ledger().chainId(),
                         config.ledger().trustAnchor().map(Path::toString).orElse(null), agentConfig.schedule().seconds(),
                         agentConfig.outboxBudgetBytes(), agentConfig.samplePeriod(), standingAlarms),
-                notify, clock, statusDir, led, () -> outboxBytes(dataDir), DRAIN_TIMEOUT);
+                notify, clock, statusDir, led, DRAIN_TIMEOUT);
         out.println("agent running: device " + key.deviceId().hex() + ", board " + board.name() + ", " + meterDescription
                 + ", broker " + config.mqtt().broker() + ", status " + StatusFile.in(statusDir) + "; stop with Ctrl-C or SIGTERM");
         CountDownLatch stopped = new CountDownLatch(1);
@@ -185,7 +187,9 @@ final class RunConfigured {
                 telemetry.close();
             }
             daemon.close();
-            tamperEvents.close();
+            if (tamperEvents != null) {
+                tamperEvents.close();
+            }
             gpioTimer.close();
             if (gpioContext != null) {
                 gpioContext.shutdown();
@@ -297,13 +301,5 @@ final class RunConfigured {
             throw new IllegalStateException("the board switches RS-485 direction on GPIO " + pin + ", but GPIO is unavailable");
         }
         return gpio;
-    }
-
-    private static long outboxBytes(Path dataDir) {
-        try {
-            return Files.size(dataDir.resolve(FileOutbox.FILE_NAME));
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

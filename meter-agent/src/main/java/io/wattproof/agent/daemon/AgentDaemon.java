@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,6 @@ public final class AgentDaemon implements AutoCloseable {
     private final Clock clock;
     private final Path statusDir;
     private final Optional<StatusLed> led;
-    private final Supplier<Long> outboxBytes;
     private final Duration drainTimeout;
     private final Instant startedAt;
     private final ScheduledExecutorService timer;
@@ -56,14 +54,13 @@ public final class AgentDaemon implements AutoCloseable {
     private boolean closed;
 
     private AgentDaemon(MeterAgent agent, Identity identity, SystemdNotify notify, Clock clock, Path statusDir,
-            Optional<StatusLed> led, Supplier<Long> outboxBytes, Duration drainTimeout) {
+            Optional<StatusLed> led, Duration drainTimeout) {
         this.agent = agent;
         this.identity = identity;
         this.notify = notify;
         this.clock = clock;
         this.statusDir = statusDir;
         this.led = led;
-        this.outboxBytes = outboxBytes;
         this.drainTimeout = drainTimeout;
         this.startedAt = clock.instant();
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("daemon").daemon().factory());
@@ -72,12 +69,11 @@ public final class AgentDaemon implements AutoCloseable {
     /**
      * Starts serving an agent that is already metering.
      *
-     * @param outboxBytes the outbox's size on disk, for the report
      * @param drainTimeout how long shutdown waits for unacknowledged records to be acknowledged
      */
     public static AgentDaemon start(MeterAgent agent, Identity identity, SystemdNotify notify, Clock clock, Path statusDir,
-            Optional<StatusLed> led, Supplier<Long> outboxBytes, Duration drainTimeout) {
-        AgentDaemon d = new AgentDaemon(agent, identity, notify, clock, statusDir, led, outboxBytes, drainTimeout);
+            Optional<StatusLed> led, Duration drainTimeout) {
+        AgentDaemon d = new AgentDaemon(agent, identity, notify, clock, statusDir, led, drainTimeout);
         d.refresh();
         d.timer.scheduleWithFixedDelay(d::refresh, STATUS_PERIOD.toMillis(), STATUS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         notify.watchdogTimeout().ifPresent(timeout -> {
@@ -133,7 +129,7 @@ public final class AgentDaemon implements AutoCloseable {
                 new StatusReport.Meter(identity.meterDescription(), s.lastReadAt().map(Instant::toString).orElse(null),
                         s.lastTickAt().map(Instant::toString).orElse(null), s.meterReadFailures(), s.meterFault()),
                 new StatusReport.Records(s.lastSequence(), identity.intervalSeconds(), identity.chainId()),
-                new StatusReport.Outbox(s.outboxDepth(), outboxBytes.get(), identity.outboxBudgetBytes(), s.storageFull(),
+                new StatusReport.Outbox(s.outboxDepth(), s.outboxBytes(), identity.outboxBudgetBytes(), s.storageFull(),
                         s.storageFault()),
                 new StatusReport.Broker(identity.brokerUri(), s.connected()),
                 new StatusReport.Ledger(identity.chainId(), null, identity.trustAnchor()),

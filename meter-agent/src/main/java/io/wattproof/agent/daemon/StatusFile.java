@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.wattproof.agent.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -56,23 +53,10 @@ public final class StatusFile {
     }
 
     public static void write(Path dir, StatusReport report) throws IOException {
-        Path target = in(dir);
-        Path tmp = dir.resolve(NAME + ".tmp");
-        byte[] bytes = toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                ch.write(buffer);
-            }
-        }
-        // Not secret, but nobody else's business either: owner and the service's group.
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r-----"));
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        // Not secret, but nobody else's business either: owner and the service's group. Not
+        // durable: the report is a view, rewritten every few seconds on a tmpfs.
+        AtomicFiles.replace(in(dir), toJson(report).getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-r-----"),
+                false);
     }
 
     public static String toJson(StatusReport report) {

@@ -1,16 +1,12 @@
 package io.wattproof.agent.provision;
 
+import io.wattproof.agent.AtomicFiles;
 import io.wattproof.crypto.OwnerOnlyFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The files provisioning installs: written whole or not at all, readable by their owner only.
+ * The files provisioning installs: written whole or not at all, readable by their owner only
+ * ({@link AtomicFiles#replace}, durable).
  *
  * <p>A file is written to a temporary name in its own folder (created 0600 from the start, so its
  * content is never readable by others even for a moment), forced to disk, then renamed over the
@@ -30,8 +27,6 @@ import java.util.Set;
  * the directory containing the file has also reached disk").
  */
 public final class InstallFiles {
-    static final FileAttribute<Set<PosixFilePermission>> OWNER_READ_WRITE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
@@ -64,36 +59,9 @@ public final class InstallFiles {
         return created;
     }
 
-    /** Writes {@code content} to {@code target} atomically with mode 0600; the parent folder must exist. */
+    /** Writes {@code content} to {@code target} atomically and durably with mode 0600; the parent folder must exist. */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", OWNER_READ_WRITE);
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(target + ": the file system cannot rename atomically; refusing to write it in place", e);
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        forceDirectory(dir);
-    }
-
-    private static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open a folder for fsync; the rename is then as durable as they make it.
-        }
+        AtomicFiles.replace(target, content, AtomicFiles.OWNER_ONLY, true);
     }
 
     /** The file's mode as 4 octal digits (e.g. {@code 0600}), or empty if it cannot be read. */

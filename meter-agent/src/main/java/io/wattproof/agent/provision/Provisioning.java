@@ -62,7 +62,8 @@ public final class Provisioning {
     }
 
     /** What provisioning installed. */
-    public record Outcome(DeviceConfig config, Path configFile, DeviceLabel label, boolean newIdentity) {}
+    /** @param dataDir the data folder provisioning prepared (the configuration's, or the board's) */
+    public record Outcome(DeviceConfig config, Path configFile, Path dataDir, DeviceLabel label, boolean newIdentity) {}
 
     /** The checked inputs, before anything is written. */
     private record Plan(BoardProfile board, Path configFile, Path configDir, KeyStoreSettings keyStore, TrustAnchor anchor,
@@ -364,7 +365,7 @@ public final class Provisioning {
             if (r.labelOut().isPresent()) {
                 Files.writeString(r.labelOut().get(), String.join("\n", label.lines()) + "\n", StandardCharsets.UTF_8);
             }
-            return new Outcome(config, p.configFile(), label, !identity.keep());
+            return new Outcome(config, p.configFile(), p.dataDir(), label, !identity.keep());
         } catch (KeyStoreFailure e) {
             throw ProvisionException.refused("the " + p.keyStore().kind() + " key store: " + e.getMessage());
         }

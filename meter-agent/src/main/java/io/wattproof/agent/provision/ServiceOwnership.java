@@ -3,6 +3,7 @@ package io.wattproof.agent.provision;
 import io.wattproof.agent.config.DeviceConfig;
 import java.io.IOException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -96,8 +97,7 @@ public final class ServiceOwnership {
     public static List<Path> handOver(List<Path> paths, UserPrincipal user) throws IOException {
         Optional<GroupPrincipal> group;
         try {
-            group = Optional.of(paths.isEmpty() ? null
-                    : paths.getFirst().getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(user.getName()));
+            group = Optional.of(FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(user.getName()));
         } catch (UserPrincipalNotFoundException e) {
             group = Optional.empty();
         }

@@ -1,15 +1,11 @@
 package io.wattproof.agent.telemetry;
 
+import io.wattproof.agent.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -127,26 +123,8 @@ public final class DayStartFile {
     }
 
     public static void write(Path dataDir, DayStart start, ZoneId zone) throws IOException {
-        Path file = dataDir.resolve(FILE_NAME);
-        Path tmp = dataDir.resolve(FILE_NAME + ".new");
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(format(start, zone).getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                c.write(b);
-            }
-            c.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException(dataDir + ": the data folder's file system cannot rename atomically", e);
-        }
-        try (FileChannel d = FileChannel.open(dataDir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse fsync on a directory; the rename is then as durable as they make it.
-        }
+        AtomicFiles.replace(dataDir.resolve(FILE_NAME), format(start, zone).getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY,
+                true);
     }
 
     private static String shorten(String s) {

@@ -23,7 +23,7 @@ class AgentDaemonTest {
     Path dir;
 
     private static AgentStatus status(Optional<Instant> lastTick) {
-        return new AgentStatus("ab", 5, 0, true, 0, false, false, lastTick, lastTick, false, true);
+        return new AgentStatus("ab", 5, 0, true, 0, false, false, lastTick, lastTick, false, true, 0);
     }
 
     @Test
@@ -39,7 +39,7 @@ class AgentDaemonTest {
 
     @Test
     void alarmsNameEveryConditionWorstFirst() {
-        AgentStatus bad = new AgentStatus("ab", 5, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true, false);
+        AgentStatus bad = new AgentStatus("ab", 5, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true, false, 0);
         assertEquals(List.of("metering loop not running", "storage failure: the last record could not be written",
                 "outbox full: intervals are not being recorded", "meter not answering", "broker not connected: records are buffered",
                 "clock not synchronised: records carry CLOCK_UNSYNCED"),
@@ -50,7 +50,7 @@ class AgentDaemonTest {
     @Test
     void theSummaryIsOneLineForSystemctlStatus() {
         assertEquals("record 5, outbox 0, online", AgentDaemon.summary(status(Optional.of(START))));
-        AgentStatus bad = new AgentStatus("ab", 9, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true, true);
+        AgentStatus bad = new AgentStatus("ab", 9, 3, false, 4, true, true, Optional.of(START), Optional.of(START), true, true, 0);
         assertEquals("record 9, outbox 3, offline, meter fault, outbox full, storage failure", AgentDaemon.summary(bad));
     }
 
