@@ -50,8 +50,11 @@ public final class SignBytes {
         return switch (type) {
             case READING -> "Reading";
             case CHARGING_SESSION -> "ChargingSession";
+            case DEVICE_REGISTRATION -> "DeviceRegistration";
+            case TARIFF_CONTRACT -> "TariffContract";
             case BODY_TYPE_UNSPECIFIED, UNRECOGNIZED ->
-                    throw new IllegalArgumentException("body type: expected READING or CHARGING_SESSION, got " + type);
+                    throw new IllegalArgumentException("body type: expected READING, CHARGING_SESSION, DEVICE_REGISTRATION "
+                            + "or TARIFF_CONTRACT, got " + type);
         };
     }
 

@@ -259,6 +259,31 @@ class MeterAgentTest {
         }
 
         @Override
+        public void markFinal(java.util.Collection<Long> sequences) {
+            inner.markFinal(sequences);
+        }
+
+        @Override
+        public List<SignedRecord> unconfirmed(int limit) {
+            return inner.unconfirmed(limit);
+        }
+
+        @Override
+        public int unconfirmedCount() {
+            return inner.unconfirmedCount();
+        }
+
+        @Override
+        public int prunable() {
+            return inner.prunable();
+        }
+
+        @Override
+        public int prune() {
+            return inner.prune();
+        }
+
+        @Override
         public long sizeBytes() {
             return reportedSize >= 0 ? reportedSize : inner.sizeBytes();
         }

@@ -369,6 +369,32 @@ public final class FileOutbox implements Outbox {
         return depth;
     }
 
+    // Placeholders on the ledger base branch only; replaced before anything reaches main.
+    @Override
+    public void markFinal(java.util.Collection<Long> sequences) {
+        throw new UnsupportedOperationException("markFinal");
+    }
+
+    @Override
+    public List<SignedRecord> unconfirmed(int limit) {
+        throw new UnsupportedOperationException("unconfirmed");
+    }
+
+    @Override
+    public int unconfirmedCount() {
+        throw new UnsupportedOperationException("unconfirmedCount");
+    }
+
+    @Override
+    public int prunable() {
+        throw new UnsupportedOperationException("prunable");
+    }
+
+    @Override
+    public int prune() {
+        throw new UnsupportedOperationException("prune");
+    }
+
     /** The length of {@code outbox.log}: every frame written, acknowledged or not. */
     @Override
     public long sizeBytes() {

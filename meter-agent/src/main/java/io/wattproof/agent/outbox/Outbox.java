@@ -39,8 +39,37 @@ public interface Outbox extends AutoCloseable {
      */
     void markAcknowledged(long sequence) throws OutboxException;
 
-    /** Number of records not yet acknowledged. */
+    /** Number of records not yet acknowledged (and not final). */
     int depth();
+
+    /**
+     * Marks records as final: the agent verified, itself, that each is in a block signed by the
+     * ledger's validators (docs/ledger.md). Durable when this returns, in one write. A final record
+     * counts as acknowledged, is never sent again, and may be removed by {@link #prune}. Sequences
+     * that are unknown or already final are ignored.
+     */
+    void markFinal(java.util.Collection<Long> sequences) throws OutboxException;
+
+    /**
+     * The first {@code limit} records the broker acknowledged but that are not final yet, in
+     * sequence order: submitted, their receipt still awaited.
+     */
+    List<SignedRecord> unconfirmed(int limit) throws OutboxException;
+
+    /** Number of records acknowledged but not final. */
+    int unconfirmedCount();
+
+    /** Number of final records still held in storage ({@link #prune} removes them). */
+    int prunable();
+
+    /**
+     * Removes final records from storage, keeping the chain state (next sequence, head hash, last
+     * interval end, last import register) and every record that is not final. A crash at any
+     * instant leaves the outbox as it was before or as it is after.
+     *
+     * @return how many records were removed
+     */
+    int prune() throws OutboxException;
 
     /** Bytes the outbox occupies in its storage, to hold it to a disk budget. */
     long sizeBytes();
