@@ -84,6 +84,8 @@ public final class ReferenceLedger implements LedgerNode {
      * timestamp must be at least 1 ms after the block it votes for.
      */
     static final Duration MIN_STEP = Duration.ofMillis(1);
+    /** CometBFT {@code mempool.max_tx_bytes} default: larger transactions are refused before CheckTx. */
+    public static final int MAX_TX_BYTES = 1_048_576;
 
     private static final Logger log = LoggerFactory.getLogger(ReferenceLedger.class);
     private static final Bytes CONSENSUS_HASH =
@@ -330,11 +332,16 @@ public final class ReferenceLedger implements LedgerNode {
         }
         List<Bytes> dropped = new ArrayList<>();
         for (Map.Entry<Bytes, byte[]> e : waiting) {
-            TxResult r;
-            synchronized (appLock) {
-                r = application.checkTx(e.getValue().clone());
+            boolean passes;
+            try {
+                synchronized (appLock) {
+                    passes = application.checkTx(e.getValue().clone()).isOk();
+                }
+            } catch (RuntimeException failure) {
+                log.warn("recheck: the application's CheckTx failed tx={}; dropped from the mempool", e.getKey(), failure);
+                passes = false;
             }
-            if (!r.isOk()) {
+            if (!passes) {
                 dropped.add(e.getKey());
             }
         }
@@ -362,13 +369,18 @@ public final class ReferenceLedger implements LedgerNode {
      * mempool is answered 0 again; any other goes through the application's {@code CheckTx} and,
      * when that answers 0, joins the mempool.
      *
-     * @throws LedgerException when the ledger is closed or the mempool is full
+     * @throws LedgerException when the ledger is closed, the transaction is larger than
+     *     {@link #MAX_TX_BYTES} or the mempool is full (as {@code broadcast_tx_sync} answers with an
+     *     error rather than a CheckTx code), or the application's CheckTx throws
      */
     @Override
     public TxResult submit(byte[] tx) throws LedgerException {
         Objects.requireNonNull(tx, "tx");
         if (closed) {
             throw new LedgerException("ledger " + config.chainId() + " is closed");
+        }
+        if (tx.length > MAX_TX_BYTES) {
+            throw new LedgerException("tx too large: expected at most " + MAX_TX_BYTES + " bytes, got " + tx.length);
         }
         byte[] copy = tx.clone();
         Bytes hash = Bytes.of(BlockHashes.txHash(copy));
@@ -379,8 +391,13 @@ public final class ReferenceLedger implements LedgerNode {
             }
         }
         TxResult checked;
-        synchronized (appLock) {
-            checked = application.checkTx(copy.clone());
+        try {
+            synchronized (appLock) {
+                checked = application.checkTx(copy.clone());
+            }
+        } catch (RuntimeException e) {
+            // CheckTx must answer every input; one that throws is an application bug, not the sender's.
+            throw new LedgerException("the application's CheckTx failed for tx " + hash.hex() + ": " + e, e);
         }
         if (!checked.isOk()) {
             return checked;

@@ -272,6 +272,47 @@ class ReferenceLedgerTest {
     }
 
     @Test
+    void anOversizedTransactionIsRefusedBeforeCheckTx() throws Exception {
+        ReferenceLedger ledger = ledger(1, 0);
+        LedgerException e = assertThrows(LedgerException.class, () -> ledger.submit(new byte[ReferenceLedger.MAX_TX_BYTES + 1]));
+        assertEquals("tx too large: expected at most 1048576 bytes, got 1048577", e.getMessage());
+        assertEquals(0, ledger.mempoolSize());
+        byte[] largest = new byte[ReferenceLedger.MAX_TX_BYTES];
+        largest[0] = 1;
+        assertEquals(0, ledger.submit(largest).code());
+        assertEquals(1, ledger.produceBlock().txs().size());
+    }
+
+    @Test
+    void aCheckTxThatThrowsIsALedgerExceptionAndLeavesTheMempoolAlone() throws Exception {
+        Application throwing = new Application() {
+            @Override
+            public TxResult checkTx(byte[] tx) {
+                if (tx[0] == 2) {
+                    throw new IllegalArgumentException("bug");
+                }
+                return TxResult.ok();
+            }
+
+            @Override
+            public BlockResult finalizeBlock(long height, Instant time, List<byte[]> txs) {
+                return new BlockResult(txs.stream().map(t -> TxResult.ok()).toList(), new byte[32]);
+            }
+
+            @Override
+            public byte[] appHash() {
+                return new byte[32];
+            }
+        };
+        ReferenceLedger ledger = new ReferenceLedger(ReferenceLedgerConfig.builder().seed(1).clock(clock).build(), throwing);
+        ledger.submit(new byte[] {1});
+        LedgerException e = assertThrows(LedgerException.class, () -> ledger.submit(new byte[] {2}));
+        assertTrue(e.getMessage().contains("CheckTx failed"), e.getMessage());
+        assertEquals(1, ledger.mempoolSize());
+        assertEquals(1, ledger.produceBlock().txs().size());
+    }
+
+    @Test
     void listenersSeeEveryBlockInOrderAndAThrowingOneDoesNotStopTheChain() throws Exception {
         ReferenceLedger ledger = ledger(4, 0);
         List<Long> heights = new ArrayList<>();
