@@ -27,7 +27,7 @@ class ByzantinePolicyTest {
     private static List<TxProof> proofs;
 
     @BeforeAll
-    static void chain() {
+    static void chain() throws Exception {
         try (FakeLedgerNode node = new FakeLedgerNode("policy-test", 6)) {
             for (int i = 0; i < 5; i++) {
                 node.submit(("tx-" + i).getBytes(StandardCharsets.UTF_8));

@@ -16,6 +16,7 @@ import io.wattproof.lightclient.types.SignedHeader;
 import io.wattproof.lightclient.types.ValidatorSet;
 import io.wattproof.simulator.ledger.CommittedBlock;
 import io.wattproof.simulator.ledger.IncludedTx;
+import io.wattproof.simulator.ledger.LedgerException;
 import io.wattproof.simulator.ledger.LedgerNode;
 import io.wattproof.simulator.ledger.TxResult;
 import java.time.Duration;
@@ -53,6 +54,7 @@ final class FakeLedgerNode implements LedgerNode {
     private final List<Consumer<CommittedBlock>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("fake-node").daemon().unstarted(r));
     private int submitted;
+    private volatile boolean unreachable;
 
     FakeLedgerNode(String chainId, long seed) {
         this.chainId = chainId;
@@ -67,8 +69,20 @@ final class FakeLedgerNode implements LedgerNode {
         return chainId;
     }
 
+    /** While set, every RPC call fails as a node that cannot be reached. */
+    void unreachable(boolean value) {
+        unreachable = value;
+    }
+
+    private void reach() throws LedgerException {
+        if (unreachable) {
+            throw new LedgerException("connection refused: 127.0.0.1:26657");
+        }
+    }
+
     @Override
-    public synchronized TxResult submit(byte[] tx) {
+    public synchronized TxResult submit(byte[] tx) throws LedgerException {
+        reach();
         submitted++;
         IncludedTx in = included.get(TxInclusion.txHash(Bytes.of(tx)));
         if (in != null) {
@@ -122,7 +136,8 @@ final class FakeLedgerNode implements LedgerNode {
     }
 
     @Override
-    public synchronized long latestHeight() {
+    public synchronized long latestHeight() throws LedgerException {
+        reach();
         return blocks.size();
     }
 

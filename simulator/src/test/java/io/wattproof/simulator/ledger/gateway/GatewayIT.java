@@ -292,6 +292,55 @@ class GatewayIT {
         assertEquals(a.counters().txsSubmitted() + b.counters().txsSubmitted(), a.counters().plus(b.counters()).txsSubmitted());
     }
 
+    @Test
+    void anUnreachableNodeGetsNoReceiptAndAnErrorAnswerAndTheGatewayCarriesOn() throws Exception {
+        FakeLedgerNode node = node(11);
+        node.commit();
+        Gateway gateway = gateway(node, "gw-a", ByzantinePolicy.honest());
+        Device device = device("1111111111111111111111111111111111111111");
+        node.unreachable(true);
+
+        device.submit("reading-lost".getBytes(StandardCharsets.UTF_8));
+        device.request(new byte[0], device.responseTopic(), new byte[] {6});
+        LightBlockResponse resp = LightBlockResponse.parseFrom(device.response().getPayload());
+        assertEquals("ledger unavailable: connection refused: 127.0.0.1:26657", resp.getError());
+        assertTrue(gateway.awaitIdle(ms()));
+        assertNull(device.receipts.poll(GRACE_MILLIS, TimeUnit.MILLISECONDS), "no receipt without an answer from the node");
+        assertEquals(1, gateway.counters().submitFailures());
+
+        node.unreachable(false);
+        byte[] tx = "reading-lost".getBytes(StandardCharsets.UTF_8);
+        device.submit(tx); // the device re-submits after its timeout
+        await(() -> node.mempoolSize(), 1);
+        node.commit();
+        Receipt r = device.receipt();
+        assertEquals(2, r.getHeight());
+        assertTrue(TxInclusion.verify(deviceView(tx, r), node.lightBlock(2).orElseThrow().header()).isVerified());
+    }
+
+    @Test
+    void pastThePendingLimitTheOldestWaitingReceiptIsForgotten() throws Exception {
+        FakeLedgerNode node = node(12);
+        Gateway gateway = Gateway.start(GatewayConfig.builder(broker.uri()).clientId("gw-small").topicPrefix(prefix()).pendingLimit(1).build(),
+                node);
+        open.push(gateway);
+        Device device = device("1212121212121212121212121212121212121212");
+        byte[] first = "reading-1".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "reading-2".getBytes(StandardCharsets.UTF_8);
+        device.submit(first);
+        device.submit(second);
+        await(() -> node.mempoolSize(), 2);
+        node.commit();
+        Receipt r = device.receipt();
+        assertEquals(TxInclusion.txHash(Bytes.of(second)), Bytes.of(r.getTxHash().toByteArray()));
+        assertTrue(gateway.awaitIdle(ms()));
+        assertNull(device.receipts.poll(GRACE_MILLIS, TimeUnit.MILLISECONDS));
+        assertEquals(1, gateway.counters().receiptsForgotten());
+
+        device.submit(first); // re-submitted: answered from the block
+        assertEquals(TxInclusion.txHash(Bytes.of(first)), Bytes.of(device.receipt().getTxHash().toByteArray()));
+    }
+
     // ---------------------------------------------------------------- byzantine gateway
 
     @Test
