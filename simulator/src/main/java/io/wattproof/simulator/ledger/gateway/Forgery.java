@@ -72,7 +72,7 @@ public final class Forgery {
                 var aunts = new java.util.ArrayList<>(honest.aunts());
                 int which = i % aunts.size();
                 Bytes aunt = aunts.get(which);
-                aunts.set(which, aunt.withFlipped(i % Math.max(1, aunt.length()), 0x01));
+                aunts.set(which, aunt.isEmpty() ? Bytes.of(new byte[] {1}) : aunt.withFlipped(i % aunt.length(), 0x01));
                 yield new TxProof(honest.rootHash(), honest.data(), honest.total(), honest.index(), honest.leafHash(), aunts);
             }
             case FLIP_LEAF_HASH -> {

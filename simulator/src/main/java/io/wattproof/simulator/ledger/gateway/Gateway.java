@@ -350,7 +350,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * QoS 1, without blocking on the PUBACK. Paho v5 throws rather than waits when the broker's
-     * Receive Maximum (MQTT 5 section 3.3.4) is used up, so wait for a delivery to free a slot.
+     * Receive Maximum (MQTT 5 sections 3.2.2.3.3 and 4.9) is used up, so wait for a delivery to free a slot.
      */
     private boolean publish(String topic, byte[] payload, boolean retained, byte[] correlationData) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PUBLISH_WAIT_MILLIS);
@@ -360,7 +360,7 @@ public final class Gateway implements AutoCloseable {
             m.setRetained(retained);
             if (correlationData != null) {
                 MqttProperties p = new MqttProperties();
-                // MQTT 5 section 4.10.2: the responder sends the request's correlation data back unchanged.
+                // MQTT 5 sections 3.3.2.3.6 and 4.10: the responder sends the request's correlation data back unchanged.
                 p.setCorrelationData(correlationData);
                 m.setProperties(p);
             }
