@@ -1,0 +1,90 @@
+package io.wattproof.simulator.ledger.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattproof.lightclient.encoding.Hashes;
+import io.wattproof.lightclient.encoding.LightBlockCodec;
+import io.wattproof.lightclient.tx.TxInclusion;
+import io.wattproof.lightclient.types.LightBlock;
+import io.wattproof.protocol.v1.LightBlockRequest;
+import io.wattproof.protocol.v1.LightBlockResponse;
+import io.wattproof.protocol.v1.Receipt;
+import io.wattproof.simulator.ledger.CommittedBlock;
+import io.wattproof.simulator.ledger.IncludedTx;
+import io.wattproof.simulator.ledger.TxResult;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class WireMessagesTest {
+
+    @Test
+    void parsesARequestForAHeightOrTheLatest() {
+        assertEquals(new WireMessages.ParsedRequest.Height(7),
+                WireMessages.parseRequest(LightBlockRequest.newBuilder().setHeight(7).build().toByteArray()));
+        assertEquals(new WireMessages.ParsedRequest.Height(0), WireMessages.parseRequest(new byte[0]));
+    }
+
+    @Test
+    void aMalformedRequestIsAValueNamingTheProblem() {
+        var bad = WireMessages.parseRequest(new byte[] {(byte) 0xff, (byte) 0xff, 0x01});
+        assertTrue(assertInstanceOf(WireMessages.ParsedRequest.Malformed.class, bad).reason()
+                .startsWith("light block request: not a LightBlockRequest (3 bytes)"), bad.toString());
+        var negative = WireMessages.parseRequest(LightBlockRequest.newBuilder().setHeight(-5).build().toByteArray());
+        assertEquals(new WireMessages.ParsedRequest.Malformed("height: expected 0 (the latest) or a height >= 1, got -5"), negative);
+    }
+
+    @Test
+    void aReceiptCarriesTheResultHeightAndAProofThatVerifiesAgainstTheHeader() throws Exception {
+        try (FakeLedgerNode node = new FakeLedgerNode("wire-test", 1)) {
+            for (int i = 0; i < 5; i++) {
+                node.submit(("tx-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            CommittedBlock block = node.commit();
+            LightBlock lb = node.lightBlock(1).orElseThrow();
+            for (IncludedTx tx : block.txs()) {
+                Receipt r = Receipt.parseFrom(WireMessages.receipt(tx).toByteArray());
+                assertArrayEquals(tx.hash(), r.getTxHash().toByteArray());
+                assertEquals(0, r.getCode());
+                assertEquals(1, r.getHeight());
+                var proof = WireMessages.fromWire(r.getProof());
+                assertEquals(tx.proof(), proof);
+                assertTrue(TxInclusion.verify(proof, lb.header()).isVerified());
+            }
+        }
+    }
+
+    @Test
+    void aRefusalHasHeightZeroAndNoProof() {
+        Receipt r = WireMessages.refused(new byte[32], TxResult.refused(6, "previous_hash: expected ab, got cd"));
+        assertEquals(6, r.getCode());
+        assertEquals("previous_hash: expected ab, got cd", r.getLog());
+        assertEquals(0, r.getHeight());
+        assertFalse(r.hasProof());
+    }
+
+    @Test
+    void aLightBlockResponseCarriesTheNextValidatorSetWhenKnown() throws Exception {
+        try (FakeLedgerNode node = new FakeLedgerNode("wire-test", 2)) {
+            node.commit();
+            node.commit();
+            LightBlockResponse withNext = WireMessages.lightBlock(node.lightBlock(1).orElseThrow(), 2);
+            LightBlock decoded = LightBlockCodec.decode(withNext.getLightBlock().toByteArray());
+            assertEquals(1, decoded.height());
+            assertEquals(2, withNext.getLatestHeight());
+            assertEquals(decoded.header().nextValidatorsHash(),
+                    Hashes.validatorSet(LightBlockCodec.decodeValidatorSet(withNext.getNextValidatorSet().toByteArray())));
+
+            LightBlockResponse latest = WireMessages.lightBlock(node.lightBlock(2).orElseThrow(), 2);
+            assertTrue(latest.getNextValidatorSet().isEmpty());
+            assertEquals("", latest.getError());
+
+            LightBlockResponse error = WireMessages.error("height 9 is above the latest height 2", 2);
+            assertTrue(error.getLightBlock().isEmpty());
+            assertEquals(2, error.getLatestHeight());
+        }
+    }
+}
