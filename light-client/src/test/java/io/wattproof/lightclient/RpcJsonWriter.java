@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wattproof.lightclient.json.CometJsonWriter;
 import io.wattproof.lightclient.tx.IndexedTx;
 import io.wattproof.lightclient.tx.TxProof;
 import io.wattproof.lightclient.types.BlockId;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.Commit;
-import io.wattproof.lightclient.types.CommitSig;
 import io.wattproof.lightclient.types.Header;
 import io.wattproof.lightclient.types.PublicKey;
 import io.wattproof.lightclient.types.Validator;
@@ -19,8 +19,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Writes generated blocks as a CometBFT node's RPC answers (URI requests: {@code "id": -1}), in the
- * shape of CometBFT's Amino-style JSON: int64 as strings, int32 (round, block_id_flag, part set
+ * Writes generated blocks as a CometBFT node's RPC answers (URI requests: {@code "id": -1}): headers,
+ * commits and validators through the production {@link CometJsonWriter}, plus the answers only tests
+ * need (paged {@code /validators}, {@code /status}, {@code /tx}, errors), in the shape of CometBFT's
+ * Amino-style JSON: int64 as strings, int32 (round, block_id_flag, part set
  * total, a tx's index) as numbers, hashes and addresses as upper-case hex, keys, signatures and
  * transactions as base64, a block id's part set header as {@code parts}, absent signatures with an
  * empty address, Go's zero time and a {@code null} signature.
@@ -40,11 +42,7 @@ public final class RpcJsonWriter {
     }
 
     public static ObjectNode envelope(ObjectNode result) {
-        ObjectNode root = F.objectNode();
-        root.put("jsonrpc", "2.0");
-        root.put("id", -1);
-        root.set("result", result);
-        return root;
+        return CometJsonWriter.envelope(result);
     }
 
     /** An error answer as rpc/jsonrpc/types {@code RPCInternalError} writes it. */
@@ -62,8 +60,8 @@ public final class RpcJsonWriter {
     public static ObjectNode commitResponse(Header header, Commit commit) {
         ObjectNode result = F.objectNode();
         ObjectNode sh = result.putObject("signed_header");
-        sh.set("header", header(header));
-        sh.set("commit", commit(commit));
+        sh.set("header", CometJsonWriter.header(header));
+        sh.set("commit", CometJsonWriter.commit(commit));
         result.put("canonical", true);
         return envelope(result);
     }
@@ -173,69 +171,23 @@ public final class RpcJsonWriter {
     }
 
     public static ObjectNode header(Header h) {
-        ObjectNode o = F.objectNode();
-        ObjectNode v = o.putObject("version");
-        v.put("block", Long.toUnsignedString(h.version().block()));
-        v.put("app", Long.toUnsignedString(h.version().app()));
-        o.put("chain_id", h.chainId());
-        o.put("height", Long.toString(h.height()));
-        o.put("time", h.time().toString());
-        o.set("last_block_id", blockId(h.lastBlockId()));
-        o.put("last_commit_hash", h.lastCommitHash().hex());
-        o.put("data_hash", h.dataHash().hex());
-        o.put("validators_hash", h.validatorsHash().hex());
-        o.put("next_validators_hash", h.nextValidatorsHash().hex());
-        o.put("consensus_hash", h.consensusHash().hex());
-        o.put("app_hash", h.appHash().hex());
-        o.put("last_results_hash", h.lastResultsHash().hex());
-        o.put("evidence_hash", h.evidenceHash().hex());
-        o.put("proposer_address", h.proposerAddress().hex());
-        return o;
+        return CometJsonWriter.header(h);
     }
 
     public static ObjectNode commit(Commit c) {
-        ObjectNode o = F.objectNode();
-        o.put("height", Long.toString(c.height()));
-        o.put("round", c.round());
-        o.set("block_id", blockId(c.blockId()));
-        ArrayNode sigs = o.putArray("signatures");
-        for (CommitSig s : c.signatures()) {
-            ObjectNode so = sigs.addObject();
-            so.put("block_id_flag", s.blockIdFlag().code());
-            so.put("validator_address", s.validatorAddress().hex());
-            so.put("timestamp", s.timestamp().toString());
-            if (s.signature().isEmpty()) {
-                so.putNull("signature");
-            } else {
-                so.put("signature", base64(s.signature()));
-            }
-        }
-        return o;
+        return CometJsonWriter.commit(c);
     }
 
     public static ObjectNode blockId(BlockId id) {
-        ObjectNode o = F.objectNode();
-        o.put("hash", id.hash().hex());
-        ObjectNode parts = o.putObject("parts");
-        parts.put("total", id.partSetHeader().total());
-        parts.put("hash", id.partSetHeader().hash().hex());
-        return o;
+        return CometJsonWriter.blockId(id);
     }
 
     public static ObjectNode validator(Validator v) {
-        ObjectNode o = F.objectNode();
-        o.put("address", v.address().hex());
-        o.set("pub_key", publicKey(v.publicKey()));
-        o.put("voting_power", Long.toString(v.votingPower()));
-        o.put("proposer_priority", Long.toString(v.proposerPriority()));
-        return o;
+        return CometJsonWriter.validator(v);
     }
 
     public static ObjectNode publicKey(PublicKey k) {
-        ObjectNode o = F.objectNode();
-        o.put("type", k.type().jsonType());
-        o.put("value", base64(k.bytes()));
-        return o;
+        return CometJsonWriter.publicKey(k);
     }
 
     private static String base64(Bytes b) {

@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
         name = "light-client",
         mixinStandardHelpOptions = true,
         versionProvider = LightClientCommand.Version.class,
-        description = "CometBFT light client: header hashes, verification of light blocks, commits and transaction proofs.",
-        subcommands = {ConformanceCommand.class, HeaderHashCommand.class, VerifyCommitCommand.class, VerifyTxCommand.class})
+        description = "CometBFT light client: header hashes, verification of light blocks, commits, whole chain dumps and transaction proofs.",
+        subcommands = {ConformanceCommand.class, HeaderHashCommand.class, VerifyChainCommand.class, VerifyCommitCommand.class,
+                VerifyTxCommand.class})
 public final class LightClientCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -19,6 +19,7 @@ import io.wattproof.lightclient.types.SignedHeader;
 import io.wattproof.lightclient.types.Validator;
 import io.wattproof.lightclient.types.ValidatorSet;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +29,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads CometBFT's JSON (Amino-style JSON of the RPC: int64 as strings, hashes and addresses as hex,
@@ -124,6 +126,78 @@ public final class CometJson {
                     int64(required(v, p, "power"), join(p, "power")), 0));
         }
         return new GenesisDoc(chainId, initialHeight, new ValidatorSet(list));
+    }
+
+    /**
+     * The genesis document's {@code genesis_time}: the time of the block at the initial height
+     * (state/validation.go {@code validateBlock}: "block time is not equal to genesis time").
+     */
+    public static Instant genesisTime(JsonNode root) throws MalformedInputException {
+        At at = At.result(root).into("genesis");
+        object(at.node(), at.path());
+        return time(required(at.node(), at.path(), "genesis_time"), join(at.path(), "genesis_time"));
+    }
+
+    /** The genesis document's {@code consensus_params}, all sections required except 0.38's {@code abci}. */
+    public static ConsensusParams consensusParams(JsonNode node, String path) throws MalformedInputException {
+        object(node, path);
+        JsonNode block = section(node, path, "block");
+        JsonNode evidence = section(node, path, "evidence");
+        JsonNode validator = section(node, path, "validator");
+        JsonNode version = section(node, path, "version");
+        String bp = join(path, "block");
+        String ep = join(path, "evidence");
+        String vp = join(join(path, "validator"), "pub_key_types");
+        JsonNode types = required(validator, join(path, "validator"), "pub_key_types");
+        if (!types.isArray()) {
+            throw new MalformedInputException(vp, "expected an array, got " + kind(types));
+        }
+        List<String> keyTypes = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            keyTypes.add(string(types.get(i), vp + "[" + i + "]"));
+        }
+        long ageNanos = int64(required(evidence, ep, "max_age_duration"), join(ep, "max_age_duration"));
+        JsonNode abci = node.get("abci");
+        OptionalLong voteExtensions = OptionalLong.empty();
+        if (abci != null && !abci.isNull()) {
+            object(abci, join(path, "abci"));
+            voteExtensions = OptionalLong.of(int64(abci.get("vote_extensions_enable_height"),
+                    join(join(path, "abci"), "vote_extensions_enable_height")));
+        }
+        return new ConsensusParams(
+                int64(required(block, bp, "max_bytes"), join(bp, "max_bytes")),
+                int64(required(block, bp, "max_gas"), join(bp, "max_gas")),
+                int64(required(evidence, ep, "max_age_num_blocks"), join(ep, "max_age_num_blocks")),
+                Duration.ofNanos(ageNanos),
+                int64(required(evidence, ep, "max_bytes"), join(ep, "max_bytes")),
+                keyTypes,
+                uint64(version.get("app"), join(join(path, "version"), "app")),
+                voteExtensions);
+    }
+
+    private static JsonNode section(JsonNode node, String path, String name) throws MalformedInputException {
+        JsonNode s = required(node, path, name);
+        object(s, join(path, name));
+        return s;
+    }
+
+    /**
+     * One page of a {@code /validators} answer: {@code block_height}, {@code count} (validators on
+     * this page), {@code total} (in the whole set) and the page's validators.
+     */
+    public record ValidatorsPage(long blockHeight, long count, long total, ValidatorSet validators) {}
+
+    /** A {@code /validators} answer, with or without the JSON-RPC envelope; all three numbers are required. */
+    public static ValidatorsPage validatorsPage(JsonNode root) throws MalformedInputException {
+        At at = At.result(root);
+        JsonNode node = at.node();
+        String path = at.path();
+        object(node, path);
+        return new ValidatorsPage(
+                int64(required(node, path, "block_height"), join(path, "block_height")),
+                int64(required(node, path, "count"), join(path, "count")),
+                int64(required(node, path, "total"), join(path, "total")),
+                validatorSet(node, path));
     }
 
     /** A JSON-RPC error answer ({@code {"error": {"code", "message", "data"}}}) carries no block. */
