@@ -468,6 +468,11 @@ public final class FileOutbox implements Outbox {
         }
     }
 
+    /** Sequences the in-memory index has room for; it follows the records held, not the sequences used. */
+    int indexCapacity() {
+        return seqs.length;
+    }
+
     /** Bytes of an incomplete last write cut off when this outbox was opened; 0 after a clean stop. */
     public long discardedTailBytes() {
         return discardedTailBytes;

@@ -545,4 +545,24 @@ class FileOutboxTest extends OutboxContractTest {
             assertEquals(List.of(record(2)), o.unconfirmed(10));
         }
     }
+
+    /** A device lives 15 years, 525,600 records at 15 minutes: pruned ones must cost no memory. */
+    @Test
+    void theIndexFollowsTheRecordsHeldNotThePrunedHistory() throws Exception {
+        int records = 3_000;
+        try (FileOutbox o = FileOutbox.open(dir)) {
+            for (long s = 1; s <= records; s++) {
+                o.append(record(s));
+            }
+            assertTrue(o.indexCapacity() >= records);
+            o.markFinal(LongStream.rangeClosed(1, records).filter(s -> s != 1_500).boxed().toList());
+            assertEquals(records - 1, o.prune());
+            assertTrue(o.indexCapacity() <= 256, "index for " + o.indexCapacity() + " records after pruning");
+            assertEquals(List.of(1_500L), o.unacknowledged().stream().map(SignedRecord::sequence).toList());
+        }
+        try (FileOutbox o = FileOutbox.open(dir)) {
+            assertTrue(o.indexCapacity() <= 256, "index for " + o.indexCapacity() + " records after reopening");
+            assertEquals(records + 1, o.chainState().nextSequence());
+        }
+    }
 }
