@@ -1,9 +1,11 @@
 package io.wattproof.agent.outbox;
 
 import io.wattproof.agent.outbox.OutboxLogFormat.AckRange;
+import io.wattproof.agent.outbox.OutboxLogFormat.Checkpoint;
 import io.wattproof.agent.outbox.OutboxLogFormat.Payload;
 import io.wattproof.agent.record.ChainState;
 import io.wattproof.agent.record.SignedRecord;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -25,8 +29,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The outbox as an append-only log, {@code outbox.log} (layout in {@link OutboxLogFormat}). Every
  * {@link #append} is one frame, written with one {@code write} and made durable with one
- * {@code fdatasync} before it returns; the chain state is not stored at all but follows from the
- * records, so the record and the sequence it uses become durable together by construction.
+ * {@code fdatasync} before it returns; the chain state is not stored with each record but follows
+ * from the records (and from the checkpoint a compaction starts the file with), so the record and
+ * the sequence it uses become durable together by construction. {@link #markFinal} is one FINAL
+ * frame, written and synced the same way.
+ *
+ * <p>{@link #prune} compacts: it writes {@code outbox.log.new} (header, a CHECKPOINT with the chain
+ * state, every record that is not final, their acknowledgements), syncs it, locks it, renames it
+ * over {@code outbox.log} (rename(2) replaces the name atomically) and syncs the folder. Until the
+ * rename the old file is the outbox and the new one a leftover that opening deletes; after it the
+ * new one is. Both hold the same chain state and the same records that are not final, so a crash
+ * at any instant opens as before or as after the prune.
  *
  * <p>Opening reads the whole log and checks every frame. After a power cut the last frame may be
  * incomplete: it was never reported stored, so nothing in it was sent, and it is cut off (logged).
@@ -46,24 +59,57 @@ public final class FileOutbox implements Outbox {
     public static final String FILE_NAME = "outbox.log";
     /** Written by development versions before the log existed; never read, never touched. */
     static final String MAPDB_FILE_NAME = "outbox.db";
+    /** The compacted file while it is being written, and the new file while it is being created. */
+    static final String NEW_FILE_NAME = FILE_NAME + ".new";
 
     private static final Logger log = LoggerFactory.getLogger(FileOutbox.class);
 
+    /** Renames a file over another, atomically or not at all; tests put a failing one in. */
+    @FunctionalInterface
+    interface FileMover {
+        void move(Path source, Path target) throws IOException;
+    }
+
+    private static final FileMover ATOMIC_RENAME = (source, target) -> {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the data folder's file system cannot rename atomically", e);
+        }
+    };
+
     private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final UnaryOperator<FileChannel> wrap;
+    private final FileMover mover;
+    private FileChannel channel;
+    private FileLock lock;
+    /** The format version of the file as it is; a compaction writes {@link OutboxLogFormat#VERSION}. */
+    private int version;
     /** Offset of the end of the last intact frame: where the next frame goes. */
     private long end;
     private ChainState chain = ChainState.GENESIS;
-    /** offsets[seq - 1]: where the frame holding record {@code seq} starts. */
+    /*
+     * The records held in the file, by slot: slot i holds sequence seqs[i], whose frame starts at
+     * offsets[i]. Sequences increase with the slot but have gaps where final records were pruned,
+     * so memory follows the records held, not the device's whole history (15 years of 15-minute
+     * records would be 525,600 sequences). The bit sets are indexed by slot as well.
+     */
+    private long[] seqs = new long[256];
     private long[] offsets = new long[256];
-    /** Bit {@code seq - 1}: record {@code seq} is acknowledged (durably or not yet). */
-    private final BitSet acknowledged = new BitSet();
-    /** Bit {@code seq - 1}: acknowledged in memory, not yet written. */
-    private final BitSet pendingAcks = new BitSet();
-    /** Every record below this sequence is acknowledged; scans start here. */
-    private long lowWater = 1;
+    private int slots;
+    /** Acknowledged (durably or not yet); final implies acknowledged. */
+    private BitSet acknowledged = new BitSet();
+    /** Acknowledged in memory, not yet written. */
+    private BitSet pendingAcks = new BitSet();
+    /** Final: durably, since FINAL frames are written at once. */
+    private BitSet finals = new BitSet();
+    /** Every slot below this is acknowledged; scans for unacknowledged records start here. */
+    private int lowWater;
+    /** Every slot below this is final; scans for unconfirmed records start here. */
+    private int lowFinal;
     private int depth;
+    private int unconfirmedCount;
+    private int prunable;
     private long discardedTailBytes;
     /** Set when a failed write could not be undone: the tail is unknown until the file is reopened. */
     private String broken;
@@ -71,10 +117,12 @@ public final class FileOutbox implements Outbox {
     private final ByteBuffer window = ByteBuffer.allocate(64 * 1024).limit(0);
     private long windowStart;
 
-    private FileOutbox(Path file, FileChannel channel, FileLock lock) {
+    private FileOutbox(Path file, FileChannel channel, FileLock lock, UnaryOperator<FileChannel> wrap, FileMover mover) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.wrap = wrap;
+        this.mover = mover;
     }
 
     /** Opens (or creates) {@code dataDir/outbox.log}, cutting off a frame a crash left incomplete. */
@@ -84,6 +132,14 @@ public final class FileOutbox implements Outbox {
 
     /** As {@link #open(Path)}, with the file's channel wrapped: tests put a failing disk underneath. */
     static FileOutbox open(Path dataDir, UnaryOperator<FileChannel> wrap) throws OutboxException {
+        return open(dataDir, wrap, ATOMIC_RENAME);
+    }
+
+    /**
+     * As {@link #open(Path)}, with every channel the outbox opens (also a compacted file's) wrapped
+     * and the rename of a compaction done by {@code mover}: tests make either fail.
+     */
+    static FileOutbox open(Path dataDir, UnaryOperator<FileChannel> wrap, FileMover mover) throws OutboxException {
         Path file = dataDir.resolve(FILE_NAME);
         try {
             Files.createDirectories(dataDir);
@@ -98,27 +154,69 @@ public final class FileOutbox implements Outbox {
         } catch (IOException e) {
             throw new OutboxException("cannot create outbox " + file + ": " + e.getMessage(), e);
         }
-        FileChannel channel;
-        try {
-            channel = wrap.apply(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
-        } catch (IOException e) {
-            throw new OutboxException("cannot open outbox " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            FileLock lock = tryLock(channel);
-            if (lock == null) {
-                throw new OutboxException("cannot open outbox " + file + ": the file is locked by another process "
-                        + "(is another agent running on this data folder?)");
+        // A running agent's compaction may replace the file between our open and our lock: we
+        // would then hold the lock of a file no longer in the folder. The name is checked to
+        // point at the same file before and after; an agent replacing it holds the old file's
+        // lock while it does, so a lock won with the name unchanged is the lock of the outbox.
+        for (int attempt = 1; ; attempt++) {
+            Object before = fileKey(file);
+            FileChannel channel;
+            try {
+                channel = wrap.apply(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            } catch (IOException e) {
+                throw new OutboxException("cannot open outbox " + file + ": " + e.getMessage(), e);
             }
-            FileOutbox outbox = new FileOutbox(file, channel, lock);
-            outbox.load();
-            return outbox;
-        } catch (OutboxException | RuntimeException e) {
-            closeQuietly(channel);
-            throw e;
+            try {
+                FileLock lock = tryLock(channel);
+                if (lock == null) {
+                    throw new OutboxException("cannot open outbox " + file + ": the file is locked by another process "
+                            + "(is another agent running on this data folder?)");
+                }
+                Object after = fileKey(file);
+                if (before != null && !before.equals(after)) {
+                    lock.release();
+                    closeQuietly(channel);
+                    if (attempt == 3) {
+                        throw new OutboxException("cannot open outbox " + file + ": it was replaced while being opened, "
+                                + "three times (is another agent running on this data folder?)");
+                    }
+                    continue;
+                }
+                FileOutbox outbox = new FileOutbox(file, channel, lock, wrap, mover);
+                outbox.deleteLeftover();
+                outbox.load();
+                return outbox;
+            } catch (OutboxException | RuntimeException e) {
+                closeQuietly(channel);
+                throw e;
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new OutboxException("cannot read outbox " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The file system's identity of the file (device and inode on Linux), or null where there is none. */
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
-            closeQuietly(channel);
-            throw new OutboxException("cannot read outbox " + file + ": " + e.getMessage(), e);
+            return null;
+        }
+    }
+
+    /**
+     * A compaction that did not reach its rename leaves {@code outbox.log.new}: never the outbox
+     * (the rename is what makes it one), so it is deleted. Called with the lock held, so it is
+     * never another running agent's file in the making.
+     */
+    private void deleteLeftover() throws IOException {
+        Path leftover = file.resolveSibling(NEW_FILE_NAME);
+        if (Files.exists(leftover)) {
+            long size = Files.size(leftover);
+            Files.delete(leftover);
+            log.warn("outbox {}: deleted {} ({} bytes), left by a compaction that a crash interrupted before its "
+                    + "rename; {} is the outbox", file, leftover.getFileName(), size, file.getFileName());
         }
     }
 
@@ -135,17 +233,13 @@ public final class FileOutbox implements Outbox {
      * {@code outbox.log} never exists without a whole header.
      */
     private static void create(Path file) throws IOException {
-        Path tmp = file.resolveSibling(FILE_NAME + ".new");
+        Path tmp = file.resolveSibling(NEW_FILE_NAME);
         try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             writeFully(c, ByteBuffer.wrap(OutboxLogFormat.header()), 0);
             c.force(true);
         }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the data folder's file system cannot rename atomically", e);
-        }
+        ATOMIC_RENAME.move(tmp, file);
         syncDirectory(file.getParent());
     }
 
@@ -164,11 +258,14 @@ public final class FileOutbox implements Outbox {
         if (size < OutboxLogFormat.HEADER_BYTES) {
             throw damaged(0, "it is " + size + " bytes long, shorter than the header");
         }
-        String headerProblem = OutboxLogFormat.checkHeader(read(0, OutboxLogFormat.HEADER_BYTES));
+        byte[] header = read(0, OutboxLogFormat.HEADER_BYTES);
+        String headerProblem = OutboxLogFormat.checkHeader(header);
         if (headerProblem != null) {
             throw new OutboxException("outbox " + file + " is not an outbox this agent can read: " + headerProblem
                     + ". Nothing was changed.");
         }
+        version = OutboxLogFormat.headerVersion(header);
+        Loading state = new Loading();
         long pos = OutboxLogFormat.HEADER_BYTES;
         while (pos < size) {
             byte[] payload = intactPayloadAt(pos, size);
@@ -182,16 +279,38 @@ public final class FileOutbox implements Outbox {
             } catch (IllegalArgumentException e) {
                 throw damaged(pos, "the frame's checksum matches but its content does not: " + e.getMessage());
             }
-            apply(pos, p);
+            apply(pos, p, state);
             pos += OutboxLogFormat.FRAME_HEADER_BYTES + payload.length;
         }
+        if (state.keptSeen != state.keptExpected) {
+            throw damaged(OutboxLogFormat.HEADER_BYTES, "its checkpoint keeps " + state.keptExpected
+                    + " records, the file holds " + state.keptSeen);
+        }
         end = pos;
-        advanceLowWater();
-        for (long seq = lowWater; seq < chain.nextSequence(); seq++) {
-            if (!acknowledged.get(index(seq))) {
+        recount();
+    }
+
+    /** Counts and scan starts from the bit sets, after loading or compacting. */
+    private void recount() {
+        depth = 0;
+        unconfirmedCount = 0;
+        for (int i = 0; i < slots; i++) {
+            if (!acknowledged.get(i)) {
                 depth++;
+            } else if (!finals.get(i)) {
+                unconfirmedCount++;
             }
         }
+        prunable = finals.cardinality();
+        lowWater = 0;
+        lowFinal = 0;
+        advanceLowMarks();
+    }
+
+    /** What opening has seen of a compacted file's kept records so far. */
+    private static final class Loading {
+        int keptExpected;
+        int keptSeen;
     }
 
     /** The payload of the frame at {@code pos} when the frame is whole and its checksum matches, else null. */
@@ -250,22 +369,66 @@ public final class FileOutbox implements Outbox {
         return -1;
     }
 
-    private void apply(long pos, Payload p) throws OutboxException {
-        for (AckRange a : p.acks()) {
-            if (a.last() >= chain.nextSequence()) {
-                throw damaged(pos, "it acknowledges records " + a.first() + ".." + a.last() + " but the last record before it is "
-                        + (chain.nextSequence() - 1));
+    private void apply(long pos, Payload p, Loading state) throws OutboxException {
+        switch (p.type()) {
+            case OutboxLogFormat.CHECKPOINT -> {
+                if (version < 2 || pos != OutboxLogFormat.HEADER_BYTES) {
+                    throw damaged(pos, "it holds a checkpoint, which only the first frame of a version 2 file may");
+                }
+                chain = p.checkpoint().chain();
+                state.keptExpected = p.checkpoint().keptRecords();
             }
-            acknowledged.set(index(a.first()), index(a.last()) + 1);
+            case OutboxLogFormat.FINAL -> {
+                if (version < 2) {
+                    throw damaged(pos, "it marks records final, which a version " + version + " file cannot hold");
+                }
+                for (AckRange a : p.acks()) {
+                    if (a.last() >= chain.nextSequence()) {
+                        throw damaged(pos, "it marks records " + a.first() + ".." + a.last() + " final but the last record "
+                                + "before it is " + (chain.nextSequence() - 1));
+                    }
+                    int from = lowerSlot(a.first());
+                    int to = lowerSlot(a.last() + 1);
+                    finals.set(from, to);
+                    acknowledged.set(from, to);
+                }
+            }
+            default -> {
+                for (AckRange a : p.acks()) {
+                    if (a.last() >= chain.nextSequence()) {
+                        throw damaged(pos, "it acknowledges records " + a.first() + ".." + a.last() + " but the last record "
+                                + "before it is " + (chain.nextSequence() - 1));
+                    }
+                    acknowledged.set(lowerSlot(a.first()), lowerSlot(a.last() + 1));
+                }
+                SignedRecord r = p.record();
+                if (r != null) {
+                    applyRecord(pos, r, state);
+                }
+            }
         }
-        SignedRecord r = p.record();
-        if (r != null) {
-            if (r.sequence() != chain.nextSequence()) {
-                throw damaged(pos, "it holds record " + r.sequence() + " where record " + chain.nextSequence() + " belongs");
-            }
-            remember(r.sequence(), pos);
+    }
+
+    /**
+     * A record either continues the chain (the next sequence, once every record the checkpoint
+     * kept has been seen) or is one the checkpoint kept: below the checkpoint's next sequence,
+     * after the record before it.
+     */
+    private void applyRecord(long pos, SignedRecord r, Loading state) throws OutboxException {
+        long seq = r.sequence();
+        boolean kept = seq < chain.nextSequence() && state.keptSeen < state.keptExpected
+                && (slots == 0 || seq > seqs[slots - 1]);
+        if (kept) {
+            state.keptSeen++;
+        } else if (seq != chain.nextSequence()) {
+            throw damaged(pos, "it holds record " + seq + " where record " + chain.nextSequence() + " belongs");
+        } else if (state.keptSeen != state.keptExpected) {
+            throw damaged(pos, "it holds record " + seq + " after " + state.keptSeen + " of the "
+                    + state.keptExpected + " records its checkpoint keeps");
+        } else {
             chain = chain.advance(r);
         }
+        remember(seq, pos);
     }
 
     private OutboxException damaged(long pos, String what) {
@@ -274,26 +437,40 @@ public final class FileOutbox implements Outbox {
                 + "sequence numbers the ledger has seen.");
     }
 
-    /** Bit and array index of {@code seq}; sequences beyond an int are ~60,000 years of quarter hours. */
-    private static int index(long seq) {
-        if (seq < 1 || seq > Integer.MAX_VALUE) {
-            throw new IllegalStateException("sequence " + seq + " outside 1.." + Integer.MAX_VALUE);
-        }
-        return (int) (seq - 1);
+    /** The first slot whose sequence is {@code seq} or more ({@link #slots} when there is none). */
+    private int lowerSlot(long seq) {
+        int i = Arrays.binarySearch(seqs, 0, slots, seq);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** The slot holding {@code seq}, or -1 when the file does not hold it (never appended, or final and pruned). */
+    private int slotOf(long seq) {
+        int i = Arrays.binarySearch(seqs, 0, slots, seq);
+        return i >= 0 ? i : -1;
     }
 
     private void remember(long seq, long pos) {
-        int i = index(seq);
-        if (i >= offsets.length) {
-            offsets = Arrays.copyOf(offsets, Math.max(i + 1, offsets.length * 2));
+        if (slots == seqs.length) {
+            seqs = Arrays.copyOf(seqs, slots * 2);
+            offsets = Arrays.copyOf(offsets, slots * 2);
         }
-        offsets[i] = pos;
+        seqs[slots] = seq;
+        offsets[slots] = pos;
+        slots++;
     }
 
-    private void advanceLowWater() {
-        while (lowWater < chain.nextSequence() && acknowledged.get(index(lowWater))) {
+    private void advanceLowMarks() {
+        while (lowWater < slots && acknowledged.get(lowWater)) {
             lowWater++;
         }
+        while (lowFinal < slots && finals.get(lowFinal)) {
+            lowFinal++;
+        }
+    }
+
+    /** Sequences the in-memory index has room for; it follows the records held, not the sequences used. */
+    int indexCapacity() {
+        return seqs.length;
     }
 
     /** Bytes of an incomplete last write cut off when this outbox was opened; 0 after a clean stop. */
@@ -329,16 +506,27 @@ public final class FileOutbox implements Outbox {
     public List<SignedRecord> unacknowledged(int limit) throws OutboxException {
         ensureOpen();
         List<SignedRecord> out = new ArrayList<>();
-        for (long seq = lowWater; seq < chain.nextSequence() && out.size() < limit; seq++) {
-            if (!acknowledged.get(index(seq))) {
-                out.add(readRecord(seq));
+        for (int i = acknowledged.nextClearBit(lowWater); i < slots && out.size() < limit; i = acknowledged.nextClearBit(i + 1)) {
+            out.add(readRecord(i));
+        }
+        return out;
+    }
+
+    @Override
+    public List<SignedRecord> unconfirmed(int limit) throws OutboxException {
+        ensureOpen();
+        List<SignedRecord> out = new ArrayList<>();
+        for (int i = lowFinal; i < slots && out.size() < limit; i++) {
+            if (acknowledged.get(i) && !finals.get(i)) {
+                out.add(readRecord(i));
             }
         }
         return out;
     }
 
-    private SignedRecord readRecord(long seq) throws OutboxException {
-        long pos = offsets[index(seq)];
+    private SignedRecord readRecord(int slot) throws OutboxException {
+        long seq = seqs[slot];
+        long pos = offsets[slot];
         try {
             byte[] payload = intactPayloadAt(pos, end);
             SignedRecord r = payload == null ? null : OutboxLogFormat.decode(payload).record();
@@ -355,13 +543,15 @@ public final class FileOutbox implements Outbox {
     @Override
     public void markAcknowledged(long sequence) throws OutboxException {
         ensureOpen();
-        if (sequence < 1 || sequence >= chain.nextSequence() || acknowledged.get(index(sequence))) {
+        int slot = slotOf(sequence);
+        if (slot < 0 || acknowledged.get(slot)) {
             return;
         }
-        acknowledged.set(index(sequence));
-        pendingAcks.set(index(sequence));
+        acknowledged.set(slot);
+        pendingAcks.set(slot);
         depth--;
-        advanceLowWater();
+        unconfirmedCount++;
+        advanceLowMarks();
     }
 
     @Override
@@ -369,33 +559,200 @@ public final class FileOutbox implements Outbox {
         return depth;
     }
 
-    // Placeholders on the ledger base branch only; replaced before anything reaches main.
+    /**
+     * Writes one FINAL frame with the sequences as ranges and syncs it. A version 1 file is first
+     * rewritten as version 2 (a compaction that removes nothing), once. Should the sequences make
+     * more ranges than one frame holds ({@link OutboxLogFormat#MAX_FINAL_RANGES_PER_FRAME}, 16,383,
+     * which takes 32,766 records in an order with a gap after every one), they are written in
+     * several frames, each synced: a crash between them leaves the first ones final, which is
+     * what marking them one call at a time would have done.
+     */
     @Override
-    public void markFinal(java.util.Collection<Long> sequences) {
-        throw new UnsupportedOperationException("markFinal");
+    public void markFinal(Collection<Long> sequences) throws OutboxException {
+        ensureWritable();
+        int[] marked = sequences.stream().mapToLong(Long::longValue).sorted().distinct()
+                .mapToInt(this::slotOf).filter(slot -> slot >= 0 && !finals.get(slot)).toArray();
+        if (marked.length == 0) {
+            return;
+        }
+        if (version < 2) {
+            // A version 1 file holds no final record, so the rewrite keeps every slot where it was.
+            compact("the rewrite as format version " + OutboxLogFormat.VERSION);
+        }
+        List<AckRange> ranges = new ArrayList<>();
+        for (int k = 0; k < marked.length; ) {
+            int run = k;
+            while (run + 1 < marked.length && seqs[marked[run + 1]] == seqs[marked[run]] + 1) {
+                run++;
+            }
+            ranges.add(new AckRange(seqs[marked[k]], seqs[marked[run]]));
+            k = run + 1;
+        }
+        int perFrame = OutboxLogFormat.MAX_FINAL_RANGES_PER_FRAME;
+        int done = 0;
+        for (int from = 0; from < ranges.size(); from += perFrame) {
+            List<AckRange> part = ranges.subList(from, Math.min(ranges.size(), from + perFrame));
+            byte[] frame = OutboxLogFormat.finalFrame(part);
+            writeDurably(frame, "final marks of records " + part.getFirst().first() + ".." + part.getLast().last());
+            end += frame.length;
+            long last = part.getLast().last();
+            for (; done < marked.length && seqs[marked[done]] <= last; done++) {
+                markFinalInMemory(marked[done]);
+            }
+        }
+        advanceLowMarks();
     }
 
-    @Override
-    public List<SignedRecord> unconfirmed(int limit) {
-        throw new UnsupportedOperationException("unconfirmed");
+    private void markFinalInMemory(int slot) {
+        if (acknowledged.get(slot)) {
+            unconfirmedCount--;
+        } else {
+            acknowledged.set(slot);
+            depth--;
+        }
+        pendingAcks.clear(slot); // the FINAL frame says more than the acknowledgement would
+        finals.set(slot);
+        prunable++;
     }
 
     @Override
     public int unconfirmedCount() {
-        throw new UnsupportedOperationException("unconfirmedCount");
+        return unconfirmedCount;
     }
 
     @Override
     public int prunable() {
-        throw new UnsupportedOperationException("prunable");
+        return prunable;
     }
 
     @Override
-    public int prune() {
-        throw new UnsupportedOperationException("prune");
+    public int prune() throws OutboxException {
+        ensureWritable();
+        int removed = prunable;
+        if (removed > 0) {
+            compact("pruning " + removed + " final records");
+        }
+        return removed;
     }
 
-    /** The length of {@code outbox.log}: every frame written, acknowledged or not. */
+    /**
+     * Rewrites the outbox without its final records (see the class comment for the steps and why
+     * a crash at any of them is safe). A failure before the rename leaves the old file the outbox,
+     * unchanged, and this outbox on it. A rename that fails and cannot be told not to have
+     * happened, or a folder sync that fails after it, leaves it unknown which file the next start
+     * reads: writes are then refused until the outbox is reopened, and either file opens to the
+     * same chain state and records that are not final.
+     */
+    private void compact(String what) throws OutboxException {
+        Path tmp = file.resolveSibling(NEW_FILE_NAME);
+        int[] kept = new int[slots - prunable];
+        for (int i = 0, k = 0; i < slots; i++) {
+            if (!finals.get(i)) {
+                kept[k++] = i;
+            }
+        }
+        long[] newSeqs = new long[Math.max(256, kept.length * 2)];
+        long[] newOffsets = new long[newSeqs.length];
+        BitSet newAcknowledged = new BitSet();
+        FileChannel c = null;
+        FileLock newLock = null;
+        long newEnd;
+        try {
+            c = wrap.apply(FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE));
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(OutboxLogFormat.MAX_FRAME_BYTES * 2);
+            buffer.writeBytes(OutboxLogFormat.header());
+            buffer.writeBytes(OutboxLogFormat.checkpointFrame(new Checkpoint(chain, kept.length)));
+            long written = 0;
+            for (int k = 0; k < kept.length; k++) {
+                newSeqs[k] = seqs[kept[k]];
+                newOffsets[k] = written + buffer.size();
+                if (acknowledged.get(kept[k])) {
+                    newAcknowledged.set(k);
+                }
+                // Read back and checked: a record the disk lost is found here, while the old file is still the outbox.
+                buffer.writeBytes(OutboxLogFormat.recordFrame(List.of(), readRecord(kept[k])));
+                if (buffer.size() >= OutboxLogFormat.MAX_FRAME_BYTES) {
+                    written += flush(c, buffer, written);
+                }
+            }
+            for (List<AckRange> acks : ranges(newAcknowledged, newSeqs)) {
+                buffer.writeBytes(OutboxLogFormat.acksFrame(acks));
+            }
+            newEnd = written + flush(c, buffer, written);
+            c.force(true);
+            newLock = tryLock(c);
+            if (newLock == null) {
+                throw new IOException("the new file " + tmp + " could not be locked");
+            }
+        } catch (IOException | OutboxException e) {
+            abandon(tmp, c);
+            throw new OutboxException("cannot compact outbox " + file + " (" + what + "): " + e.getMessage()
+                    + "; the outbox is unchanged", e);
+        }
+        try {
+            mover.move(tmp, file);
+        } catch (IOException e) {
+            if (Files.exists(tmp)) { // rename(2) removes the old name with the new one in place: it did not happen
+                abandon(tmp, c);
+                throw new OutboxException("cannot compact outbox " + file + " (" + what + "): renaming " + tmp.getFileName()
+                        + " failed: " + e.getMessage() + "; the outbox is unchanged", e);
+            }
+            broken = "the rename of a compacted file reported failure (" + e.getMessage() + ") but it is gone";
+            closeQuietly(c);
+            throw new OutboxException("cannot compact outbox " + file + " (" + what + "): " + broken, e);
+        }
+        try {
+            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        } catch (IOException e) {
+            // The new name may not be durable: records appended to the new file could vanish with
+            // it in a power cut, while the agent had reported them stored. Reopening decides.
+            broken = "the folder could not be synced after a compaction (" + e.getMessage() + ")";
+            log.error("outbox {}: {}; writes are refused until the outbox is reopened", file, broken);
+        }
+        try {
+            lock.release();
+        } catch (IOException e) {
+            log.debug("releasing the lock on the replaced {} failed: {}", file, e.getMessage());
+        }
+        closeQuietly(channel);
+        channel = c;
+        lock = newLock;
+        version = OutboxLogFormat.VERSION;
+        end = newEnd;
+        seqs = newSeqs;
+        offsets = newOffsets;
+        slots = kept.length;
+        acknowledged = newAcknowledged;
+        pendingAcks = new BitSet(); // every acknowledgement is in the new file
+        finals = new BitSet();
+        window.limit(0);
+        recount();
+        log.info("outbox {}: compacted ({}), {} records kept, {} bytes", file, what, slots, end);
+    }
+
+    private static long flush(FileChannel c, ByteArrayOutputStream buffer, long pos) throws IOException {
+        int n = buffer.size();
+        writeFully(c, ByteBuffer.wrap(buffer.toByteArray()), pos);
+        buffer.reset();
+        return n;
+    }
+
+    /** Closes and deletes a compacted file that did not become the outbox; a failure to delete leaves a leftover the next open deletes. */
+    private void abandon(Path tmp, FileChannel c) {
+        if (c != null) {
+            closeQuietly(c);
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            log.warn("outbox {}: could not delete {}: {}; the next start deletes it", file, tmp.getFileName(), e.getMessage());
+        }
+    }
+
+    /** The length of {@code outbox.log}: every frame written, acknowledged or not; less after a prune. */
     @Override
     public long sizeBytes() {
         return end;
@@ -429,18 +786,38 @@ public final class FileOutbox implements Outbox {
 
     /** Pending acknowledgements as ranges, the oldest first, at most one frame's worth. */
     private List<AckRange> pendingRanges() {
+        List<List<AckRange>> frames = ranges(pendingAcks, seqs);
+        return frames.isEmpty() ? List.of() : frames.getFirst();
+    }
+
+    /**
+     * The sequences of the set slots as ranges of consecutive sequences, split into frames of at
+     * most {@link OutboxLogFormat#MAX_RANGES_PER_FRAME}.
+     */
+    private static List<List<AckRange>> ranges(BitSet slotsSet, long[] sequences) {
+        List<List<AckRange>> frames = new ArrayList<>();
         List<AckRange> ranges = new ArrayList<>();
-        for (int i = pendingAcks.nextSetBit(0); i >= 0 && ranges.size() < OutboxLogFormat.MAX_RANGES_PER_FRAME; ) {
-            int stop = pendingAcks.nextClearBit(i);
-            ranges.add(new AckRange(i + 1L, stop));
-            i = pendingAcks.nextSetBit(stop);
+        for (int i = slotsSet.nextSetBit(0); i >= 0; ) {
+            int last = i;
+            while (slotsSet.get(last + 1) && sequences[last + 1] == sequences[last] + 1) {
+                last++;
+            }
+            if (ranges.size() == OutboxLogFormat.MAX_RANGES_PER_FRAME) {
+                frames.add(ranges);
+                ranges = new ArrayList<>();
+            }
+            ranges.add(new AckRange(sequences[i], sequences[last]));
+            i = slotsSet.nextSetBit(last + 1);
         }
-        return ranges;
+        if (!ranges.isEmpty()) {
+            frames.add(ranges);
+        }
+        return frames;
     }
 
     private void clearPending(List<AckRange> written) {
         for (AckRange a : written) {
-            pendingAcks.clear(index(a.first()), index(a.last()) + 1);
+            pendingAcks.clear(lowerSlot(a.first()), lowerSlot(a.last() + 1));
         }
     }
 
@@ -478,7 +855,8 @@ public final class FileOutbox implements Outbox {
      * Reads {@code length} bytes at {@code pos}, through a read-ahead window: opening reads every
      * frame in order, and two system calls per frame made that ~2.7 times slower (a year of
      * records: 1.0 s against 0.38 s). The window cannot go stale: bytes once written never change,
-     * the file only grows (a failed write or a torn tail cut off while opening drops the window).
+     * the file only grows (a failed write, a torn tail cut off while opening, and the switch to a
+     * compacted file drop the window).
      */
     private byte[] read(long pos, int length) throws IOException {
         byte[] out = new byte[length];

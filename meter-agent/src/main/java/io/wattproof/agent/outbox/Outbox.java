@@ -35,7 +35,8 @@ public interface Outbox extends AutoCloseable {
     /**
      * Marks a record as accepted by the broker. Becomes durable with the next {@link #append} or
      * {@link #close}; losing it in a crash only means the record is sent again, which receivers
-     * recognise as a duplicate.
+     * recognise as a duplicate. A sequence not held (unknown, or final and pruned) or already
+     * acknowledged is ignored.
      */
     void markAcknowledged(long sequence) throws OutboxException;
 
@@ -46,7 +47,9 @@ public interface Outbox extends AutoCloseable {
      * Marks records as final: the agent verified, itself, that each is in a block signed by the
      * ledger's validators (docs/ledger.md). Durable when this returns, in one write. A final record
      * counts as acknowledged, is never sent again, and may be removed by {@link #prune}. Sequences
-     * that are unknown or already final are ignored.
+     * that are unknown or already final are ignored (marking again after a crash is harmless).
+     * If it throws, none of the sequences is final, or (when more ranges than one write holds were
+     * given) a prefix of them is.
      */
     void markFinal(java.util.Collection<Long> sequences) throws OutboxException;
 
@@ -64,8 +67,10 @@ public interface Outbox extends AutoCloseable {
 
     /**
      * Removes final records from storage, keeping the chain state (next sequence, head hash, last
-     * interval end, last import register) and every record that is not final. A crash at any
-     * instant leaves the outbox as it was before or as it is after.
+     * interval end, last import register) and every record that is not final with its
+     * acknowledgement. A crash at any instant leaves the outbox as it was before or as it is
+     * after; if it throws, the outbox is as it was before (the file outbox may then refuse writes
+     * until reopened, see {@code FileOutbox}). Costs what it keeps, not what it removes.
      *
      * @return how many records were removed
      */

@@ -33,10 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The outbox's durability promise against a stand-in for a power cut: a {@link Writer} JVM appends
- * records in a loop and is killed with SIGKILL ({@link ProcessHandle#destroyForcibly()} on Linux) at
- * a random instant; no shutdown hook runs. Reopened, the store must hold every record the writer
- * reported committed, at most the one in flight besides, a chain head that matches the last
- * record, and must refuse the head's sequence again. Eight kill/reopen cycles share one folder.
+ * records in a loop, acknowledges, marks final and prunes on a fixed schedule, and is killed with
+ * SIGKILL ({@link ProcessHandle#destroyForcibly()} on Linux) at a random instant; no shutdown hook
+ * runs. Reopened, the store must hold every record the writer reported committed, at most the one
+ * in flight besides, a chain state equal to the one the records make (also after a prune removed
+ * them), every record that is not final in the state the schedule gave it, no leftover compacted
+ * file, and must refuse the head's sequence again. Eight kill/reopen cycles share one folder.
  *
  * <p>Run with {@code -Dwattproof.crashit.seed=N} to replay a failing seed; the kill points still
  * vary with scheduling, the seed fixes how many commits each cycle waits for.
@@ -49,6 +51,11 @@ class FileOutboxCrashIT {
     private static final int MAX_COMMITS_BEFORE_KILL = 60;
     /** Every third record acknowledges the one this many sequences before it, like a lagging broker. */
     private static final int ACK_LAG = 4;
+    /** Every fifth record marks final the five records 10..14 sequences before it, like receipts of a block. */
+    private static final int FINAL_EVERY = 5;
+    private static final int FINAL_LAG = 10;
+    /** Every seventh record prunes, so that kills land in compactions too. */
+    private static final int PRUNE_EVERY = 7;
     /** Guards against a hung child only; nothing here measures time. */
     private static final long GUARD_SECONDS = 60;
     /** 2026-01-01T00:00:00Z; record n covers the n-th quarter hour after it. */
@@ -60,19 +67,29 @@ class FileOutboxCrashIT {
         Random random = new Random(seed);
         Path data = root.resolve("data");
         long expectedFirst = 1;
+        int killedInCompaction = 0;
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
             int killAfter = MIN_COMMITS_BEFORE_KILL + random.nextInt(MAX_COMMITS_BEFORE_KILL - MIN_COMMITS_BEFORE_KILL + 1);
+            if (cycle % 2 == 0) {
+                // Kill right after a commit that the writer follows with a prune, to land in a compaction.
+                killAfter += (int) Math.floorMod(-(expectedFirst + killAfter - 1), (long) PRUNE_EVERY);
+            }
             String context = "seed=" + seed + " cycle=" + cycle + " killAfter=" + killAfter;
             Crash crash = runWriterAndKill(data, root.resolve("writer-" + cycle + ".err"), killAfter, context);
             assertEquals(expectedFirst, crash.firstCommitted(),
                     context + ": first sequence the writer committed (the store's next sequence when it opened)");
             long head = verifyAndAppendNext(data, crash, context);
             expectedFirst = head + 2; // the record appended by verifyAndAppendNext, then the writer's first
+            if (crash.filesAfterKill().contains(FileOutbox.NEW_FILE_NAME)) {
+                killedInCompaction++;
+            }
             System.out.println("crash-it " + context + ": read " + crash.linesAtKill() + " lines at kill, writer committed "
                     + crash.firstCommitted() + ".." + crash.lastCommitted() + " (" + crash.count() + " records), store head "
                     + head + (head == crash.lastCommitted() ? "" : " (the one in flight)") + ", exit " + crash.exitCode()
                     + ", files after kill " + crash.filesAfterKill());
         }
+        System.out.println("crash-it seed=" + seed + ": " + killedInCompaction + " of " + CYCLES
+                + " kills left a compaction unfinished");
     }
 
     /** What the test saw of one writer run. */
@@ -125,6 +142,7 @@ class FileOutboxCrashIT {
     private static long verifyAndAppendNext(Path data, Crash crash, String context) throws OutboxException {
         String where = context + " (writer committed up to " + crash.lastCommitted() + ")";
         try (Outbox outbox = FileOutbox.open(data)) { // a stale file lock would fail here
+            assertFalse(Files.exists(data.resolve(FileOutbox.NEW_FILE_NAME)), where + ": leftover compacted file not deleted");
             ChainState chain = outbox.chainState();
             long head = chain.nextSequence() - 1;
             assertTrue(head >= crash.lastCommitted(), where + ": committed record lost, store head is " + head);
@@ -132,28 +150,38 @@ class FileOutboxCrashIT {
             SignedRecord last = record(head);
             assertArrayEquals(last.recordHash(), chain.headHash(), where + ": head hash is not record " + head + "'s hash");
             assertEquals(last.intervalEnd(), chain.lastIntervalEnd(), where + ": last interval end");
+            assertEquals(chainAfter(head), chain, where + ": chain state is not the one records 1.." + head + " make");
 
-            List<SignedRecord> pending = outbox.unacknowledged(); // decodes every stored record
-            TreeSet<Long> sequences = new TreeSet<>();
-            for (SignedRecord r : pending) {
-                assertTrue(r.sequence() >= 1 && r.sequence() <= head,
-                        where + ": stored record " + r.sequence() + " outside 1.." + head);
-                assertTrue(sequences.add(r.sequence()), where + ": record " + r.sequence() + " listed twice");
-                assertEquals(record(r.sequence()), r, where + ": record " + r.sequence() + " content differs from what was written");
-            }
-            assertEquals(new ArrayList<>(sequences), pending.stream().map(SignedRecord::sequence).toList(),
-                    where + ": unacknowledged records not in sequence order");
+            TreeSet<Long> pending = listed(outbox.unacknowledged(), head, where + ": unacknowledged"); // decodes every record
+            TreeSet<Long> unconfirmed = listed(outbox.unconfirmed(Integer.MAX_VALUE), head, where + ": unconfirmed");
             assertEquals(pending.size(), outbox.depth(), where + ": depth");
+            assertEquals(unconfirmed.size(), outbox.unconfirmedCount(), where + ": unconfirmed count");
             for (long q = 1; q <= head; q++) {
-                switch (ackState(q, head)) {
-                    case PENDING -> assertTrue(sequences.contains(q),
-                            where + ": record " + q + " was never acknowledged but is missing (head " + head + ")");
-                    case ACKNOWLEDGED -> assertFalse(sequences.contains(q),
-                            where + ": acknowledgement of record " + q + " was committed with a later record but is lost");
+                boolean isPending = pending.contains(q);
+                boolean isUnconfirmed = unconfirmed.contains(q);
+                assertFalse(isPending && isUnconfirmed, where + ": record " + q + " both unacknowledged and unconfirmed");
+                switch (finalState(q, head)) {
+                    case FINAL -> assertFalse(isPending || isUnconfirmed,
+                            where + ": record " + q + " was marked final before record " + head + " but is listed");
                     case EITHER -> {
-                        // Its acknowledgement died with the writer, if it did: the agent resends the
-                        // record and the broker acknowledges it again, durable with the append below.
-                        outbox.markAcknowledged(q);
+                        // Marked final just before the kill, durably or not: the agent verifies the
+                        // receipt again and marks it again.
+                        outbox.markFinal(List.of(q));
+                    }
+                    case NOT_FINAL -> {
+                        switch (ackState(q, head)) {
+                            case PENDING -> assertTrue(isPending,
+                                    where + ": record " + q + " was never acknowledged but is missing (head " + head + ")");
+                            case ACKNOWLEDGED -> assertTrue(isUnconfirmed, where + ": record " + q + " is "
+                                    + (isPending ? "unacknowledged, its acknowledgement committed with a later record lost"
+                                            : "missing although not final"));
+                            case EITHER -> {
+                                assertTrue(isPending || isUnconfirmed, where + ": record " + q + " is missing although not final");
+                                // Its acknowledgement died with the writer, if it did: the agent resends the
+                                // record and the broker acknowledges it again, durable with the append below.
+                                outbox.markAcknowledged(q);
+                            }
+                        }
                     }
                 }
             }
@@ -161,9 +189,62 @@ class FileOutboxCrashIT {
             assertThrows(IllegalStateException.class, () -> outbox.append(record(head)),
                     where + ": the head sequence " + head + " must not be accepted again");
             outbox.append(record(head + 1));
-            acknowledgeLagging(outbox, head + 1);
+            afterAppend(outbox, head + 1);
             assertEquals(head + 2, outbox.chainState().nextSequence(), where + ": next sequence after appending " + (head + 1));
             return head;
+        }
+    }
+
+    /** The sequences of {@code records}, checked: in order, each once, within 1..head, with the content written. */
+    private static TreeSet<Long> listed(List<SignedRecord> records, long head, String where) {
+        TreeSet<Long> sequences = new TreeSet<>();
+        for (SignedRecord r : records) {
+            assertTrue(r.sequence() >= 1 && r.sequence() <= head, where + ": stored record " + r.sequence() + " outside 1.." + head);
+            assertTrue(sequences.add(r.sequence()), where + ": record " + r.sequence() + " listed twice");
+            assertEquals(record(r.sequence()), r, where + ": record " + r.sequence() + " content differs from what was written");
+        }
+        assertEquals(new ArrayList<>(sequences), records.stream().map(SignedRecord::sequence).toList(),
+                where + ": records not in sequence order");
+        return sequences;
+    }
+
+    /** The chain state records 1..head make, whatever was pruned. */
+    private static ChainState chainAfter(long head) {
+        ChainState chain = ChainState.GENESIS;
+        for (long q = 1; q <= head; q++) {
+            chain = chain.advance(record(q));
+        }
+        return chain;
+    }
+
+    private enum FinalState { FINAL, NOT_FINAL, EITHER }
+
+    /**
+     * Whether record {@code q} must be final with {@code head} as the last stored record: it is
+     * marked (durably, in one write) after the multiple of {@link #FINAL_EVERY} among
+     * {@code q + FINAL_LAG .. q + FINAL_LAG + 4} is appended; after the head, it may not have been.
+     */
+    private static FinalState finalState(long q, long head) {
+        long trigger = q + FINAL_LAG;
+        trigger += (FINAL_EVERY - trigger % FINAL_EVERY) % FINAL_EVERY;
+        if (trigger > head) {
+            return FinalState.NOT_FINAL;
+        }
+        return trigger < head ? FinalState.FINAL : FinalState.EITHER;
+    }
+
+    /** What the writer does after each append, and the test after its own. */
+    private static void afterAppend(Outbox outbox, long appended) throws OutboxException {
+        acknowledgeLagging(outbox, appended);
+        if (appended % FINAL_EVERY == 0 && appended > FINAL_LAG) {
+            List<Long> settled = new ArrayList<>();
+            for (long q = Math.max(1, appended - FINAL_LAG - FINAL_EVERY + 1); q <= appended - FINAL_LAG; q++) {
+                settled.add(q);
+            }
+            outbox.markFinal(settled);
+        }
+        if (appended % PRUNE_EVERY == 0) {
+            outbox.prune();
         }
     }
 
@@ -285,8 +366,9 @@ class FileOutboxCrashIT {
     }
 
     /**
-     * The child JVM: appends the next record in a loop, reports each commit on stdout, and
-     * acknowledges a lagging record every third append. It never closes the outbox; the test kills it.
+     * The child JVM: appends the next record in a loop, reports each commit on stdout, then
+     * acknowledges, marks final and prunes as {@link #afterAppend} says. It never closes the
+     * outbox; the test kills it.
      */
     static final class Writer {
         /** A ceiling so a writer the test fails to kill still ends. */
@@ -301,7 +383,7 @@ class FileOutboxCrashIT {
                 // One write of one line, so the line reaches the pipe whole or not at all.
                 out.print("committed " + seq + "\n");
                 out.flush();
-                acknowledgeLagging(outbox, seq);
+                afterAppend(outbox, seq);
             }
             outbox.close();
         }
