@@ -3,6 +3,7 @@ package io.wattproof.simulator.ledger.app;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -475,6 +476,75 @@ class EnergyApplicationTest {
         assertEquals("tariff-2026", f.app.snapshot().contract().orElseThrow().contractId());
         f.blockAt(TestMeter.T0 + 901);
         assertEquals("tariff-b", f.app.snapshot().contract().orElseThrow().contractId());
+    }
+
+    @Test
+    void twoGenesisOperatorsKeepTheirOwnNonces() throws Exception {
+        io.wattproof.crypto.DeviceKey second = TestKeys.get(KeyAlgorithm.ED25519, 7);
+        EnergyApplication app = new EnergyApplication(new Genesis(AppFixture.CHAIN_ID, List.of(
+                new Genesis.OperatorKey(f.operator.algorithm(), f.operator.publicKeyInfo()),
+                new Genesis.OperatorKey(second.algorithm(), second.publicKeyInfo()))));
+        TestMeter a = new TestMeter(TestKeys.get(KeyAlgorithm.ED25519, 1));
+        TestMeter b = new TestMeter(TestKeys.get(KeyAlgorithm.ECDSA_P256_SHA256, 1));
+        var results = app.finalizeBlock(1, java.time.Instant.ofEpochSecond(TestMeter.T0), List.of(
+                OperatorTransactions.register(AppFixture.CHAIN_ID, f.operator, 1, KeyAlgorithm.ED25519, a.key.publicKeyInfo(), "", "", "a"),
+                OperatorTransactions.register(AppFixture.CHAIN_ID, second, 1, KeyAlgorithm.ECDSA_P256_SHA256, b.key.publicKeyInfo(), "", "", "b"),
+                OperatorTransactions.revoke(AppFixture.CHAIN_ID, second, 2, a.id))).txResults();
+        results.forEach(EnergyApplicationTest::assertOk);
+        assertTrue(app.snapshot().device(a.id).orElseThrow().revoked());
+        assertTrue(app.snapshot().isRegistered(b.id));
+    }
+
+    @Test
+    void anOperatorTransactionWithTheWrongAlgorithmOrDomainIsRefused() throws Exception {
+        TestMeter a = new TestMeter(TestKeys.get(KeyAlgorithm.ED25519, 1));
+        SignedTx tx = parse(f.register(a, "acct"));
+        assertRefusedChangingNothing(TxResultCode.RESULT_ALGORITHM_MISMATCH, "key_algorithm: expected ECDSA_P256_SHA256 (1), the algorithm of operator",
+                tx.toBuilder().setKeyAlgorithmValue(2).build().toByteArray());
+        // A registration body signed under the TariffContract domain: the signature is for another message type.
+        byte[] signature = f.operator.sign(io.wattproof.protocol.SignBytes.of(BodyType.TARIFF_CONTRACT, AppFixture.CHAIN_ID,
+                tx.getBody().toByteArray()));
+        assertRefusedChangingNothing(TxResultCode.RESULT_BAD_SIGNATURE, "signature",
+                tx.toBuilder().setSignature(ByteString.copyFrom(signature)).build().toByteArray());
+        assertOk(f.one(tx.toByteArray()));
+    }
+
+    @Test
+    void aBadGenesisIsRefusedNamingTheField() {
+        var wrongAlgorithm = new Genesis(AppFixture.CHAIN_ID, List.of(new Genesis.OperatorKey(KeyAlgorithm.ED25519, f.operator.publicKeyInfo())));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new EnergyApplication(wrongAlgorithm));
+        assertTrue(e.getMessage().contains("expected a ED25519 key, got ECDSA_P256_SHA256"), e.getMessage());
+        var garbage = new Genesis(AppFixture.CHAIN_ID, List.of(new Genesis.OperatorKey(KeyAlgorithm.ED25519, new byte[] {1, 2})));
+        assertThrows(IllegalArgumentException.class, () -> new EnergyApplication(garbage));
+        var badContract = new Genesis(AppFixture.CHAIN_ID, List.of(), java.util.Optional.of(AppFixture.CONTRACT.toBuilder().setContractId("").build()));
+        e = assertThrows(IllegalArgumentException.class, () -> new EnergyApplication(badContract));
+        assertTrue(e.getMessage().contains("genesis contract: contract_id: expected 1..64"), e.getMessage());
+    }
+
+    @Test
+    void snapshotsReadFromAnotherThreadAreAlwaysConsistent() throws Exception {
+        TestMeter m = meter(KeyAlgorithm.ED25519, 1);
+        List<Reading> chain = m.chain(60, 100, 0);
+        java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                AppSnapshot s = f.app.snapshot();
+                long sum = s.devices().values().stream().mapToLong(DeviceView::accepted).sum();
+                if (sum != s.totals().readingsAccepted()) {
+                    problem.set("accepted per device " + sum + " vs total " + s.totals().readingsAccepted() + " at height " + s.height());
+                }
+            }
+        });
+        reader.start();
+        for (int i = 0; i < chain.size(); i += 2) {
+            f.block(m.tx(chain.get(i + 1)), m.tx(chain.get(i)));
+        }
+        done.set(true);
+        reader.join();
+        assertEquals(null, problem.get());
+        assertEquals(60, view(m).headSequence());
+        assertEquals(List.of(), view(m).gaps());
     }
 
     // ---- state, hashing, snapshots -----------------------------------------------------------------
