@@ -22,10 +22,11 @@ import java.util.TreeMap;
  * @param devices every registered device (revoked and rotated ones included), in device id order
  * @param balances micro-units per account, in account order (negative: the account owes)
  * @param contract the tariff covering the last block's time, if any
+ * @param operatorNonces the last nonce each genesis operator used (0: none yet), by operator id hex
  */
 public record AppSnapshot(long height, Optional<Instant> time, byte[] appHash, Map<DeviceId, DeviceView> devices,
                           Totals totals, Map<String, Long> balances, Grid grid, long settledIntervals, int openIntervals,
-                          Optional<Tariff> contract) {
+                          Optional<Tariff> contract, Map<String, Long> operatorNonces) {
     public AppSnapshot {
         Objects.requireNonNull(time, "time");
         appHash = appHash.clone();
@@ -34,6 +35,12 @@ public record AppSnapshot(long height, Optional<Instant> time, byte[] appHash, M
         balances = Collections.unmodifiableMap(new TreeMap<>(balances));
         Objects.requireNonNull(grid, "grid");
         Objects.requireNonNull(contract, "contract");
+        operatorNonces = Collections.unmodifiableMap(new TreeMap<>(operatorNonces));
+    }
+
+    /** The last nonce {@code operator} used; its next operator transaction carries this + 1. */
+    public long operatorNonce(DeviceId operator) {
+        return operatorNonces.getOrDefault(operator.hex(), 0L);
     }
 
     @Override

@@ -651,7 +651,7 @@ public final class EnergyApplication implements Application {
         snapshot = new AppSnapshot(height, Optional.ofNullable(time), appHash, inOrder,
                 new AppSnapshot.Totals(readingsAccepted, refusedByCode, openGapSequences), balances,
                 new AppSnapshot.Grid(gridImportWh, gridExportWh, paidToGrid, paidByGrid, p2pWh, p2pMoney), settledIntervals,
-                openIntervals.size(), Optional.ofNullable(time == null ? null : contractFor(lastBlockSecond)));
+                openIntervals.size(), Optional.ofNullable(time == null ? null : contractFor(lastBlockSecond)), operatorNonces);
     }
 
     private static DeviceView view(DeviceState d) {

@@ -493,6 +493,9 @@ class EnergyApplicationTest {
         results.forEach(EnergyApplicationTest::assertOk);
         assertTrue(app.snapshot().device(a.id).orElseThrow().revoked());
         assertTrue(app.snapshot().isRegistered(b.id));
+        // Each operator's next transaction is told by the snapshot.
+        assertEquals(1, app.snapshot().operatorNonce(io.wattproof.crypto.DeviceId.fromPublicKeyInfo(f.operator.publicKeyInfo())));
+        assertEquals(2, app.snapshot().operatorNonce(io.wattproof.crypto.DeviceId.fromPublicKeyInfo(second.publicKeyInfo())));
     }
 
     @Test
