@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * the same transaction again is answered {@code RESULT_ALREADY_INCLUDED} with the receipt of its
  * block. Lies are armed one at a time and used once.
  */
-final class FakeGateway implements LightBlockProvider {
-    final LedgerChain chain;
+public final class FakeGateway implements LightBlockProvider {
+    public final LedgerChain chain;
     private final Consumer<byte[]> receipts;
     int submitted;
     int served;
@@ -28,15 +28,15 @@ final class FakeGateway implements LightBlockProvider {
     /** The next receipt's proof has a flipped aunt. */
     boolean badProofNext;
     /** The block at this height is served with a forged data_hash, once. */
-    long forgeHeightOnce;
+    public volatile long forgeHeightOnce;
     int forgedServed;
 
-    FakeGateway(LedgerChain chain, Consumer<byte[]> receipts) {
+    public FakeGateway(LedgerChain chain, Consumer<byte[]> receipts) {
         this.chain = chain;
         this.receipts = receipts;
     }
 
-    synchronized void submit(byte[] tx) {
+    public synchronized void submit(byte[] tx) {
         submitted++;
         Receipt receipt;
         if (refuseNext != null) {

@@ -35,10 +35,11 @@ import java.util.Optional;
  * every header's {@code data_hash} is the real Merkle root of its transactions and every receipt
  * carries a real proof.
  */
-final class LedgerChain {
-    static final String CHAIN_ID = "wattproof-sim";
+public final class LedgerChain {
+    public static final String CHAIN_ID = "wattproof-sim";
     static final Instant GENESIS = Instant.parse("2026-03-01T00:00:00Z");
 
+    private final Instant genesis;
     private final ChainGenerator gen;
     private final List<TestValidator> validators;
     private final ValidatorSet set;
@@ -46,15 +47,21 @@ final class LedgerChain {
     private final List<List<byte[]>> txs = new ArrayList<>();
 
     LedgerChain(long seed) {
+        this(seed, GENESIS);
+    }
+
+    /** Block {@code h} is {@code h} seconds after {@code genesis}. */
+    public LedgerChain(long seed, Instant genesis) {
+        this.genesis = genesis;
         gen = new ChainGenerator(seed);
         validators = gen.validators(4, false);
         set = ChainGenerator.set(validators);
     }
 
     /** Commits the next block holding {@code blockTxs}, one second after the previous. */
-    synchronized LightBlock commit(List<byte[]> blockTxs) {
+    public synchronized LightBlock commit(List<byte[]> blockTxs) {
         long height = blocks.size() + 1;
-        Instant time = GENESIS.plus(Duration.ofSeconds(height));
+        Instant time = genesis.plus(Duration.ofSeconds(height));
         List<byte[]> leaves = new ArrayList<>();
         for (byte[] tx : blockTxs) {
             leaves.add(TxInclusion.txHash(Bytes.of(tx)).toArray());
@@ -93,11 +100,11 @@ final class LedgerChain {
                 honest.nextValidators());
     }
 
-    synchronized LightBlock block(long height) {
+    public synchronized LightBlock block(long height) {
         return blocks.get((int) height - 1);
     }
 
-    synchronized long height() {
+    public synchronized long height() {
         return blocks.size();
     }
 
