@@ -282,6 +282,7 @@ public final class MeterAgent implements AutoCloseable {
     }
 
     private void markFinal(Collection<Long> sequences) {
+        resend.removeIf(r -> sequences.contains(r.sequence()));
         int threshold = config.ledger().map(LedgerSettings::pruneThreshold).orElse(LedgerSettings.DEFAULT_PRUNE_THRESHOLD);
         try {
             int pruned = FinalRecords.apply(outbox, sequences, threshold);

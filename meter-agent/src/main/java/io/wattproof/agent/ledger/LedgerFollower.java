@@ -303,6 +303,9 @@ public final class LedgerFollower implements AutoCloseable {
                 if (!t.due.isAfter(now)) {
                     // Asked again one timeout later if the host cannot send it now (offline, window full).
                     t.due = now.plus(settings.receiptTimeout());
+                    // The re-submission brings a fresh receipt; one the gateway would not back with a
+                    // block is not asked about again.
+                    t.pending = null;
                     resubmissions++;
                     log.info("record sent again device={} sequence={} reason=\"no verified receipt\"", deviceId, t.record.sequence());
                     host.resubmit(t.record);
