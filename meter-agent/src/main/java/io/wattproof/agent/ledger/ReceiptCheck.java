@@ -65,7 +65,9 @@ public final class ReceiptCheck {
         if (code < 0) {
             return new ReceiptVerdict.Malformed("code", "a TxResultCode", Integer.toUnsignedString(code));
         }
-        String log = r.getLog().length() > MAX_LOG_CHARS ? r.getLog().substring(0, MAX_LOG_CHARS) + "..." : r.getLog();
+        // The log goes into the agent's log lines: no line breaks or escapes from the gateway.
+        String printable = r.getLog().replaceAll("\\p{Cntrl}", "?");
+        String log = printable.length() > MAX_LOG_CHARS ? printable.substring(0, MAX_LOG_CHARS) + "..." : printable;
         Bytes txHash = Bytes.of(r.getTxHash().toByteArray());
         boolean inclusion = code == RESULT_OK || code == RESULT_ALREADY_INCLUDED;
         if (!inclusion) {

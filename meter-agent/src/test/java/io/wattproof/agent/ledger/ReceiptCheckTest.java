@@ -68,6 +68,12 @@ class ReceiptCheckTest {
     }
 
     @Test
+    void aRefusalsLogCannotBreakALogLine() {
+        Receipt r = LedgerChain.refusal(ours.signedTx(), TxResultCode.RESULT_MALFORMED, "bad\nsequence=1 FORGED\u001b[31m");
+        assertEquals("bad?sequence=1 FORGED?[31m", read(r).log());
+    }
+
+    @Test
     void anUnknownCodeIsARefusal() {
         Receipt r = LedgerChain.refusal(ours.signedTx(), TxResultCode.RESULT_OK, "").toBuilder().setCode(99).build();
         ReceiptVerdict v = ReceiptCheck.check(read(r), ours, chain.block(1).header());
