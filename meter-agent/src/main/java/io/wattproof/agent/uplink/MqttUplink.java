@@ -286,7 +286,7 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
         } catch (MqttException e) {
             log.warn("mqtt status publish failed error={}", e.getMessage());
         }
-        // Subscribed before any record goes out on this connection, so no receipt can come first.
+        // SUBSCRIBE goes out before any record on this connection, so no receipt can come first.
         LedgerChannel.Subscriber lc = ledger;
         if (lc != null) {
             ledgerConnected(lc);
@@ -368,14 +368,32 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
      */
     private void ledgerConnected(LedgerChannel.Subscriber subscriber) {
         MqttAsyncClient c = client;
-        for (String topic : new String[] {receiptsTopic, responseTopic}) {
-            try {
-                c.subscribe(topic, 1);
-            } catch (MqttException e) {
-                log.warn("mqtt subscribe failed topic={} error={}", topic, e.getMessage());
-            }
+        String[] topics = {receiptsTopic, responseTopic};
+        try {
+            // The subscriber hears "connected" once the broker has granted the subscriptions (SUBACK,
+            // MQTT 5 section 3.9): until then an answer to a request could be dropped. Records sent
+            // meanwhile are safe: the broker handles this connection's SUBSCRIBE before them.
+            c.subscribe(topics, new int[] {1, 1}, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    for (int i = 0; codes != null && i < codes.length && i < topics.length; i++) {
+                        if (codes[i] >= 0x80) {
+                            log.warn("mqtt subscribe refused topic={} reason_code=0x{}; does the broker ACL give the device its topics?",
+                                    topics[i], Integer.toHexString(codes[i]));
+                        }
+                    }
+                    subscriber.connected();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    log.warn("mqtt subscribe failed topics={} error={}", String.join(",", topics), failure.getMessage());
+                }
+            });
+        } catch (MqttException e) {
+            log.warn("mqtt subscribe failed topics={} error={}", String.join(",", topics), e.getMessage());
         }
-        subscriber.connected();
     }
 
     @Override
