@@ -1,11 +1,13 @@
 package io.wattproof.agent;
 
 import io.wattproof.agent.interval.IntervalSchedule;
+import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.record.FirmwareIdentity;
 import io.wattproof.protocol.SignBytes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What an agent needs besides its key, meter and uplink.
@@ -21,6 +23,8 @@ import java.util.Objects;
  * @param outboxBudgetBytes the most the outbox may occupy on disk; at the budget the agent stops
  *     signing new records rather than drop stored ones (docs/architecture.md, "When the disk budget
  *     is reached")
+ * @param ledger how to follow the ledger (docs/ledger.md, "What the agent does"); empty: a record
+ *     acknowledged by the broker is done, as before the ledger loop existed
  */
 public record AgentConfig(
         Path dataDir,
@@ -30,7 +34,8 @@ public record AgentConfig(
         Duration maxLateness,
         String meterSerial,
         FirmwareIdentity firmware,
-        long outboxBudgetBytes) {
+        long outboxBudgetBytes,
+        Optional<LedgerSettings> ledger) {
 
     /**
      * 64 MiB: ~200,000 records of ~310 bytes, more than five years of 15-minute intervals, while
@@ -42,6 +47,7 @@ public record AgentConfig(
 
     public AgentConfig {
         Objects.requireNonNull(dataDir, "data dir");
+        Objects.requireNonNull(ledger, "ledger");
         SignBytes.checkChainId(chainId);
         if (samplePeriod.isZero() || samplePeriod.isNegative() || samplePeriod.getNano() != 0
                 || schedule.seconds() % samplePeriod.getSeconds() != 0) {
@@ -55,6 +61,12 @@ public record AgentConfig(
             throw new IllegalArgumentException("outbox budget: expected at least " + MIN_OUTBOX_BUDGET_BYTES + " bytes, got "
                     + outboxBudgetBytes);
         }
+    }
+
+    /** Without following the ledger. */
+    public AgentConfig(Path dataDir, String chainId, IntervalSchedule schedule, Duration samplePeriod, Duration maxLateness,
+            String meterSerial, FirmwareIdentity firmware, long outboxBudgetBytes) {
+        this(dataDir, chainId, schedule, samplePeriod, maxLateness, meterSerial, firmware, outboxBudgetBytes, Optional.empty());
     }
 
     public static Builder builder(Path dataDir) {
@@ -71,6 +83,7 @@ public record AgentConfig(
         private String meterSerial = "unknown";
         private FirmwareIdentity firmware;
         private long outboxBudgetBytes = DEFAULT_OUTBOX_BUDGET_BYTES;
+        private LedgerSettings ledger;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -111,6 +124,12 @@ public record AgentConfig(
             return this;
         }
 
+        /** Follow the ledger from this trust anchor, with these timeouts; null for not at all. */
+        public Builder ledger(LedgerSettings settings) {
+            this.ledger = settings;
+            return this;
+        }
+
         public AgentConfig build() {
             long seconds = schedule.seconds();
             Duration period = samplePeriod != null ? samplePeriod : Duration.ofSeconds(largestDivisorAtMost(seconds, 10));
@@ -121,7 +140,7 @@ public record AgentConfig(
                             ? schedule.length().dividedBy(2)
                             : Duration.ofSeconds(5);
             return new AgentConfig(dataDir, chainId, schedule, period, lateness, meterSerial,
-                    firmware != null ? firmware : RunningBuild.identity(), outboxBudgetBytes);
+                    firmware != null ? firmware : RunningBuild.identity(), outboxBudgetBytes, Optional.ofNullable(ledger));
         }
 
         private static long largestDivisorAtMost(long n, long max) {

@@ -1,5 +1,6 @@
 package io.wattproof.agent;
 
+import io.wattproof.agent.ledger.LedgerCounters;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,15 +25,28 @@ import java.util.Optional;
  *     last tick (true before the first); while false, records carry CLOCK_UNSYNCED
  *     (docs/architecture.md, "Clock")
  * @param outboxBytes what the outbox occupies on disk, against its budget
+ * @param ledger what the ledger follower has seen (docs/ledger.md); empty when the agent does not
+ *     follow the ledger
+ * @param unconfirmed records acknowledged by the broker whose receipt has not been verified yet (0
+ *     when the agent does not follow the ledger)
  */
 public record AgentStatus(
         String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault,
         boolean storageFull, Optional<Instant> lastTickAt, Optional<Instant> lastReadAt, boolean storageFault,
-        boolean clockSynchronised, long outboxBytes) {
+        boolean clockSynchronised, long outboxBytes, Optional<LedgerCounters> ledger, int unconfirmed) {
 
     public AgentStatus {
         Objects.requireNonNull(lastTickAt, "last tick at");
         Objects.requireNonNull(lastReadAt, "last read at");
+        Objects.requireNonNull(ledger, "ledger");
+    }
+
+    /** A status of an agent that does not follow the ledger. */
+    public AgentStatus(String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures,
+            boolean meterFault, boolean storageFull, Optional<Instant> lastTickAt, Optional<Instant> lastReadAt, boolean storageFault,
+            boolean clockSynchronised, long outboxBytes) {
+        this(deviceId, lastSequence, outboxDepth, connected, meterReadFailures, meterFault, storageFull, lastTickAt, lastReadAt,
+                storageFault, clockSynchronised, outboxBytes, Optional.empty(), 0);
     }
 
     /** A status of an agent whose clock is synchronised, with no tick or read times. */

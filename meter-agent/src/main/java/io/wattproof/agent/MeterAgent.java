@@ -8,6 +8,10 @@ import io.wattproof.agent.interval.ClosedInterval;
 import io.wattproof.agent.interval.IntervalEngine;
 import io.wattproof.agent.interval.IntervalSchedule;
 import io.wattproof.agent.interval.ScaledClock;
+import io.wattproof.agent.ledger.FinalRecords;
+import io.wattproof.agent.ledger.LedgerCounters;
+import io.wattproof.agent.ledger.LedgerFollower;
+import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.meter.MeterReadException;
 import io.wattproof.agent.meter.MeterSample;
 import io.wattproof.agent.meter.MeterSnapshot;
@@ -22,13 +26,18 @@ import io.wattproof.agent.record.QualityFlagSource;
 import io.wattproof.agent.record.ReadingFactory;
 import io.wattproof.agent.record.RecordSigner;
 import io.wattproof.agent.record.SignedRecord;
+import io.wattproof.agent.uplink.LedgerChannel;
 import io.wattproof.agent.uplink.Uplink;
+import io.wattproof.lightclient.store.LightStoreException;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyStoreFailure;
 import io.wattproof.protocol.v1.Reading;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -83,8 +92,19 @@ public final class MeterAgent implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private final String deviceId;
 
+    /**
+     * Follows the ledger when the configuration says how and the uplink carries ledger traffic;
+     * null otherwise (a record acknowledged by the broker is then done). Set before the worker
+     * starts.
+     */
+    private LedgerFollower follower;
+
     // Worker-thread state.
     private final Set<Long> inFlight = new HashSet<>();
+    /** Records the follower asked to send again (no verified receipt in time), oldest request first. */
+    private final Deque<SignedRecord> resend = new ArrayDeque<>();
+    /** In-flight re-sent records: acknowledged before, so their PUBACK changes nothing stored. */
+    private final Set<Long> inFlightResent = new HashSet<>();
     private boolean connected;
     /** The outbox reached its budget at the last interval boundary; nothing was recorded. */
     private boolean storageFull;
@@ -188,8 +208,14 @@ public final class MeterAgent implements AutoCloseable {
     static MeterAgent start(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
             QualityFlagSource flags, ClockSyncSource clockSync) {
         MeterAgent agent = new MeterAgent(config, key, meter, uplink, clock, outbox, flags, clockSync);
+        if (config.ledger().isPresent()) {
+            agent.follower = agent.startFollower(config.ledger().get(), uplink);
+        }
         log.info("agent starting device={} interval={}s chain={} next_sequence={} unacknowledged={}",
                 agent.deviceId, config.schedule().seconds(), config.chainId(), outbox.chainState().nextSequence(), outbox.depth());
+        if (agent.follower != null) {
+            agent.worker.execute(agent::expectUnconfirmed);
+        }
         agent.worker.execute(agent::startMetering);
         uplink.start(agent.new UplinkEvents());
         return agent;
@@ -197,6 +223,77 @@ public final class MeterAgent implements AutoCloseable {
 
     public String deviceId() {
         return deviceId;
+    }
+
+    // ---- the ledger ----------------------------------------------------------------------------
+
+    /**
+     * The follower over the uplink's connection, its light store in {@code <dataDir>/ledger}. An
+     * uplink without ledger traffic, or a light store that cannot be opened, leaves the agent
+     * metering and sending as without ledger settings, with the reason logged.
+     */
+    private LedgerFollower startFollower(LedgerSettings settings, Uplink uplink) {
+        if (!(uplink instanceof LedgerChannel channel)) {
+            log.error("ledger not followed device={} reason=\"the uplink carries no ledger traffic\"", deviceId);
+            return null;
+        }
+        try {
+            return LedgerFollower.overMqtt(settings, config.dataDir(), channel, "gateway", new LedgerEvents(), clock, deviceId);
+        } catch (LightStoreException | RuntimeException e) {
+            log.error("ledger not followed device={} reason=\"{}\"; records stay in the outbox once acknowledged", deviceId,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** After a restart: records acknowledged before it still await their receipt. */
+    private void expectUnconfirmed() {
+        try {
+            for (SignedRecord r : outbox.unconfirmed(Integer.MAX_VALUE)) {
+                follower.expect(r);
+            }
+        } catch (OutboxException | RuntimeException e) {
+            log.error("reading unconfirmed records failed device={} error={}; they are not re-submitted until sent again",
+                    deviceId, e.toString());
+        }
+    }
+
+    /** The follower's requests, carried out on the worker thread (the outbox's one thread). */
+    private final class LedgerEvents implements LedgerFollower.Host {
+        @Override
+        public void finalised(List<Long> sequences) {
+            submit(() -> markFinal(sequences));
+        }
+
+        @Override
+        public void resubmit(SignedRecord record) {
+            submit(() -> {
+                if (!inFlight.contains(record.sequence()) && resend.stream().noneMatch(r -> r.sequence() == record.sequence())) {
+                    resend.add(record);
+                }
+                pump();
+            });
+        }
+
+        @Override
+        public void changed() {
+            submit(MeterAgent.this::publishStatus);
+        }
+    }
+
+    private void markFinal(Collection<Long> sequences) {
+        resend.removeIf(r -> sequences.contains(r.sequence()));
+        int threshold = config.ledger().map(LedgerSettings::pruneThreshold).orElse(LedgerSettings.DEFAULT_PRUNE_THRESHOLD);
+        try {
+            int pruned = FinalRecords.apply(outbox, sequences, threshold);
+            if (pruned > 0) {
+                log.info("outbox pruned device={} records={} bytes_now={}", deviceId, pruned, outbox.sizeBytes());
+            }
+        } catch (OutboxException | RuntimeException e) {
+            // Not final on disk: the record is kept and its receipt verified again after a re-submission.
+            log.error("marking records final failed device={} sequences={} error={}", deviceId, sequences, e.toString());
+        }
+        publishStatus();
     }
 
     public AgentStatus status() {
@@ -368,10 +465,29 @@ public final class MeterAgent implements AutoCloseable {
             if (inFlight.contains(r.sequence())) {
                 continue;
             }
+            if (follower != null) {
+                // Before it goes out: the receipt can come back before send() returns.
+                follower.expect(r);
+            }
             if (!uplink.send(r.sequence(), r.signedTx())) {
                 break;
             }
             inFlight.add(r.sequence());
+        }
+        // Then what the follower asked to send again, in the room the new records left.
+        while (inFlight.size() < window && !resend.isEmpty()) {
+            SignedRecord r = resend.peek();
+            if (inFlight.contains(r.sequence())) {
+                resend.poll();
+                continue;
+            }
+            follower.expect(r);
+            if (!uplink.send(r.sequence(), r.signedTx())) {
+                break;
+            }
+            resend.poll();
+            inFlight.add(r.sequence());
+            inFlightResent.add(r.sequence());
         }
         publishStatus();
     }
@@ -383,6 +499,7 @@ public final class MeterAgent implements AutoCloseable {
                 connected = true;
                 window = brokerWindow;
                 inFlight.clear();
+                inFlightResent.clear();
                 pump();
             });
         }
@@ -392,6 +509,7 @@ public final class MeterAgent implements AutoCloseable {
             submit(() -> {
                 connected = false;
                 inFlight.clear();
+                inFlightResent.clear();
                 publishStatus();
             });
         }
@@ -400,6 +518,11 @@ public final class MeterAgent implements AutoCloseable {
         public void acknowledged(long sequence) {
             submit(() -> {
                 inFlight.remove(sequence);
+                if (inFlightResent.remove(sequence)) {
+                    // Acknowledged (maybe final) already; the follower awaits its receipt.
+                    pump();
+                    return;
+                }
                 try {
                     outbox.markAcknowledged(sequence);
                 } catch (OutboxException e) {
@@ -413,6 +536,7 @@ public final class MeterAgent implements AutoCloseable {
         public void refused(long sequence, int reasonCode) {
             submit(() -> {
                 inFlight.remove(sequence);
+                inFlightResent.remove(sequence);
                 // A refusal (e.g. 0x87 not authorized) will not go away by retrying at once; keep
                 // the record and try again later instead of hammering the broker.
                 Duration pause = Duration.ofSeconds(30);
@@ -434,9 +558,11 @@ public final class MeterAgent implements AutoCloseable {
 
     private void publishStatus() {
         long last = outbox.chainState().nextSequence() - 1;
+        LedgerFollower f = follower;
         status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed, storageFull,
                 Optional.ofNullable(lastTickAt), Optional.ofNullable(lastReadAt), storageFault,
-                clockSynchronised == null || clockSynchronised, outbox.sizeBytes());
+                clockSynchronised == null || clockSynchronised, outbox.sizeBytes(),
+                f == null ? Optional.empty() : Optional.of(f.counters()), f == null ? 0 : outbox.unconfirmedCount());
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------
@@ -469,11 +595,39 @@ public final class MeterAgent implements AutoCloseable {
         return status.outboxDepth() == 0;
     }
 
+    /**
+     * Waits until every stored record is final (its receipt verified against a verified header), or
+     * the timeout passes. Without ledger settings, as {@link #awaitDrained}.
+     *
+     * @return whether every stored record is final
+     */
+    public boolean awaitFinal(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            AgentStatus s = status;
+            if (s.outboxDepth() == 0 && s.unconfirmed() == 0) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        AgentStatus s = status;
+        return s.outboxDepth() == 0 && s.unconfirmed() == 0;
+    }
+
+    /** What the ledger follower has seen; empty when the agent does not follow the ledger. */
+    public Optional<LedgerCounters> ledger() {
+        LedgerFollower f = follower;
+        return f == null ? Optional.empty() : Optional.of(f.counters());
+    }
+
     /** Stops metering, disconnects and closes the outbox (committing acknowledgements). */
     @Override
     public void close() {
         stopMetering();
         uplink.close();
+        if (follower != null) {
+            follower.close();
+        }
         call(() -> {
             try {
                 outbox.close();

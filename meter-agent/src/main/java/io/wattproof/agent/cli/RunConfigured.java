@@ -28,10 +28,13 @@ import io.wattproof.agent.gpio.TamperInputConfig;
 import io.wattproof.agent.gpio.TamperEventPublisher;
 import io.wattproof.agent.gpio.TamperLatch;
 import io.wattproof.agent.gpio.TamperListener;
+import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.meter.PulseEnergy;
 import io.wattproof.agent.meter.S0MeterSource;
 import io.wattproof.agent.provision.DeviceKeyStores;
+import io.wattproof.agent.provision.TrustAnchorParser;
+import io.wattproof.agent.provision.TrustAnchorResult;
 import io.wattproof.agent.record.QualityFlagSource;
 import io.wattproof.agent.telemetry.TelemetryPublisher;
 import io.wattproof.agent.telemetry.TelemetrySettings;
@@ -115,6 +118,7 @@ final class RunConfigured {
                 .interval(config.interval().orElse(board.interval()))
                 .meterSerial(config.meter().serial().orElse("unknown"))
                 .outboxBudgetBytes(config.outboxBudgetBytes())
+                .ledger(ledgerSettings(config, clock, standingAlarms).orElse(null))
                 .build();
         Files.createDirectories(dataDir);
 
@@ -198,6 +202,40 @@ final class RunConfigured {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Follow the ledger when the configuration names a trust anchor (docs/ledger.md, "What the
+     * agent does"). An anchor that cannot be read, is for another chain or has expired is a standing
+     * alarm, not a reason to stop metering: the records stay in the outbox, acknowledged, until an
+     * anchor that works is installed.
+     */
+    static Optional<LedgerSettings> ledgerSettings(DeviceConfig config, Clock clock, List<String> alarms) {
+        Optional<Path> file = config.ledger().trustAnchor();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        String text;
+        try {
+            text = Files.readString(file.get());
+        } catch (IOException | RuntimeException e) {
+            return notFollowed(alarms, file.get() + ": cannot read the trust anchor: "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+        }
+        return switch (TrustAnchorParser.parse(file.get().toString(), text)) {
+            case TrustAnchorResult.Invalid i -> notFollowed(alarms, i.message());
+            case TrustAnchorResult.Read r -> {
+                Optional<TrustAnchorResult.Invalid> unusable = TrustAnchorParser.checkUsable(r.anchor(), config.ledger().chainId(),
+                        clock.instant());
+                yield unusable.isPresent() ? notFollowed(alarms, unusable.get().message()) : Optional.of(LedgerSettings.of(r.anchor()));
+            }
+        };
+    }
+
+    private static Optional<LedgerSettings> notFollowed(List<String> alarms, String why) {
+        alarms.add("ledger not followed: " + why);
+        log.error("ledger not followed: {}; acknowledged records stay in the outbox", why);
+        return Optional.empty();
     }
 
     /**

@@ -119,7 +119,10 @@ final class StatusCommand implements Callable<Integer> {
             out.println("broker:   " + r.broker().uri() + (r.broker().connected() ? " connected" : " NOT CONNECTED"));
             out.println("ledger:   " + (r.ledger().verifiedChainHeight() == null
                     ? "no verified height yet" : "verified height " + r.ledger().verifiedChainHeight())
-                    + (r.ledger().trustAnchor() == null ? ", no trust anchor" : ", trust anchor " + r.ledger().trustAnchor()));
+                    + (r.ledger().trustAnchor() == null ? ", no trust anchor" : ", trust anchor " + r.ledger().trustAnchor())
+                    + (r.ledger().confirmed() == null ? "" : "; " + r.ledger().unconfirmed() + " awaiting a verified receipt, "
+                            + r.ledger().confirmed() + " final, " + r.ledger().forgeriesDetected() + " forgeries, "
+                            + r.ledger().refusedByLedger() + " refusals, " + r.ledger().resubmissions() + " re-sent since start"));
             out.println("alarms:   " + (r.alarms().isEmpty() ? "none" : String.join("; ", r.alarms())));
         }
         if (!running) {

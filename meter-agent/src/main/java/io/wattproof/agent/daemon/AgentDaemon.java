@@ -4,6 +4,7 @@ import io.wattproof.agent.AgentStatus;
 import io.wattproof.agent.MeterAgent;
 import io.wattproof.agent.RunningBuild;
 import io.wattproof.agent.gpio.LedPattern;
+import io.wattproof.agent.ledger.LedgerCounters;
 import io.wattproof.agent.gpio.StatusLed;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -132,8 +133,17 @@ public final class AgentDaemon implements AutoCloseable {
                 new StatusReport.Outbox(s.outboxDepth(), s.outboxBytes(), identity.outboxBudgetBytes(), s.storageFull(),
                         s.storageFault()),
                 new StatusReport.Broker(identity.brokerUri(), s.connected()),
-                new StatusReport.Ledger(identity.chainId(), null, identity.trustAnchor()),
+                ledger(s),
                 alarms);
+    }
+
+    private StatusReport.Ledger ledger(AgentStatus s) {
+        if (s.ledger().isEmpty()) {
+            return new StatusReport.Ledger(identity.chainId(), null, identity.trustAnchor());
+        }
+        LedgerCounters c = s.ledger().get();
+        return new StatusReport.Ledger(identity.chainId(), c.verifiedHeight() > 0 ? c.verifiedHeight() : null, identity.trustAnchor(),
+                s.unconfirmed(), c.confirmed(), c.forgeriesDetected(), c.refusedByLedger(), c.resubmissions());
     }
 
     /** The conditions a technician must act on, worst first. */
@@ -157,6 +167,17 @@ public final class AgentDaemon implements AutoCloseable {
         if (!s.clockSynchronised()) {
             alarms.add("clock not synchronised: records carry CLOCK_UNSYNCED");
         }
+        s.ledger().ifPresent(c -> {
+            if (c.trustExpired()) {
+                alarms.add("ledger trust anchor expired: no record can be made final until a new one is installed");
+            }
+            if (c.forgeriesDetected() > 0) {
+                alarms.add("ledger gateway sent " + c.forgeriesDetected() + " forged blocks or proofs since start (see the log)");
+            }
+            if (c.refusedByLedger() > 0) {
+                alarms.add("ledger refused records " + c.refusedByLedger() + " times since start: kept and sent again (see the log)");
+            }
+        });
         return alarms;
     }
 

@@ -10,8 +10,8 @@ import java.util.Objects;
  * folder and printed by {@code meter-agent status --json} (docs/daemon.md). Times are RFC 3339
  * UTC; absent values are null. Field names are the JSON names.
  *
- * @param verifiedChainHeight the highest ledger height the agent has verified itself; null until
- *     the agent follows the ledger
+ * <p>{@code ledger.verified_chain_height} is the highest ledger height the agent has verified itself
+ * (or trusts from its anchor); null while the agent does not follow the ledger.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder(alphabetic = false)
@@ -48,5 +48,21 @@ public record StatusReport(
 
     public record Broker(String uri, boolean connected) {}
 
-    public record Ledger(String chainId, Long verifiedChainHeight, String trustAnchor) {}
+    /**
+     * The ledger follower's counters (docs/ledger.md, "What the agent does") are null when the
+     * agent does not follow the ledger.
+     *
+     * @param unconfirmed records acknowledged by the broker, their receipt not verified yet
+     * @param confirmed records made final since the agent started
+     * @param forgeriesDetected blocks and receipts from the gateway that failed verification since start
+     * @param refusedByLedger receipts refusing a record since start
+     * @param resubmissions records sent again for want of a verified receipt since start
+     */
+    public record Ledger(String chainId, Long verifiedChainHeight, String trustAnchor, Integer unconfirmed, Long confirmed,
+            Long forgeriesDetected, Long refusedByLedger, Long resubmissions) {
+        /** An agent that does not follow the ledger. */
+        public Ledger(String chainId, Long verifiedChainHeight, String trustAnchor) {
+            this(chainId, verifiedChainHeight, trustAnchor, null, null, null, null, null);
+        }
+    }
 }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * jitter and does not cover a first connection that fails. Every failed attempt and every lost
  * connection is reported to the listener and waits per {@link ReconnectBackoff}.
  */
-public final class MqttUplink implements Uplink, LiveChannel {
+public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
     private static final Logger log = LoggerFactory.getLogger(MqttUplink.class);
     /** Our own cap, below every broker we know (Mosquitto 20, HiveMQ 10). */
     private static final int MAX_WINDOW = 10;
@@ -50,6 +50,9 @@ public final class MqttUplink implements Uplink, LiveChannel {
     private final ReconnectBackoff backoff;
     private final String txTopic;
     private final String statusTopic;
+    private final String receiptsTopic;
+    private final String requestTopic;
+    private final String responseTopic;
     private final AtomicBoolean connected = new AtomicBoolean();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mqtt-reconnect");
@@ -62,6 +65,7 @@ public final class MqttUplink implements Uplink, LiveChannel {
     private volatile int brokerReceiveMaximum = 65_535;
     private volatile boolean closed;
     private volatile LiveChannel.Subscriber live;
+    private volatile LedgerChannel.Subscriber ledger;
     /** Live publishes handed to Paho and not yet written; bounded so a stalled socket cannot pile them up. */
     private final AtomicInteger livePending = new AtomicInteger();
     private static final int MAX_LIVE_PENDING = 16;
@@ -82,6 +86,9 @@ public final class MqttUplink implements Uplink, LiveChannel {
         String device = config.topicPrefix() + "/devices/" + config.clientId();
         this.txTopic = device + "/tx";
         this.statusTopic = device + "/status";
+        this.receiptsTopic = device + "/receipts";
+        this.requestTopic = device + "/ledger/request";
+        this.responseTopic = device + "/ledger/response";
     }
 
     /** The topic of the device's retained {@code online}/{@code offline} status. */
@@ -134,6 +141,16 @@ public final class MqttUplink implements Uplink, LiveChannel {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
+                LedgerChannel.Subscriber lc = ledger;
+                if (lc != null && topic.equals(receiptsTopic)) {
+                    lc.receipt(message.getPayload());
+                    return;
+                }
+                if (lc != null && topic.equals(responseTopic)) {
+                    byte[] correlation = message.getProperties() != null ? message.getProperties().getCorrelationData() : null;
+                    lc.lightBlockResponse(correlation != null ? correlation : new byte[0], message.getPayload());
+                    return;
+                }
                 LiveChannel.Subscriber l = live;
                 if (l != null) {
                     l.arrived(topic, message.getPayload(), message.isRetained());
@@ -241,7 +258,8 @@ public final class MqttUplink implements Uplink, LiveChannel {
                 && token.getResponseProperties().getReceiveMaximum() != null) {
             brokerReceiveMaximum = token.getResponseProperties().getReceiveMaximum();
         }
-        int window = Math.max(1, Math.min(MAX_WINDOW, brokerReceiveMaximum));
+        // A follower's light-block request is QoS 1 too and takes one place of the broker's window.
+        int window = Math.max(1, Math.min(MAX_WINDOW, brokerReceiveMaximum - (ledger != null ? 1 : 0)));
         synchronized (backoff) {
             backoff.connected(clock.instant());
         }
@@ -267,6 +285,11 @@ public final class MqttUplink implements Uplink, LiveChannel {
             });
         } catch (MqttException e) {
             log.warn("mqtt status publish failed error={}", e.getMessage());
+        }
+        // SUBSCRIBE goes out before any record on this connection, so no receipt can come first.
+        LedgerChannel.Subscriber lc = ledger;
+        if (lc != null) {
+            ledgerConnected(lc);
         }
         listener.connected(window);
         LiveChannel.Subscriber l = live;
@@ -328,6 +351,85 @@ public final class MqttUplink implements Uplink, LiveChannel {
             log.debug("mqtt live publish not accepted topic={} error={}", topic, e.getMessage());
             return false;
         }
+    }
+
+    @Override
+    public void ledger(LedgerChannel.Subscriber subscriber) {
+        this.ledger = subscriber;
+        if (subscriber != null && connected.get()) {
+            ledgerConnected(subscriber);
+        }
+    }
+
+    /**
+     * Paho v5's {@code subscribe(topic, qos, listener)} recurses without end; the client's one
+     * callback routes messages instead (messageArrived). The session starts clean, so every
+     * connection subscribes again.
+     */
+    private void ledgerConnected(LedgerChannel.Subscriber subscriber) {
+        MqttAsyncClient c = client;
+        String[] topics = {receiptsTopic, responseTopic};
+        try {
+            // The subscriber hears "connected" once the broker has granted the subscriptions (SUBACK,
+            // MQTT 5 section 3.9): until then an answer to a request could be dropped. Records sent
+            // meanwhile are safe: the broker handles this connection's SUBSCRIBE before them.
+            c.subscribe(topics, new int[] {1, 1}, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    for (int i = 0; codes != null && i < codes.length && i < topics.length; i++) {
+                        if (codes[i] >= 0x80) {
+                            log.warn("mqtt subscribe refused topic={} reason_code=0x{}; does the broker ACL give the device its topics?",
+                                    topics[i], Integer.toHexString(codes[i]));
+                        }
+                    }
+                    subscriber.connected();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    log.warn("mqtt subscribe failed topics={} error={}", String.join(",", topics), failure.getMessage());
+                }
+            });
+        } catch (MqttException e) {
+            log.warn("mqtt subscribe failed topics={} error={}", String.join(",", topics), e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean requestLightBlock(byte[] request, byte[] correlationData) {
+        MqttAsyncClient c = client;
+        if (c == null || !connected.get()) {
+            return false;
+        }
+        MqttMessage message = new MqttMessage(request);
+        message.setQos(1);
+        // MQTT 5 section 3.3.2.3.5 (Response Topic) and 3.3.2.3.6 (Correlation Data).
+        MqttProperties properties = new MqttProperties();
+        properties.setResponseTopic(responseTopic);
+        properties.setCorrelationData(correlationData.clone());
+        message.setProperties(properties);
+        try {
+            c.publish(requestTopic, message);
+            return true;
+        } catch (MqttException e) {
+            log.debug("mqtt light block request not accepted error={}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** The topic the gateway sends this device's receipts to. */
+    public String receiptsTopic() {
+        return receiptsTopic;
+    }
+
+    /** The topic light-block requests go to; answers come on {@link #responseTopic()}. */
+    public String requestTopic() {
+        return requestTopic;
+    }
+
+    public String responseTopic() {
+        return responseTopic;
     }
 
     private static MqttMessage statusMessage(String status) {

@@ -49,6 +49,39 @@ class RunConfiguredTest extends CommandLineTest {
         assertTrue(err.contains(bad + ": ledger.chain_id: "), err);
     }
 
+    private io.wattproof.agent.config.DeviceConfig withAnchor(String anchorLine) throws Exception {
+        Path file = Files.writeString(dir.resolve("ledger.yaml"), Files.readString(config("ab".repeat(20), "desktop-sim"))
+                + anchorLine + "\n");
+        return RunConfigured.load(new java.io.PrintWriter(new java.io.StringWriter()), file).orElseThrow();
+    }
+
+    @Test
+    void theLedgerIsFollowedFromAUsableTrustAnchorOnly() throws Exception {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        java.util.List<String> alarms = new java.util.ArrayList<>();
+        assertEquals(java.util.Optional.empty(), RunConfigured.ledgerSettings(withAnchor(""), clock, alarms));
+        assertEquals(java.util.List.of(), alarms, "no anchor: acknowledged is done, as before");
+
+        Path anchor = dir.resolve("trust-anchor.json");
+        assertTrue(RunConfigured.ledgerSettings(withAnchor("  trust_anchor: " + anchor), clock, alarms).isEmpty());
+        assertTrue(alarms.get(0).startsWith("ledger not followed: " + anchor + ": cannot read the trust anchor"), alarms.toString());
+
+        alarms.clear();
+        Files.writeString(anchor, io.wattproof.agent.provision.TestAnchors.text(io.wattproof.agent.provision.TestAnchors.anchor(
+                "other-chain", clock.instant().minusSeconds(3600), "336h")));
+        assertTrue(RunConfigured.ledgerSettings(withAnchor("  trust_anchor: " + anchor), clock, alarms).isEmpty());
+        assertTrue(alarms.get(0).contains("chain_id"), alarms.toString());
+
+        alarms.clear();
+        Files.writeString(anchor, io.wattproof.agent.provision.TestAnchors.text(io.wattproof.agent.provision.TestAnchors.anchor(
+                "wattproof-sim", clock.instant().minusSeconds(3600), "336h")));
+        io.wattproof.agent.ledger.LedgerSettings settings = RunConfigured.ledgerSettings(withAnchor("  trust_anchor: " + anchor),
+                clock, alarms).orElseThrow();
+        assertEquals(java.util.List.of(), alarms);
+        assertEquals("wattproof-sim", settings.anchor().chainId());
+        assertEquals(io.wattproof.agent.ledger.LedgerSettings.DEFAULT_RECEIPT_TIMEOUT, settings.receiptTimeout());
+    }
+
     @Test
     void aMissingFileSaysWhereItComesFrom() {
         Path missing = dir.resolve("nope.yaml");

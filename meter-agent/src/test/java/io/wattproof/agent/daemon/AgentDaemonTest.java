@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattproof.agent.AgentStatus;
+import io.wattproof.agent.ledger.LedgerCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,34 @@ class AgentDaemonTest {
                 "clock not synchronised: records carry CLOCK_UNSYNCED"),
                 AgentDaemon.alarms(bad, false));
         assertEquals(List.of(), AgentDaemon.alarms(status(Optional.of(START)), true));
+    }
+
+    @Test
+    void aFollowedLedgerAddsItsAlarms() {
+        AgentStatus lied = new AgentStatus("ab", 5, 0, true, 0, false, false, Optional.of(START), Optional.of(START), false, true, 0,
+                Optional.of(new LedgerCounters(4, 2, 1, 3, 0, 77, true)), 1);
+        assertEquals(List.of("ledger trust anchor expired: no record can be made final until a new one is installed",
+                "ledger gateway sent 2 forged blocks or proofs since start (see the log)",
+                "ledger refused records 1 times since start: kept and sent again (see the log)"),
+                AgentDaemon.alarms(lied, true));
+        AgentStatus quiet = new AgentStatus("ab", 5, 0, true, 0, false, false, Optional.of(START), Optional.of(START), false, true, 0,
+                Optional.of(new LedgerCounters(4, 0, 0, 3, 0, 77, false)), 1);
+        assertEquals(List.of(), AgentDaemon.alarms(quiet, true), "re-submissions alone are routine");
+    }
+
+    @Test
+    void theLedgerCountersRoundTripThroughTheStatusFile() throws Exception {
+        StatusReport followed = new StatusReport(report().schema(), report().writtenAt(), report().pid(), report().startedAt(),
+                report().version(), report().deviceId(), report().board(), report().location(), report().meter(), report().records(),
+                report().outbox(), report().broker(),
+                new StatusReport.Ledger("meter-ledger-1", 1234L, "/etc/wattproof/trust-anchor.json", 2, 40L, 1L, 0L, 3L),
+                report().alarms());
+        StatusFile.write(dir, followed);
+        assertEquals(followed, assertInstanceOf(StatusFile.Read.Found.class, StatusFile.read(dir)).report());
+        String json = Files.readString(StatusFile.in(dir));
+        assertTrue(json.contains("\"verified_chain_height\" : 1234"), json);
+        assertTrue(json.contains("\"forgeries_detected\" : 1"), json);
+        assertTrue(json.contains("\"confirmed\" : 40"), json);
     }
 
     @Test

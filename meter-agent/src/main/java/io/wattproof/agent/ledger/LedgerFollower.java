@@ -1,0 +1,364 @@
+package io.wattproof.agent.ledger;
+
+import io.wattproof.agent.record.SignedRecord;
+import io.wattproof.agent.uplink.LedgerChannel;
+import io.wattproof.lightclient.client.LightClient;
+import io.wattproof.lightclient.client.LightClientOptions;
+import io.wattproof.lightclient.client.SyncResult;
+import io.wattproof.lightclient.provider.LightBlockProvider;
+import io.wattproof.lightclient.store.BlockStatus;
+import io.wattproof.lightclient.store.FileLightStore;
+import io.wattproof.lightclient.store.LightStore;
+import io.wattproof.lightclient.store.LightStoreException;
+import io.wattproof.lightclient.types.Bytes;
+import io.wattproof.lightclient.verifier.VerificationOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the ledger for one device (docs/ledger.md, "What the agent does"): verifies the header
+ * at each receipt's height through its light client, checks the receipt against it ({@link
+ * ReceiptCheck}) and reports final records to the {@link Host}; asks the host to send again what
+ * has no verified receipt after {@link LedgerSettings#receiptTimeout()}; counts what a lying
+ * gateway tried. It never touches the outbox: the host (the agent's worker) does, so the outbox
+ * keeps its one thread.
+ *
+ * <p>Everything runs on the follower's own thread, because verifying a header may wait on the
+ * network (one light-block request per height, up to {@link LedgerSettings#requestTimeout()} each).
+ * A receipt whose header could not be fetched is tried again at the next check; a forgery (a block
+ * that fails verification, a proof that fails against a verified header) is counted once, logged,
+ * and changes nothing: the record stays, and is sent again until a receipt verifies.
+ */
+public final class LedgerFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LedgerFollower.class);
+
+    /** What the agent does for the follower; called on the follower's thread, so hand work on and return. */
+    public interface Host {
+        /** These records are final: mark them so in the outbox (and prune). */
+        void finalised(List<Long> sequences);
+
+        /** Send this record again; {@link #expect} it when it goes out. */
+        void resubmit(SignedRecord record);
+
+        /** The counters changed. */
+        default void changed() {}
+    }
+
+    /** A record sent and not yet final. */
+    private static final class Tracked {
+        final SignedRecord record;
+        Instant due;
+        int refusals;
+        /** A receipt whose header could not be fetched yet; tried again at each check. */
+        LedgerReceipt pending;
+
+        Tracked(SignedRecord record, Instant due) {
+            this.record = record;
+            this.due = due;
+        }
+    }
+
+    private final LedgerSettings settings;
+    private final LightStore store;
+    private final LightClient client;
+    private final Host host;
+    private final Clock clock;
+    private final String deviceId;
+    private final ScheduledExecutorService thread;
+
+    // Follower-thread state.
+    private final Map<Bytes, Tracked> tracked = new HashMap<>();
+    private long confirmed;
+    private long forgeries;
+    private long refused;
+    private long resubmissions;
+    private long malformed;
+    private long verifiedHeight;
+    private boolean trustExpired;
+
+    private volatile LedgerCounters counters = LedgerCounters.NONE;
+
+    private LedgerFollower(LedgerSettings settings, LightStore store, LightBlockProvider provider, Host host, Clock clock,
+            String deviceId, Duration checkEvery) throws LightStoreException {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.store = Objects.requireNonNull(store, "store");
+        this.host = Objects.requireNonNull(host, "host");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.deviceId = Objects.requireNonNull(deviceId, "device id");
+        this.client = new LightClient(store, provider, List.of(),
+                LightClientOptions.builder(VerificationOptions.builder(settings.anchor().trustingPeriod()).build()).build(), clock);
+        if (client.latestTrusted().isEmpty()) {
+            // The first start after provisioning: the anchor is trusted because the operator installed it.
+            client.initialise(settings.anchor().block());
+            log.info("ledger light client initialised device={} chain={} anchor_height={}", deviceId, settings.anchor().chainId(),
+                    settings.anchor().height());
+        }
+        verifiedHeight = store.latest(BlockStatus.TRUSTED).map(b -> b.height()).orElse(0L);
+        publish();
+        this.thread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("ledger-" + deviceId.substring(0, Math.min(8, deviceId.length()))).daemon().factory());
+        long period = checkEvery.toMillis();
+        thread.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A follower over {@code store}; starts the light client from the settings' anchor when the
+     * store holds no trusted block. Checks for due re-submissions every quarter of the receipt
+     * timeout (at most every second).
+     */
+    public static LedgerFollower start(LedgerSettings settings, LightStore store, LightBlockProvider provider, Host host, Clock clock,
+            String deviceId) throws LightStoreException {
+        Duration quarter = settings.receiptTimeout().dividedBy(4);
+        Duration every = quarter.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
+                : quarter.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : quarter;
+        return new LedgerFollower(settings, store, provider, host, clock, deviceId, every);
+    }
+
+    /**
+     * The follower the agent runs: a {@link FileLightStore} in {@code <dataDir>/ledger}, light blocks
+     * from the gateway over {@code channel} ({@link MqttLightBlockProvider}), receipts from it too.
+     */
+    public static LedgerFollower overMqtt(LedgerSettings settings, Path dataDir, LedgerChannel channel, String gatewayId, Host host,
+            Clock clock, String deviceId) throws LightStoreException {
+        MqttLightBlockProvider provider = new MqttLightBlockProvider(gatewayId, channel, settings.requestTimeout());
+        FileLightStore store = FileLightStore.open(dataDir.resolve("ledger"));
+        if (!store.damaged().isEmpty()) {
+            log.warn("light store damaged files device={} files={}; those blocks are fetched again", deviceId, store.damaged());
+        }
+        LedgerFollower follower;
+        try {
+            follower = start(settings, store, provider, host, clock, deviceId);
+        } catch (LightStoreException | RuntimeException e) {
+            try {
+                store.close();
+            } catch (LightStoreException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        channel.ledger(new LedgerChannel.Subscriber() {
+            @Override
+            public void connected() {}
+
+            @Override
+            public void receipt(byte[] payload) {
+                follower.receiptArrived(payload);
+            }
+
+            @Override
+            public void lightBlockResponse(byte[] correlationData, byte[] payload) {
+                provider.answered(correlationData, payload);
+            }
+        });
+        return follower;
+    }
+
+    public LedgerCounters counters() {
+        return counters;
+    }
+
+    /**
+     * The record is being sent (for the first time, or again): its receipt is awaited from now for
+     * one receipt timeout. Any thread.
+     */
+    public void expect(SignedRecord record) {
+        Objects.requireNonNull(record, "record");
+        run(() -> {
+            Bytes hash = ReceiptCheck.txHash(record);
+            Instant due = clock.instant().plus(settings.receiptTimeout());
+            Tracked t = tracked.get(hash);
+            if (t == null) {
+                tracked.put(hash, new Tracked(record, due));
+            } else {
+                t.due = due;
+            }
+        });
+    }
+
+    /** A message from the device's receipts topic, unchecked. Any thread. */
+    public void receiptArrived(byte[] payload) {
+        byte[] copy = payload.clone();
+        run(() -> onReceipt(copy));
+    }
+
+    // ---- follower thread -----------------------------------------------------------------------
+
+    private void onReceipt(byte[] payload) {
+        switch (ReceiptCheck.read(payload)) {
+            case ReceiptVerdict.Malformed m -> {
+                malformed++;
+                log.warn("ledger receipt malformed device={} field={} expected=\"{}\" actual=\"{}\"", deviceId, m.field(), m.expected(),
+                        m.actual());
+                publish();
+            }
+            case LedgerReceipt r -> {
+                Tracked t = tracked.get(r.txHash());
+                if (t == null) {
+                    // A duplicate for a record already final, or for a transaction that is not ours.
+                    log.debug("ledger receipt not ours device={} tx_hash={} height={}", deviceId, r.txHash().hex(), r.height());
+                    return;
+                }
+                settle(t, r);
+            }
+        }
+    }
+
+    /** Decides one receipt of a tracked record. */
+    private void settle(Tracked t, LedgerReceipt r) {
+        t.pending = null;
+        long sequence = t.record.sequence();
+        if (!r.claimsInclusion()) {
+            refused++;
+            t.refusals++;
+            Duration wait = settings.backoffAfterRefusal(t.refusals);
+            t.due = clock.instant().plus(wait);
+            log.error("ledger refused record device={} sequence={} code={} log=\"{}\" refusals={}; kept, sent again in {}s",
+                    deviceId, sequence, ReceiptCheck.codeName(r.code()), r.log(), t.refusals, wait.toSeconds());
+            publish();
+            return;
+        }
+        SyncResult sync;
+        try {
+            sync = client.verifyTo(r.height());
+        } catch (LightStoreException e) {
+            log.error("light store failed device={} height={} error={}; receipt kept", deviceId, r.height(), e.getMessage());
+            t.pending = r;
+            return;
+        }
+        switch (sync) {
+            case SyncResult.Verified v -> {
+                verifiedHeight = Math.max(verifiedHeight, v.block().height());
+                trustExpired = false;
+                ReceiptVerdict verdict = ReceiptCheck.check(r, t.record, v.block().header());
+                switch (verdict) {
+                    case ReceiptVerdict.Final f -> {
+                        tracked.remove(r.txHash());
+                        confirmed++;
+                        log.debug("record final device={} sequence={} height={} already_included={}", deviceId, sequence, f.height(),
+                                f.alreadyIncluded());
+                        host.finalised(List.of(sequence));
+                    }
+                    case ReceiptVerdict.Forged f -> {
+                        forgeries++;
+                        log.error("FORGED receipt device={} sequence={} height={} field={} expected=\"{}\" actual=\"{}\"; record kept",
+                                deviceId, sequence, f.height(), f.what(), f.expected(), f.actual());
+                    }
+                    // read() refused these already, and the record was found by the receipt's hash.
+                    case ReceiptVerdict.RefusedByLedger x -> throw new IllegalStateException(x.describe());
+                    case ReceiptVerdict.Malformed x -> throw new IllegalStateException(x.describe());
+                    case ReceiptVerdict.NotOurs x -> throw new IllegalStateException(x.describe());
+                }
+            }
+            case SyncResult.Invalid i -> {
+                forgeries++;
+                log.error("FORGED light block device={} height={} provider={} reason=\"{}\"; record {} kept", deviceId, i.height(),
+                        i.provider(), i.reason().describe(), sequence);
+            }
+            case SyncResult.ForkDetected f -> {
+                forgeries++;
+                log.error("ledger fork detected device={} {}; record {} kept", deviceId, f.evidence().describe(), sequence);
+            }
+            case SyncResult.ProviderFailed p -> {
+                t.pending = r;
+                log.warn("light block unavailable device={} height={} error=\"{}\"; receipt for record {} tried again", deviceId,
+                        r.height(), p.error().getMessage(), sequence);
+            }
+            case SyncResult.TrustExpired e -> {
+                if (!trustExpired) {
+                    log.error("ledger trust expired device={} reason=\"{}\"; no record can be made final until a new trust anchor is"
+                            + " installed", deviceId, e.reason().describe());
+                }
+                trustExpired = true;
+            }
+            case SyncResult.NotInitialised n -> log.error("ledger light store holds no trusted block device={}", deviceId);
+        }
+        publish();
+    }
+
+    /** Retries receipts whose header could not be fetched, and asks for what is due to be sent again. */
+    private void check() {
+        try {
+            Instant now = clock.instant();
+            for (Tracked t : new ArrayList<>(tracked.values())) {
+                if (t.pending != null) {
+                    settle(t, t.pending);
+                }
+            }
+            for (Tracked t : new ArrayList<>(tracked.values())) {
+                if (!t.due.isAfter(now)) {
+                    // Asked again one timeout later if the host cannot send it now (offline, window full).
+                    t.due = now.plus(settings.receiptTimeout());
+                    // The re-submission brings a fresh receipt; one the gateway would not back with a
+                    // block is not asked about again.
+                    t.pending = null;
+                    resubmissions++;
+                    log.info("record sent again device={} sequence={} reason=\"no verified receipt\"", deviceId, t.record.sequence());
+                    host.resubmit(t.record);
+                    publish();
+                }
+            }
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again; the follower must outlive any one bug.
+            log.error("ledger follower check failed device={} error={}", deviceId, e.toString(), e);
+        }
+    }
+
+    private void publish() {
+        counters = new LedgerCounters(confirmed, forgeries, refused, resubmissions, malformed, verifiedHeight, trustExpired);
+        host.changed();
+    }
+
+    private void run(Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("ledger follower task failed device={} error={}", deviceId, e.toString(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Closed: the outbox holds everything; the next start tracks it again.
+        }
+    }
+
+    /** Waits until everything handed to the follower before this call has been processed (tests). */
+    void awaitIdle() throws InterruptedException, ExecutionException, TimeoutException {
+        thread.submit(() -> {}).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Runs the periodic check now, on the follower's thread, and waits for it (tests). */
+    void checkNow() throws InterruptedException, ExecutionException, TimeoutException {
+        thread.submit(this::check).get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            store.close();
+        } catch (LightStoreException e) {
+            log.warn("closing light store failed device={} error={}", deviceId, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.wattproof.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.wattproof.agent.MeterAgentTest.CountingMeter;
+import io.wattproof.agent.ledger.FakeGateway;
+import io.wattproof.agent.ledger.LedgerChain;
+import io.wattproof.agent.ledger.LedgerCounters;
+import io.wattproof.agent.ledger.LedgerSettings;
+import io.wattproof.agent.outbox.MemoryOutbox;
+import io.wattproof.agent.provision.TrustAnchor;
+import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.agent.uplink.LedgerChannel;
+import io.wattproof.agent.uplink.Uplink;
+import io.wattproof.lightclient.encoding.LightBlockCodec;
+import io.wattproof.lightclient.provider.ProviderException;
+import io.wattproof.lightclient.types.LightBlock;
+import io.wattproof.protocol.v1.LightBlockRequest;
+import io.wattproof.protocol.v1.LightBlockResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent with ledger settings, over an uplink that carries ledger traffic to a gateway in the
+ * test: records become final only through verified receipts, final records are pruned, and a
+ * forged header changes nothing stored until an honest answer to a re-submission finalises the
+ * record.
+ */
+class MeterAgentLedgerTest {
+    @TempDir
+    Path dataDir;
+
+    private final TestDeviceKey key = new TestDeviceKey();
+    /** The chain started an hour ago, so its headers are neither expired nor from the future. */
+    private final LedgerChain chain = new LedgerChain(5, Instant.now().minus(Duration.ofHours(1)));
+
+    /** Acknowledges every record and hands it to the gateway; answers light-block requests from it. */
+    static final class LedgerUplink implements Uplink, LedgerChannel {
+        final FakeGateway gateway;
+        volatile Listener listener;
+        volatile LedgerChannel.Subscriber ledger;
+
+        LedgerUplink(LedgerChain chain) {
+            gateway = new FakeGateway(chain, receipt -> ledger.receipt(receipt));
+        }
+
+        @Override
+        public void start(Listener l) {
+            listener = l;
+            ledger.connected();
+            l.connected(10);
+        }
+
+        @Override
+        public boolean send(long sequence, byte[] payload) {
+            listener.acknowledged(sequence);
+            gateway.submit(payload);
+            return true;
+        }
+
+        @Override
+        public void ledger(LedgerChannel.Subscriber subscriber) {
+            ledger = subscriber;
+        }
+
+        @Override
+        public boolean requestLightBlock(byte[] request, byte[] correlationData) {
+            LightBlockResponse.Builder answer = LightBlockResponse.newBuilder().setLatestHeight(gateway.chain.height());
+            try {
+                long height = LightBlockRequest.parseFrom(request).getHeight();
+                LightBlock b = height == 0 ? gateway.latest() : gateway.lightBlock(height);
+                answer.setLightBlock(ByteString.copyFrom(LightBlockCodec.encode(b)))
+                        .setNextValidatorSet(ByteString.copyFrom(LightBlockCodec.encodeValidatorSet(b.nextValidators().orElseThrow())));
+            } catch (ProviderException | com.google.protobuf.InvalidProtocolBufferException e) {
+                answer.setError(e.getMessage());
+            }
+            ledger.lightBlockResponse(correlationData, answer.build().toByteArray());
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private AgentConfig config(Duration receiptTimeout) {
+        TrustAnchor anchor = new TrustAnchor("test", LedgerChain.CHAIN_ID, Duration.ofDays(14), chain.block(1));
+        return AgentConfig.builder(dataDir).chainId("test-chain").interval(Duration.ofSeconds(1)).meterSerial("42")
+                .firmware(new FirmwareIdentity("0.1.0", new byte[32]))
+                .ledger(LedgerSettings.of(anchor).withReceiptTimeout(receiptTimeout).withPruneThreshold(2))
+                .build();
+    }
+
+    @Test
+    void recordsBecomeFinalThroughVerifiedReceiptsAndArePruned() throws Exception {
+        chain.commit(List.of());
+        LedgerUplink uplink = new LedgerUplink(chain);
+        MemoryOutbox outbox = new MemoryOutbox();
+        try (MeterAgent agent = MeterAgent.start(config(Duration.ofSeconds(60)), key, new CountingMeter(), uplink, Clock.systemUTC(),
+                outbox)) {
+            MeterAgentTest.waitFor(() -> agent.status().lastSequence() >= 3, Duration.ofSeconds(20));
+            agent.stopMetering();
+            assertTrue(agent.awaitFinal(Duration.ofSeconds(20)), "every record final: " + agent.status());
+            LedgerCounters c = agent.ledger().orElseThrow();
+            assertEquals(agent.status().lastSequence(), c.confirmed());
+            assertEquals(0, c.forgeriesDetected());
+            assertTrue(c.verifiedHeight() > 1, "verified height " + c.verifiedHeight());
+            assertTrue(agent.status().ledger().isPresent());
+            assertEquals(0, agent.status().unconfirmed());
+        }
+        assertTrue(outbox.prunable() < 2, "pruned at two final records, " + outbox.prunable() + " left");
+        assertTrue(dataDir.resolve("ledger").toFile().isDirectory(), "the light store lives in the data folder");
+    }
+
+    @Test
+    void aForgedHeaderChangesNothingUntilAnHonestAnswerToTheReSubmission() throws Exception {
+        chain.commit(List.of());
+        LedgerUplink uplink = new LedgerUplink(chain);
+        uplink.gateway.forgeHeightOnce = 2; // the block that will hold the first record
+        MemoryOutbox outbox = new MemoryOutbox();
+        try (MeterAgent agent = MeterAgent.start(config(Duration.ofMillis(500)), key, new CountingMeter(), uplink, Clock.systemUTC(),
+                outbox)) {
+            MeterAgentTest.waitFor(() -> agent.status().lastSequence() >= 1, Duration.ofSeconds(20));
+            agent.stopMetering();
+            assertTrue(agent.awaitFinal(Duration.ofSeconds(20)), "every record final: " + agent.status());
+            LedgerCounters c = agent.ledger().orElseThrow();
+            assertEquals(1, c.forgeriesDetected());
+            assertTrue(c.resubmissions() >= 1, "sent again: " + c);
+            assertEquals(agent.status().lastSequence(), c.confirmed());
+        }
+    }
+}

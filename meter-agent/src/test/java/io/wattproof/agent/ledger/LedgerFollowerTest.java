@@ -1,0 +1,232 @@
+package io.wattproof.agent.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.wattproof.agent.clock.SettableClock;
+import io.wattproof.agent.outbox.MemoryOutbox;
+import io.wattproof.agent.outbox.OutboxException;
+import io.wattproof.agent.provision.TrustAnchor;
+import io.wattproof.agent.record.SignedRecord;
+import io.wattproof.lightclient.store.MemoryLightStore;
+import io.wattproof.protocol.v1.TxResultCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The follower against a gateway in the test: honest answers make records final and pruned; a
+ * forged header, a bad proof, withheld receipts and refusals change nothing stored, are counted
+ * once each, and the record is finalised by a later honest answer. The clock is settable, so the
+ * receipt timeout passes when the test says so.
+ */
+class LedgerFollowerTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final SettableClock clock = new SettableClock(LedgerChain.GENESIS.plus(Duration.ofHours(1)));
+    private final LedgerChain chain = new LedgerChain(21);
+    private final MemoryOutbox outbox = new MemoryOutbox();
+    private final List<Long> resent = new ArrayList<>();
+    private final FakeGateway gateway;
+    private final LedgerFollower follower;
+    private int pruned;
+
+    LedgerFollowerTest() throws Exception {
+        chain.commit(List.of());
+        gateway = new FakeGateway(chain, bytes -> followerRef().receiptArrived(bytes));
+        TrustAnchor anchor = new TrustAnchor("test", LedgerChain.CHAIN_ID, Duration.ofDays(14), chain.block(1));
+        LedgerSettings settings = LedgerSettings.of(anchor).withReceiptTimeout(TIMEOUT).withPruneThreshold(2);
+        follower = LedgerFollower.start(settings, new MemoryLightStore(), gateway, new LedgerFollower.Host() {
+            @Override
+            public void finalised(List<Long> sequences) {
+                synchronized (outbox) {
+                    try {
+                        pruned += FinalRecords.apply(outbox, sequences, 2);
+                    } catch (OutboxException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+
+            @Override
+            public void resubmit(SignedRecord record) {
+                synchronized (outbox) {
+                    resent.add(record.sequence());
+                }
+                send(record);
+            }
+        }, clock, "00112233445566778899aabbccddeeff00112233");
+    }
+
+    private LedgerFollower followerRef() {
+        return follower;
+    }
+
+    @AfterEach
+    void close() {
+        follower.close();
+    }
+
+    /** As the agent sends: expected first, then out to the gateway, acknowledged by the broker. */
+    private void send(SignedRecord r) {
+        follower.expect(r);
+        synchronized (outbox) {
+            outbox.markAcknowledged(r.sequence());
+        }
+        gateway.submit(r.signedTx());
+    }
+
+    private SignedRecord store(long sequence) {
+        SignedRecord r = LedgerChain.record(sequence);
+        synchronized (outbox) {
+            outbox.append(r);
+        }
+        return r;
+    }
+
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what + "; counters " + follower.counters());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private boolean allFinal() {
+        synchronized (outbox) {
+            return outbox.depth() == 0 && outbox.unconfirmedCount() == 0;
+        }
+    }
+
+    /** Lets the timeout pass and waits for the follower to act on it. */
+    private void timeoutPasses(int resubmissionsBefore) throws Exception {
+        follower.awaitIdle();
+        clock.advance(TIMEOUT.plusSeconds(1));
+        follower.checkNow();
+        assertEquals(resubmissionsBefore + 1, follower.counters().resubmissions());
+        follower.awaitIdle();
+    }
+
+    @Test
+    void honestReceiptsMakeRecordsFinalAndPruned() throws Exception {
+        for (long s = 1; s <= 3; s++) {
+            send(store(s));
+        }
+        await("three final records", () -> follower.counters().confirmed() == 3);
+        assertTrue(allFinal());
+        synchronized (outbox) {
+            assertEquals(2, pruned, "pruned when two were final");
+            assertEquals(1, outbox.prunable());
+        }
+        LedgerCounters c = follower.counters();
+        assertEquals(0, c.forgeriesDetected());
+        assertEquals(0, c.resubmissions());
+        assertEquals(chain.height(), c.verifiedHeight());
+        assertEquals(3, outbox.chainState().nextSequence() - 1, "the chain state survives pruning");
+    }
+
+    @Test
+    void aForgedHeaderServedOnceIsCountedOnceAndAnHonestAnswerLaterFinalises() throws Exception {
+        SignedRecord r = store(1);
+        gateway.forgeHeightOnce = 2;
+        send(r);
+        await("the forgery", () -> follower.counters().forgeriesDetected() == 1);
+        follower.awaitIdle();
+        assertEquals(1, outbox.unconfirmedCount(), "the record is kept");
+        assertEquals(0, follower.counters().confirmed());
+
+        timeoutPasses(0);
+        await("the record final", () -> follower.counters().confirmed() == 1);
+        assertTrue(allFinal());
+        assertEquals(1, gateway.forgedServed);
+        assertEquals(1, follower.counters().forgeriesDetected(), "one forgery served, one counted");
+        assertEquals(List.of(1L), resent);
+    }
+
+    @Test
+    void aBadProofIsCountedAndTheRecordKeptUntilAnHonestReceipt() throws Exception {
+        SignedRecord r = store(1);
+        gateway.badProofNext = true;
+        send(r);
+        await("the forgery", () -> follower.counters().forgeriesDetected() == 1);
+        follower.awaitIdle();
+        assertEquals(1, outbox.unconfirmedCount());
+
+        timeoutPasses(0);
+        await("the record final", () -> follower.counters().confirmed() == 1);
+        assertEquals(1, follower.counters().forgeriesDetected());
+        assertTrue(allFinal());
+    }
+
+    @Test
+    void aWithheldReceiptIsAnsweredByReSubmittingAfterTheTimeout() throws Exception {
+        SignedRecord r = store(1);
+        gateway.withhold = 1;
+        send(r);
+        follower.awaitIdle();
+        assertEquals(0, follower.counters().resubmissions(), "nothing is sent again before the timeout");
+        assertEquals(1, outbox.unconfirmedCount());
+
+        timeoutPasses(0);
+        await("the record final", () -> follower.counters().confirmed() == 1);
+        assertEquals(1, follower.counters().resubmissions());
+        assertEquals(2, gateway.submitted);
+        assertEquals(0, follower.counters().forgeriesDetected(), "withholding is not a forgery");
+        assertTrue(allFinal());
+    }
+
+    @Test
+    void aRefusalKeepsTheRecordRaisesTheAlarmAndBacksOff() throws Exception {
+        SignedRecord r = store(1);
+        gateway.refuseNext = TxResultCode.RESULT_BROKEN_CHAIN;
+        send(r);
+        await("the refusal", () -> follower.counters().refusedByLedger() == 1);
+        follower.awaitIdle();
+        assertEquals(1, outbox.unconfirmedCount());
+
+        timeoutPasses(0); // first refusal: one timeout
+        await("the record final", () -> follower.counters().confirmed() == 1);
+        assertEquals(1, follower.counters().refusedByLedger());
+        assertTrue(allFinal());
+    }
+
+    @Test
+    void aSecondRefusalWaitsTwiceAsLong() throws Exception {
+        SignedRecord r = store(1);
+        gateway.refuseNext = TxResultCode.RESULT_BROKEN_CHAIN;
+        send(r);
+        await("the refusal", () -> follower.counters().refusedByLedger() == 1);
+        gateway.refuseNext = TxResultCode.RESULT_BROKEN_CHAIN;
+        timeoutPasses(0);
+        await("the second refusal", () -> follower.counters().refusedByLedger() == 2);
+        follower.awaitIdle();
+        clock.advance(TIMEOUT.plusSeconds(1));
+        follower.checkNow();
+        assertEquals(1, follower.counters().resubmissions(), "not yet: the back-off is two timeouts");
+        clock.advance(TIMEOUT);
+        follower.checkNow();
+        assertEquals(2, follower.counters().resubmissions());
+        await("the record final", () -> follower.counters().confirmed() == 1);
+    }
+
+    @Test
+    void malformedReceiptsAndReceiptsForOthersChangeNothing() throws Exception {
+        SignedRecord r = store(1);
+        gateway.withhold = 1;
+        send(r);
+        follower.receiptArrived(new byte[] {(byte) 0xff, 1, 2});
+        // The filler transaction FakeGateway put beside ours in block 2: in the chain, not ours.
+        follower.receiptArrived(chain.receipt(new byte[] {1}, TxResultCode.RESULT_OK).toByteArray());
+        follower.awaitIdle();
+        assertEquals(1, follower.counters().malformedReceipts());
+        assertEquals(0, follower.counters().confirmed());
+        assertEquals(0, follower.counters().forgeriesDetected());
+        assertEquals(1, outbox.unconfirmedCount());
+    }
+}
