@@ -82,6 +82,10 @@ public final class EnergyApplication implements Application {
     private final Map<String, Operator> operators = new HashMap<>();
     /** Last nonce per operator, by operator id hex (sorted: the hex order is the byte order). */
     private final TreeMap<String, Long> operatorNonces = new TreeMap<>();
+    /** CheckTx only: the last nonce admitted per operator since the last commit (not state, not hashed). */
+    private final Map<String, Long> checkNonces = new java.util.HashMap<>();
+    /** True while {@link #checkTx} evaluates. */
+    private boolean checking;
 
     private final Map<DeviceId, DeviceState> devices = new HashMap<>();
     /** Devices in id order; rebuilt when one is added (rare), for hashing and snapshots. */
@@ -157,9 +161,29 @@ public final class EnergyApplication implements Application {
         return snapshot;
     }
 
+    /**
+     * Judged against the last committed state, except for operator nonces: those of operator
+     * transactions this method already admitted since the last commit count too (the "check state"
+     * of ABCI applications, e.g. the Cosmos SDK's), so that an operator can have several transactions
+     * waiting for the same block. The committed state is not touched; the check state is dropped at
+     * every commit, and the ledger's recheck of its mempool builds it again in mempool order.
+     */
     @Override
     public TxResult checkTx(byte[] tx) {
-        Effect effect = evaluate(tx, lastBlockSecond);
+        Effect effect;
+        checking = true;
+        try {
+            effect = evaluate(tx, lastBlockSecond);
+        } finally {
+            checking = false;
+        }
+        switch (effect) {
+            case Register r -> checkNonces.put(r.operator().idHex(), r.nonce());
+            case Rotate r -> checkNonces.put(r.operator().idHex(), r.nonce());
+            case Revoke r -> checkNonces.put(r.operator().idHex(), r.nonce());
+            case NewTariff t -> checkNonces.put(t.operator().idHex(), t.nonce());
+            default -> { }
+        }
         return effect instanceof Refusal r ? TxResult.refused(r.code, r.log) : TxResult.ok();
     }
 
@@ -391,7 +415,11 @@ public final class EnergyApplication implements Application {
         if (signatureProblem != null) {
             return new Refusal(BAD_SIGNATURE, signatureProblem);
         }
-        long expectedNonce = operatorNonces.get(operator.idHex()) + 1;
+        long last = operatorNonces.get(operator.idHex());
+        if (checking) {
+            last = Math.max(last, checkNonces.getOrDefault(operator.idHex(), 0L));
+        }
+        long expectedNonce = last + 1;
         if (nonce != expectedNonce) {
             return new Refusal(BAD_NONCE, "nonce: expected " + expectedNonce + " (operator " + operator.idHex()
                     + "'s previous + 1), got " + Long.toUnsignedString(nonce));
@@ -633,6 +661,7 @@ public final class EnergyApplication implements Application {
     // ---- commit: app hash and snapshot ------------------------------------------------------------
 
     private void commit() {
+        checkNonces.clear();
         if (orderStale) {
             List<DeviceState> all = new ArrayList<>(devices.values());
             all.sort(DeviceState::compareIds);

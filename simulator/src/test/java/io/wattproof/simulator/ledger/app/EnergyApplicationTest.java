@@ -432,6 +432,32 @@ class EnergyApplicationTest {
         assertRefused(TxResultCode.RESULT_BAD_NONCE, "got 1", f.one(first));
     }
 
+    /**
+     * An operator may have several transactions waiting for one block: CheckTx counts the nonces
+     * it already admitted since the last commit (and forgets them at the commit, when the mempool
+     * is checked again), while the committed state is untouched until the block.
+     */
+    @Test
+    void checkTxAdmitsAnOperatorsNextNoncesBeforeTheyAreInABlock() throws Exception {
+        TestMeter a = new TestMeter(TestKeys.get(KeyAlgorithm.ED25519, 1));
+        TestMeter b = new TestMeter(TestKeys.get(KeyAlgorithm.ED25519, 2));
+        byte[] first = f.register(a, "acct-a");
+        byte[] second = f.register(b, "acct-b");
+        byte[] hash = f.app.appHash();
+        assertOk(f.app.checkTx(first));
+        assertOk(f.app.checkTx(second));
+        byte[] secondAgain = OperatorTransactions.register(AppFixture.CHAIN_ID, f.operator, 2, KeyAlgorithm.ED25519,
+                a.key.publicKeyInfo(), "x", "y", "acct-x");
+        assertRefused(TxResultCode.RESULT_BAD_NONCE, "nonce: expected 3", f.app.checkTx(secondAgain));
+        assertArrayEquals(hash, f.app.appHash(), "checkTx changes no committed state");
+        assertFalse(f.app.snapshot().isRegistered(a.id));
+        // Only the first made it into the block: after the commit the second is checked again.
+        assertOk(f.one(first));
+        assertOk(f.app.checkTx(second));
+        assertOk(f.one(second));
+        assertTrue(f.app.snapshot().isRegistered(b.id));
+    }
+
     @Test
     void registerWithAnIdNotMatchingTheKeyIsInvalid() {
         TestMeter a = new TestMeter(TestKeys.get(KeyAlgorithm.ED25519, 1));
