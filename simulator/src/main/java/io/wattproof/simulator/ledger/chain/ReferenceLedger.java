@@ -23,6 +23,7 @@ import io.wattproof.simulator.ledger.IncludedTx;
 import io.wattproof.simulator.ledger.LedgerException;
 import io.wattproof.simulator.ledger.LedgerNode;
 import io.wattproof.simulator.ledger.TxResult;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +100,8 @@ public final class ReferenceLedger implements LedgerNode {
     private final Instant genesisTime;
     private final Bytes genesisAppHash;
     private final GenesisDoc genesis;
+    /** Where committed blocks are logged so the chain survives a restart; null for none. */
+    private final BlockLog blockLog;
 
     /** One block at a time, from mempool snapshot to the last listener. */
     private final ReentrantLock production = new ReentrantLock();
@@ -147,19 +150,71 @@ public final class ReferenceLedger implements LedgerNode {
      * app hash). No block exists until {@link #produceBlock()} or {@link #start()}.
      */
     public ReferenceLedger(ReferenceLedgerConfig config, Application application) {
+        this(config, application, null, null);
+    }
+
+    private ReferenceLedger(ReferenceLedgerConfig config, Application application, BlockLog blockLog, Instant loggedGenesisTime) {
         this.config = Objects.requireNonNull(config, "config");
+        this.blockLog = blockLog;
         this.application = Objects.requireNonNull(application, "application");
         long seed = config.seed().isPresent() ? config.seed().getAsLong() : 0;
         SecureRandom random = config.seed().isPresent() ? null : new SecureRandom();
         this.schedule = new ValidatorSchedule(config.validators(), config.valsetChangeEvery(),
                 index -> random == null ? ValidatorKey.derived(seed, index) : ValidatorKey.random(random));
-        this.genesisTime = config.clock().instant();
+        this.genesisTime = loggedGenesisTime != null ? loggedGenesisTime : config.clock().instant();
         synchronized (appLock) {
             this.genesisAppHash = Bytes.of(application.appHash());
         }
         this.genesis = new GenesisDoc(config.chainId(), 1, schedule.validatorsAt(1));
         this.appHash = genesisAppHash;
         this.lastResultsHash = BlockHashes.resultsHash(List.of());
+    }
+
+    /**
+     * A ledger that keeps its blocks in {@code blockLog} and, when the log already holds a chain,
+     * continues it: the logged blocks are made again, byte for byte (see {@link BlockLog}), and
+     * executed by {@code application}, which must be at its genesis state. The log's parameters
+     * win: chain id, validators, validator-set changes and seed must be the config's, else the
+     * replayed chain would not be the logged one.
+     *
+     * @throws IllegalArgumentException when the config has no seed or differs from the log
+     * @throws IOException when the log cannot be written
+     */
+    public static ReferenceLedger open(ReferenceLedgerConfig config, Application application, BlockLog blockLog) throws IOException {
+        if (config.seed().isEmpty()) {
+            throw new IllegalArgumentException("seed: a ledger with a block log derives its validator keys from a seed; got none");
+        }
+        Optional<BlockLog.Genesis> logged = blockLog.genesis();
+        if (logged.isPresent()) {
+            BlockLog.Genesis g = logged.get();
+            BlockLog.Genesis wanted = new BlockLog.Genesis(config.chainId(), config.validators(), config.valsetChangeEvery(),
+                    config.seed().getAsLong(), g.time());
+            if (!g.equals(wanted)) {
+                throw new IllegalArgumentException("block log " + blockLog.file() + " holds chain " + g.chainId() + " with "
+                        + g.validators() + " validators, validator-set changes every " + g.valsetChangeEvery() + " and seed "
+                        + g.seed() + "; expected the same parameters, got chain " + config.chainId() + ", " + config.validators()
+                        + " validators, changes every " + config.valsetChangeEvery() + " and seed " + config.seed().getAsLong()
+                        + " (a ledger continues with the parameters it started with; use a new folder for others)");
+            }
+        }
+        ReferenceLedger ledger = new ReferenceLedger(config, application, blockLog, logged.map(BlockLog.Genesis::time).orElse(null));
+        if (logged.isEmpty()) {
+            blockLog.writeGenesis(new BlockLog.Genesis(config.chainId(), config.validators(), config.valsetChangeEvery(),
+                    config.seed().getAsLong(), ledger.genesisTime));
+        }
+        List<BlockLog.LoggedBlock> replay = blockLog.blocks();
+        ledger.production.lock();
+        try {
+            for (BlockLog.LoggedBlock b : replay) {
+                ledger.commitBlock(b.time(), b.txs(), true);
+            }
+        } finally {
+            ledger.production.unlock();
+        }
+        if (!replay.isEmpty()) {
+            log.info("reference ledger replayed chainId={} blocks={} from {}", config.chainId(), replay.size(), blockLog.file());
+        }
+        return ledger;
     }
 
     /** Starts producing a block every {@code blockInterval} on a thread of the ledger's own. */
@@ -221,49 +276,70 @@ public final class ReferenceLedger implements LedgerNode {
                     txs.add(it.next());
                 }
             }
-            long height = previous == null ? 1 : previous.height() + 1;
             Instant time = previous == null ? genesisTime : blockTime(previous.signedHeader().header().time());
-            Commit lastCommit = previous == null ? NO_COMMIT : previous.signedHeader().commit();
-            ValidatorSet validators = schedule.validatorsAt(height);
-            Header header = new Header(VERSION, config.chainId(), height, time,
-                    previous == null ? BlockId.EMPTY : lastCommit.blockId(),
-                    BlockHashes.commitHash(lastCommit),
-                    BlockHashes.dataHash(txs),
-                    Hashes.validatorSet(validators),
-                    Hashes.validatorSet(schedule.validatorsAt(height + 1)),
-                    CONSENSUS_HASH,
-                    appHash,
-                    lastResultsHash,
-                    BlockHashes.noEvidenceHash(),
-                    validators.proposer().orElseThrow().address());
-            BlockId blockId = new BlockId(Hashes.header(header),
-                    BlockHashes.partSetHeader(BlockHashes.block(header, txs, lastCommit)));
-            Commit commit = commit(header, blockId, validators);
-
-            List<TxResult> results = execute(height, time, txs);
-
-            List<TxProof> proofs = BlockHashes.txProofs(txs);
-            List<IncludedTx> included = new ArrayList<>(txs.size());
-            for (int i = 0; i < txs.size(); i++) {
-                byte[] tx = txs.get(i);
-                included.add(new IncludedTx(height, i, tx, BlockHashes.txHash(tx), results.get(i), proofs.get(i)));
-            }
-            CommittedBlock committed = new CommittedBlock(height, time, included);
-            synchronized (stateLock) {
-                blocks.add(new StoredBlock(new SignedHeader(header, commit), committed));
-                for (IncludedTx t : included) {
-                    Bytes hash = Bytes.of(t.hash());
-                    txIndex.put(hash, t);
-                    mempool.remove(hash);
-                }
-            }
-            log.debug("committed block chainId={} height={} txs={} appHash={}", config.chainId(), height, txs.size(), appHash);
+            CommittedBlock committed = commitBlock(time, txs, false);
             recheckMempool();
             notifyListeners(committed);
             return committed;
         } finally {
             production.unlock();
         }
+    }
+
+    /**
+     * Makes the next block of {@code txs} at {@code time}, has the application execute it, logs it
+     * (unless it is replayed from the log) and stores it. The caller holds {@link #production}.
+     */
+    private CommittedBlock commitBlock(Instant time, List<byte[]> txs, boolean replaying) {
+        StoredBlock previous;
+        synchronized (stateLock) {
+            previous = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+        }
+        long height = previous == null ? 1 : previous.height() + 1;
+        Commit lastCommit = previous == null ? NO_COMMIT : previous.signedHeader().commit();
+        ValidatorSet validators = schedule.validatorsAt(height);
+        Header header = new Header(VERSION, config.chainId(), height, time,
+                previous == null ? BlockId.EMPTY : lastCommit.blockId(),
+                BlockHashes.commitHash(lastCommit),
+                BlockHashes.dataHash(txs),
+                Hashes.validatorSet(validators),
+                Hashes.validatorSet(schedule.validatorsAt(height + 1)),
+                CONSENSUS_HASH,
+                appHash,
+                lastResultsHash,
+                BlockHashes.noEvidenceHash(),
+                validators.proposer().orElseThrow().address());
+        BlockId blockId = new BlockId(Hashes.header(header),
+                BlockHashes.partSetHeader(BlockHashes.block(header, txs, lastCommit)));
+        Commit commit = commit(header, blockId, validators);
+
+        List<TxResult> results = execute(height, time, txs);
+
+        List<TxProof> proofs = BlockHashes.txProofs(txs);
+        List<IncludedTx> included = new ArrayList<>(txs.size());
+        for (int i = 0; i < txs.size(); i++) {
+            byte[] tx = txs.get(i);
+            included.add(new IncludedTx(height, i, tx, BlockHashes.txHash(tx), results.get(i), proofs.get(i)));
+        }
+        CommittedBlock committed = new CommittedBlock(height, time, included);
+        if (blockLog != null && !replaying) {
+            // Before anyone hears of the block: a block a device may have verified is never forgotten.
+            try {
+                blockLog.writeBlock(height, time, txs);
+            } catch (IOException e) {
+                throw halt("block " + height + " could not be written to " + blockLog.file() + ": " + e.getMessage(), e);
+            }
+        }
+        synchronized (stateLock) {
+            blocks.add(new StoredBlock(new SignedHeader(header, commit), committed));
+            for (IncludedTx t : included) {
+                Bytes hash = Bytes.of(t.hash());
+                txIndex.put(hash, t);
+                mempool.remove(hash);
+            }
+        }
+        log.debug("committed block chainId={} height={} txs={} appHash={}", config.chainId(), height, txs.size(), appHash);
+        return committed;
     }
 
     /** Time from the clock, but always at least {@link #MIN_STEP} after the previous block. */
