@@ -279,6 +279,11 @@ public final class Gateway implements AutoCloseable {
 
     /** The retained latest block is never forged: a lie there would reach every device at once. */
     private void publishLatest(long height) {
+        if (!client.isConnected()) {
+            // A block committed while the gateway connects (or reconnects): the block after it, or
+            // publishCurrentLatest once connected, is retained instead. Nothing is owed to anyone.
+            return;
+        }
         Optional<LightBlock> block;
         long latest;
         try {
