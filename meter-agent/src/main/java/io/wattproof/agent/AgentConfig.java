@@ -69,6 +69,12 @@ public record AgentConfig(
         this(dataDir, chainId, schedule, samplePeriod, maxLateness, meterSerial, firmware, outboxBudgetBytes, Optional.empty());
     }
 
+    /** The same configuration, following the ledger with {@code settings}. */
+    public AgentConfig withLedger(LedgerSettings settings) {
+        return new AgentConfig(dataDir, chainId, schedule, samplePeriod, maxLateness, meterSerial, firmware, outboxBudgetBytes,
+                Optional.of(settings));
+    }
+
     public static Builder builder(Path dataDir) {
         return new Builder(dataDir);
     }

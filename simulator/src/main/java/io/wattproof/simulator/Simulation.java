@@ -2,66 +2,167 @@ package io.wattproof.simulator;
 
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.AgentStatus;
+import io.wattproof.agent.ledger.LedgerSettings;
+import io.wattproof.agent.provision.TrustAnchor;
 import io.wattproof.crypto.DeviceId;
+import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.lightclient.types.Bytes;
+import io.wattproof.protocol.v1.TariffContract;
+import io.wattproof.protocol.v1.TxResultCode;
 import io.wattproof.simulator.broker.EmbeddedBroker;
 import io.wattproof.simulator.fault.LinkProxy;
 import io.wattproof.simulator.fleet.SimulatedDevice;
+import io.wattproof.simulator.ledger.IncludedTx;
+import io.wattproof.simulator.ledger.LedgerNode;
+import io.wattproof.simulator.ledger.TxResult;
+import io.wattproof.simulator.ledger.app.AppSnapshot;
+import io.wattproof.simulator.ledger.app.EnergyApplication;
+import io.wattproof.simulator.ledger.app.Genesis;
+import io.wattproof.simulator.ledger.app.OperatorTransactions;
+import io.wattproof.simulator.ledger.chain.BlockLog;
+import io.wattproof.simulator.ledger.chain.ChainDumper;
+import io.wattproof.simulator.ledger.chain.ReferenceLedger;
+import io.wattproof.simulator.ledger.chain.ReferenceLedgerConfig;
+import io.wattproof.simulator.ledger.gateway.ByzantinePolicy;
+import io.wattproof.simulator.ledger.gateway.Gateway;
+import io.wattproof.simulator.ledger.gateway.GatewayConfig;
+import io.wattproof.simulator.ledger.gateway.GatewayCounters;
+import io.wattproof.simulator.ledger.rpc.CometRpcNode;
+import io.wattproof.simulator.ledger.rpc.CometRpcServer;
+import io.wattproof.simulator.ledger.rpc.CometRpcSource;
 import io.wattproof.simulator.load.LoadProfile;
 import io.wattproof.simulator.meter.VirtualMeter;
 import io.wattproof.simulator.verify.ChainPointFile;
 import io.wattproof.simulator.verify.ReadingVerifier;
 import io.wattproof.simulator.verify.ReceivingSide;
-import io.wattproof.simulator.verify.VerifierSnapshot;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
  * A whole lab on one machine: an embedded MQTT broker, N virtual SDM630 meters on Modbus TCP, one
- * agent per meter (each with its own key store and outbox) and a receiving side that checks every
- * record that crosses the broker. Everything talks over loopback sockets, exactly as on a board.
+ * agent per meter (each with its own key store, outbox and light store), a reference ledger of
+ * Ed25519 validators running the energy application, and a gateway between the broker and the
+ * ledger. The simulator is also the operator: it registers every device on the ledger before its
+ * agent starts, and installs the ledger's latest block in each agent as its trust anchor, as a
+ * technician's provisioning would. Everything talks over loopback sockets, exactly as on a board.
+ *
+ * <p>The run folder keeps everything a second run needs to continue: device keys and outboxes,
+ * the operator key, and the ledger's block log, from which the ledger replays its chain.
  */
 public final class Simulation implements AutoCloseable {
+    /** The operator's key signs device registrations and the tariff; Ed25519 keeps them short. */
+    private static final KeyAlgorithm OPERATOR_ALGORITHM = KeyAlgorithm.ED25519;
+    private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(30);
+    /** A simulated run lasts minutes: a trust anchor good for two weeks never expires in one. */
+    private static final Duration TRUSTING_PERIOD = Duration.ofDays(14);
+
     private final SimulationConfig config;
-    private final EmbeddedBroker broker;
-    private final ReceivingSide receiver;
+    private EmbeddedBroker broker;
+    private BlockLog blockLog;
+    private EnergyApplication app;
+    private ReferenceLedger ledger;
+    private Gateway gateway;
+    private CometRpcServer rpc;
+    private CometRpcNode rpcNode;
+    private DeviceKey operator;
+    /** Checks and dumps every record that crosses the broker, independently of the ledger; only with a dump folder. */
+    private ReceivingSide auditor;
     private final List<SimulatedDevice> devices = new ArrayList<>();
     /** One relay per device between its agent and the broker, so a device's link can be cut. */
     private final List<LinkProxy> links = new ArrayList<>();
     private final Map<DeviceId, Long> sequenceAtStart = new LinkedHashMap<>();
+    private AppSnapshot.Totals totalsAtStart;
 
-    private Simulation(SimulationConfig config, EmbeddedBroker broker, ReceivingSide receiver) {
+    private Simulation(SimulationConfig config) {
         this.config = config;
-        this.broker = broker;
-        this.receiver = receiver;
     }
 
-    /** Starts broker, receiving side, meters and agents. On failure, stops what was started. */
+    /** Starts broker, ledger, gateway, meters and agents. On failure, stops what was started. */
     public static Simulation start(SimulationConfig config, Clock clock) throws Exception {
         Files.createDirectories(config.runFolder());
-        EmbeddedBroker broker = EmbeddedBroker.start(config.runFolder().resolve("broker"), config.brokerPort());
-        Simulation sim = null;
+        Simulation sim = new Simulation(config);
         try {
-            ReceivingSide receiver = ReceivingSide.start(broker.uri(), config.chainId(), config.dumpFolder());
-            sim = new Simulation(config, broker, receiver);
+            sim.broker = EmbeddedBroker.start(config.runFolder().resolve("broker"), config.brokerPort());
+            sim.startLedger(clock);
             sim.startDevices(clock);
             return sim;
         } catch (Exception | Error e) {
-            if (sim != null) {
-                sim.close();
-            } else {
-                broker.close();
-            }
+            sim.close();
             throw e;
         }
+    }
+
+    private void startLedger(Clock clock) throws Exception {
+        Path keys = config.runFolder().resolve("operator");
+        Files.createDirectories(keys);
+        Path secret = keys.resolve("secret");
+        SoftwareKeyStore.createSecret(secret);
+        operator = Files.exists(keys.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE))
+                ? SoftwareKeyStore.open(keys, secret)
+                : SoftwareKeyStore.create(keys, OPERATOR_ALGORITHM, secret);
+        app = new EnergyApplication(new Genesis(config.chainId(),
+                List.of(new Genesis.OperatorKey(operator.algorithm(), operator.publicKeyInfo())),
+                Optional.of(defaultTariff())));
+
+        blockLog = BlockLog.open(config.runFolder().resolve("ledger").resolve("blocks.log"));
+        LedgerSetup settings = config.ledger();
+        long seed = blockLog.genesis().map(BlockLog.Genesis::seed).orElseGet(() -> new SecureRandom().nextLong());
+        ReferenceLedgerConfig ledgerConfig = ReferenceLedgerConfig.builder().chainId(config.chainId())
+                .validators(settings.validators()).blockInterval(settings.blockInterval())
+                .valsetChangeEvery(settings.valsetChangeEvery()).seed(seed).clock(clock).build();
+        ledger = ReferenceLedger.open(ledgerConfig, app, blockLog);
+        if (ledger.latestHeight() == 0) {
+            // Block 1 exists before any agent starts: it is the trust anchor the agents are given.
+            ledger.produceBlock();
+        }
+        totalsAtStart = app.snapshot().totals();
+        ledger.start();
+        GatewayConfig.Builder gatewayConfig = GatewayConfig.builder(broker.uri()).clientId("wattproof-gateway-" + ProcessHandle.current().pid());
+        if (settings.byzantineGateway()) {
+            gatewayConfig.byzantine(ByzantinePolicy.lying(seed, BYZANTINE_RATE));
+        }
+        LedgerNode node = ledger;
+        if (settings.servesRpc()) {
+            rpc = CometRpcServer.start(new CometRpcSource(ledger), Math.max(0, settings.rpcPort()));
+            if (settings.gatewayViaRpc()) {
+                // The gateway as it would run against a CometBFT network: only the node it is given changes.
+                rpcNode = CometRpcNode.connect(rpc.uri(), config.chainId(), Duration.ofSeconds(5), settings.blockInterval());
+                node = rpcNode;
+            }
+        }
+        gateway = Gateway.start(gatewayConfig.build(), node);
+        if (config.dumpFolder() != null) {
+            auditor = ReceivingSide.start(broker.uri(), config.chainId(), config.dumpFolder());
+        }
+    }
+
+    /** How often a byzantine gateway lies: about one answer in ten. */
+    static final double BYZANTINE_RATE = 0.1;
+
+    /**
+     * The tariff the simulated market runs under: P2P at 0.20, grid import at 0.30 and feed-in at
+     * 0.08 per kWh (micro-units), no per-account cap; an interval is settled two intervals after it
+     * ends, so readings delayed by a block or a reconnect still count.
+     */
+    private TariffContract defaultTariff() {
+        long delay = Math.max(2 * config.interval().toSeconds(), 2 * config.ledger().blockInterval().toSeconds() + 2);
+        return TariffContract.newBuilder().setContractId("simulated-market").setValidFrom(0).setValidUntil(0)
+                .setP2PPrice(200_000).setGridImportPrice(300_000).setGridExportPrice(80_000)
+                .setSettlementDelaySeconds((int) Math.min(Integer.MAX_VALUE, delay)).build();
     }
 
     private Path chainPointFile() {
@@ -97,19 +198,65 @@ public final class Simulation implements AutoCloseable {
                 throw e;
             }
             devices.add(device);
-            // Provisioning: the receiving side learns the key out of band, as a ledger's device
-            // registry would.
-            receiver.register(device.key().deviceId(), device.key().algorithm(), device.key().publicKeyInfo());
-            ReadingVerifier.ChainPoint point = settled.get(device.key().deviceId());
-            if (point != null) {
-                // A reused run folder: the chain continues where the last run's receiver left it.
-                receiver.resume(device.key().deviceId(), point);
+            if (auditor != null) {
+                auditor.register(device.key().deviceId(), device.key().algorithm(), device.key().publicKeyInfo());
+                ReadingVerifier.ChainPoint point = settled.get(device.key().deviceId());
+                if (point != null) {
+                    auditor.resume(device.key().deviceId(), point);
+                }
             }
         }
+        register(devices);
+        TrustAnchor anchor = new TrustAnchor("simulated ledger " + config.chainId(), config.chainId(), TRUSTING_PERIOD,
+                ledger.lightBlock(ledger.latestHeight()).orElseThrow());
+        LedgerSettings agentLedger = LedgerSettings.of(anchor).withReceiptTimeout(config.ledger().receiptTimeout())
+                .withRequestTimeout(Duration.ofSeconds(5)).withPruneThreshold(16);
         for (SimulatedDevice device : devices) {
-            device.startAgent();
+            device.startAgent(agentLedger);
             sequenceAtStart.put(device.key().deviceId(), device.status().lastSequence());
         }
+    }
+
+    /**
+     * The operator registers every device the ledger does not know yet (board, location and a
+     * settlement account per household) and waits until the registrations are in a block, so that
+     * no agent's first record finds its device unknown.
+     */
+    private void register(List<SimulatedDevice> fleet) throws Exception {
+        AppSnapshot state = app.snapshot();
+        long nonce = state.operatorNonce(operatorId());
+        List<byte[]> pending = new ArrayList<>();
+        for (int i = 0; i < fleet.size(); i++) {
+            DeviceKey key = fleet.get(i).key();
+            if (state.isRegistered(key.deviceId())) {
+                continue;
+            }
+            byte[] tx = OperatorTransactions.register(config.chainId(), operator, ++nonce, key.algorithm(), key.publicKeyInfo(),
+                    "simulated-sdm630", String.format("simulated household %03d", i + 1), String.format("household-%03d", i + 1));
+            TxResult r = ledger.submit(tx);
+            if (!r.isOk()) {
+                throw new IllegalStateException("registering device " + key.deviceId() + " was refused: code " + r.code() + " " + r.log());
+            }
+            pending.add(tx);
+        }
+        long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
+        for (byte[] tx : pending) {
+            Optional<IncludedTx> included;
+            while ((included = ledger.findTx(io.wattproof.lightclient.tx.TxInclusion.txHash(Bytes.of(tx)).toArray())).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("device registrations not in a block after " + REGISTRATION_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.sleep(20);
+            }
+            if (!included.get().result().isOk()) {
+                throw new IllegalStateException("device registration refused in block " + included.get().height() + ": "
+                        + included.get().result().log());
+            }
+        }
+    }
+
+    private DeviceId operatorId() {
+        return DeviceId.fromPublicKeyInfo(operator.publicKeyInfo());
     }
 
     /** Cuts the link between device {@code index} (0-based) and the broker; it keeps metering. */
@@ -129,6 +276,23 @@ public final class Simulation implements AutoCloseable {
         return broker.uri();
     }
 
+    public ReferenceLedger ledger() {
+        return ledger;
+    }
+
+    public EnergyApplication application() {
+        return app;
+    }
+
+    /** The ledger's CometBFT RPC address, when it is served. */
+    public Optional<java.net.URI> rpcUri() {
+        return rpc == null ? Optional.empty() : Optional.of(rpc.uri());
+    }
+
+    public GatewayCounters gatewayCounters() {
+        return gateway.counters();
+    }
+
     /** Records signed by the agents since this run started. */
     public long readings() {
         long n = 0;
@@ -138,43 +302,84 @@ public final class Simulation implements AutoCloseable {
         return n;
     }
 
+    /** Records whose inclusion the agents verified themselves during this run. */
+    public long confirmed() {
+        return devices.stream().mapToLong(SimulatedDevice::confirmed).sum();
+    }
+
+    public long forgeriesDetected() {
+        return devices.stream().mapToLong(SimulatedDevice::forgeriesDetected).sum();
+    }
+
     public int outboxDepth() {
         int n = 0;
         for (SimulatedDevice d : devices) {
             AgentStatus s = d.status();
-            n += s == null ? 0 : s.outboxDepth();
+            n += s == null ? 0 : s.outboxDepth() + s.unconfirmed();
         }
         return n;
     }
 
-    public VerifierSnapshot verifierSnapshot() {
-        return receiver.snapshot();
+    /** Readings the ledger accepted during this run. */
+    public long verified() {
+        return app.snapshot().totals().readingsAccepted() - totalsAtStart.readingsAccepted();
+    }
+
+    /**
+     * Transactions refused during this run: by CheckTx at the gateway, or in a block. A
+     * re-submission of a transaction already in a block (RESULT_ALREADY_INCLUDED, answered with the
+     * original receipt) is not a refusal.
+     */
+    public long rejected() {
+        long inBlocks = sum(app.snapshot().totals().refusedByCode()) - sum(totalsAtStart.refusedByCode());
+        Map<Integer, Long> atGateway = new java.util.HashMap<>(gateway.counters().refusedByCode());
+        atGateway.remove(TxResultCode.RESULT_ALREADY_INCLUDED_VALUE);
+        return inBlocks + sum(atGateway);
+    }
+
+
+    private static long sum(Map<Integer, Long> byCode) {
+        return byCode.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Sequences an agent signed that the ledger does not hold: not arrived, or an open gap. */
+    public long gaps() {
+        AppSnapshot state = app.snapshot();
+        long missing = 0;
+        for (SimulatedDevice d : devices) {
+            long signed = d.status().lastSequence();
+            Optional<AppSnapshot.DeviceView> view = state.device(d.key().deviceId());
+            long head = view.map(AppSnapshot.DeviceView::headSequence).orElse(0L);
+            missing += Math.max(0, signed - head) + view.map(AppSnapshot.DeviceView::missing).orElse(0L);
+        }
+        return missing;
     }
 
     /** One line of progress for the console. */
     public String progressLine(Duration elapsed) {
-        VerifierSnapshot v = receiver.snapshot();
-        return String.format("[%4ds] meters=%d readings=%d verified=%d rejected=%d held=%d outbox=%d",
-                elapsed.toSeconds(), devices.size(), readings(), v.total().verified(), v.total().rejectedTotal(),
-                v.total().held(), outboxDepth());
+        return String.format("[%4ds] meters=%d readings=%d verified=%d rejected=%d confirmed=%d height=%d outbox=%d%s",
+                elapsed.toSeconds(), devices.size(), readings(), verified(), rejected(), confirmed(), ledger.latestHeight(),
+                outboxDepth(), config.ledger().byzantineGateway() ? " forgeries_detected=" + forgeriesDetected() : "");
     }
 
     /**
-     * Stops metering, lets every agent send what it holds and the receiving side check it, and
-     * counts. Waits at most {@code drainTimeout} for the outboxes to empty.
+     * Stops metering and waits, at most {@code drainTimeout}, until every agent holds a verified
+     * receipt for every record it signed; then counts.
      */
     public SimulationResult finish(Duration drainTimeout) throws InterruptedException {
         devices.forEach(SimulatedDevice::stopMetering);
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         for (SimulatedDevice d : devices) {
-            d.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            d.awaitFinal(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
-        Map<DeviceId, Long> last = lastSequences();
-        receiver.awaitChained(last, Math.max(1000, (deadline - System.nanoTime()) / 1_000_000));
-        receiver.awaitIdle(1000);
-        VerifierSnapshot v = receiver.snapshot();
-        return new SimulationResult(devices.size(), readings(), v.total().verified(), v.total().rejectedTotal(), v.gaps(last),
-                v.total().duplicates());
+        gateway.awaitIdle(1000);
+        if (auditor != null) {
+            auditor.awaitChained(lastSequences(), Math.max(1000, (deadline - System.nanoTime()) / 1_000_000));
+            auditor.awaitIdle(1000);
+        }
+        GatewayCounters g = gateway.counters();
+        return new SimulationResult(devices.size(), readings(), verified(), rejected(), gaps(), confirmed(), ledger.latestHeight(),
+                forgeriesDetected(), g.forgedHeadersServed() + g.badProofsServed(), g.receiptsWithheld());
     }
 
     public Map<DeviceId, Long> lastSequences() {
@@ -185,22 +390,61 @@ public final class Simulation implements AutoCloseable {
         return last;
     }
 
+    /**
+     * Writes the chain in CometBFT JSON-RPC shapes to {@code dump/chain}: genesis, and per height
+     * the commit and the validator set, so {@code bin/light-client verify-chain --dir dump} can
+     * verify the whole run independently.
+     */
+    public long dumpChain(Path dump) throws IOException {
+        return ChainDumper.write(ledger, dump);
+    }
+
     @Override
     public void close() {
         for (SimulatedDevice d : devices) {
             d.close();
         }
-        Map<DeviceId, ReadingVerifier.ChainPoint> heads = new LinkedHashMap<>();
-        for (SimulatedDevice d : devices) {
-            receiver.chainPoint(d.key().deviceId()).ifPresent(p -> heads.put(d.key().deviceId(), p));
+        if (auditor != null) {
+            Map<DeviceId, ReadingVerifier.ChainPoint> heads = new LinkedHashMap<>();
+            for (SimulatedDevice d : devices) {
+                auditor.chainPoint(d.key().deviceId()).ifPresent(p -> heads.put(d.key().deviceId(), p));
+            }
+            try {
+                ChainPointFile.save(chainPointFile(), heads);
+            } catch (IOException e) {
+                System.err.println("warning: could not save the auditor's chain heads: " + e.getMessage());
+            }
+            auditor.close();
         }
-        try {
-            ChainPointFile.save(chainPointFile(), heads);
-        } catch (java.io.IOException e) {
-            System.err.println("warning: could not save the receiving side's chain heads: " + e.getMessage());
+        if (gateway != null) {
+            gateway.close();
         }
-        receiver.close();
+        if (rpcNode != null) {
+            rpcNode.close();
+        }
+        if (rpc != null) {
+            rpc.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+        if (blockLog != null) {
+            try {
+                blockLog.close();
+            } catch (IOException e) {
+                System.err.println("warning: closing the block log failed: " + e.getMessage());
+            }
+        }
         links.forEach(LinkProxy::close);
-        broker.close();
+        if (operator != null) {
+            try {
+                operator.close();
+            } catch (Exception e) {
+                // Nothing is pending on a software key.
+            }
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param zone time zone of the households' day curves
  * @param meterSerial a serial line on which meter 1 also answers Modbus RTU, for outside masters
  *     (mbpoll, an agent on a board wired to this machine); empty for none
+ * @param ledger the reference ledger and gateway the agents submit to
  */
 public record SimulationConfig(
         int meters,
@@ -34,7 +35,20 @@ public record SimulationConfig(
         String chainId,
         int brokerPort,
         ZoneId zone,
-        Optional<SerialLineConfig> meterSerial) {
+        Optional<SerialLineConfig> meterSerial,
+        LedgerSetup ledger) {
+
+    /** A run with the default ledger (4 validators, 1 s blocks, honest gateway). */
+    public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
+            Path dumpFolder, String chainId, int brokerPort, ZoneId zone, Optional<SerialLineConfig> meterSerial) {
+        this(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone, meterSerial,
+                LedgerSetup.DEFAULT);
+    }
+
+    public SimulationConfig withLedger(LedgerSetup value) {
+        return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
+                meterSerial, value);
+    }
 
     public SimulationConfig {
         if (meters < 1 || meters > 1000) {
@@ -44,6 +58,7 @@ public record SimulationConfig(
             throw new IllegalArgumentException("duration: expected a positive duration, got " + duration);
         }
         Objects.requireNonNull(meterSerial, "meterSerial");
+        Objects.requireNonNull(ledger, "ledger");
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new IllegalArgumentException("broker port: expected 0..65535, got " + brokerPort);
         }

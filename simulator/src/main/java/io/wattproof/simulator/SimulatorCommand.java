@@ -25,11 +25,13 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-            "Runs virtual SDM630 meters (Modbus TCP), one meter agent per meter, an embedded MQTT 5 broker and a",
-            "receiving side that checks every signed record: signature, registered key, gap-free sequence, hash chain.",
-            "Prints one progress line per second and ends with",
-            "  summary: meters=N readings=R verified=V rejected=X gaps=G",
-            "Exit status: 0 when rejected=0 and gaps=0, 1 otherwise, 2 on bad arguments."
+            "Runs virtual SDM630 meters (Modbus TCP), one meter agent per meter, an embedded MQTT 5 broker, a gateway",
+            "and a reference ledger (CometBFT-format blocks signed by Ed25519 validators) running the energy application.",
+            "Every agent follows the ledger as a light client and forgets a record only once it has verified the",
+            "record's inclusion proof itself. Prints one progress line per second and ends with",
+            "  summary: meters=N readings=R verified=V rejected=X gaps=G confirmed=C height=H forgeries_detected=F",
+            "Exit status: 0 when rejected=0, gaps=0, confirmed >= 90%% of readings and every forgery served was detected;",
+            "1 otherwise; 2 on bad arguments."
         })
 public final class SimulatorCommand implements Callable<Integer> {
 
@@ -49,7 +51,8 @@ public final class SimulatorCommand implements Callable<Integer> {
     KeyAlgorithm keyAlgorithm = KeyAlgorithm.ECDSA_P256_SHA256;
 
     @Option(names = "--dump", paramLabel = "DIR",
-            description = "write every verified record as DIR/<deviceId>/<seq>.signbytes and .sig, and public.pem per device")
+            description = "write every verified record as DIR/<deviceId>/<seq>.signbytes and .sig, and public.pem per device; "
+                    + "and the chain as DIR/chain/genesis.json, commit_<height>.json, validators_<height>.json")
     Path dump;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -71,9 +74,38 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "baud rate and character format of --meter-serial (default: ${DEFAULT-VALUE})")
     String meterSerialLine = "9600 8N1";
 
+    @Option(names = "--validators", paramLabel = "N", description = "validators of the reference ledger (default: ${DEFAULT-VALUE})")
+    int validators = 4;
+
+    @Option(names = "--block-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "time between blocks (default: 1s)")
+    Duration blockInterval = Duration.ofSeconds(1);
+
+    @Option(names = "--valset-change-every", paramLabel = "H",
+            description = "change the validator set at every multiple of height H; 0 = never (default: ${DEFAULT-VALUE})")
+    long valsetChangeEvery = 0;
+
+    @Option(names = "--byzantine-gateway",
+            description = "the gateway now and then serves a forged header or a bad proof, or withholds a receipt; "
+                    + "every forgery must be detected and nothing lost")
+    boolean byzantineGateway;
+
+    @Option(names = "--receipt-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how long an agent waits for a verified receipt before submitting a record again (default: 5s)")
+    Duration receiptTimeout = Duration.ofSeconds(5);
+
+    @Option(names = "--rpc-port", paramLabel = "PORT",
+            description = "serve the ledger over CometBFT's JSON-RPC and WebSocket on 127.0.0.1:PORT (0: a free port), so "
+                    + "CometBFT light clients can follow it")
+    Integer rpcPort;
+
+    @Option(names = "--gateway-via-rpc",
+            description = "the gateway reaches the ledger over that RPC, as it would a CometBFT node, instead of in process")
+    boolean gatewayViaRpc;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "how long to wait at the end for outboxes to empty (default: 15s)")
-    Duration drainTimeout = Duration.ofSeconds(15);
+            description = "how long to wait at the end for every record to be confirmed (default: 30s)")
+    Duration drainTimeout = Duration.ofSeconds(30);
 
     private final PrintStream out;
 
@@ -116,6 +148,25 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new CommandLine.ParameterException(cli, "--broker-port: expected 0..65535, got " + brokerPort);
         }
+        if (validators < 1 || validators > 150) {
+            throw new CommandLine.ParameterException(cli, "--validators: expected 1..150, got " + validators);
+        }
+        if (blockInterval.toMillis() < 10) {
+            throw new CommandLine.ParameterException(cli, "--block-interval: expected at least 10ms, got " + format(blockInterval));
+        }
+        if (valsetChangeEvery < 0) {
+            throw new CommandLine.ParameterException(cli, "--valset-change-every: expected 0 (never) or a height, got "
+                    + valsetChangeEvery);
+        }
+        if (receiptTimeout.isZero() || receiptTimeout.isNegative()) {
+            throw new CommandLine.ParameterException(cli, "--receipt-timeout: expected a positive duration, got "
+                    + format(receiptTimeout));
+        }
+        if (rpcPort != null && (rpcPort < 0 || rpcPort > 65535)) {
+            throw new CommandLine.ParameterException(cli, "--rpc-port: expected 0..65535, got " + rpcPort);
+        }
+        LedgerSetup ledger = new LedgerSetup(validators, blockInterval, valsetChangeEvery, byzantineGateway, receiptTimeout,
+                rpcPort == null ? -1 : rpcPort, gatewayViaRpc);
         Optional<SerialLineConfig> serialLine = Optional.empty();
         if (meterSerial != null) {
             try {
@@ -126,13 +177,18 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         Path runFolder = data != null ? data : Files.createTempDirectory("wattproof-sim-");
         SimulationConfig config = new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dump, chainId, brokerPort,
-                ZoneId.systemDefault(), serialLine);
-        out.printf("wattproof simulator: meters=%d interval=%ds duration=%ds key=%s run=%s%s%n", meters, interval.toSeconds(),
-                duration.toSeconds(), keyAlgorithm, runFolder, dump != null ? " dump=" + dump : "");
+                ZoneId.systemDefault(), serialLine, ledger);
+        out.printf("wattproof simulator: meters=%d interval=%ds duration=%ds key=%s validators=%d block=%s%s%s run=%s%s%n", meters,
+                interval.toSeconds(), duration.toSeconds(), keyAlgorithm, validators, format(blockInterval),
+                valsetChangeEvery > 0 ? " valset-change-every=" + valsetChangeEvery : "", byzantineGateway ? " byzantine-gateway" : "",
+                runFolder, dump != null ? " dump=" + dump : "");
         Clock clock = Clock.systemUTC();
         SimulationResult result;
         try (Simulation sim = Simulation.start(config, clock)) {
-            out.println("broker " + sim.brokerUri() + "; agents start at the next interval boundary");
+            out.println("broker " + sim.brokerUri() + "; ledger " + sim.ledger().chainId() + " at height " + sim.ledger().latestHeight()
+                    + "; agents start at the next interval boundary");
+            sim.rpcUri().ifPresent(uri -> out.println("ledger RPC (CometBFT JSON-RPC and /websocket) at " + uri
+                    + (gatewayViaRpc ? "; the gateway uses it" : "")));
             serialLine.ifPresent(line -> out.println("meter 1 also answers Modbus RTU unit " + VirtualMeter.UNIT_ID + " on "
                     + line.describe()));
             long start = System.nanoTime();
@@ -145,11 +201,19 @@ public final class SimulatorCommand implements Callable<Integer> {
                     nextLine += 1_000_000_000L;
                 }
             }
-            out.println("metering stopped; waiting for outboxes to drain");
+            out.println("metering stopped; waiting until every record is confirmed");
             result = sim.finish(drainTimeout);
             out.println(sim.progressLine(Duration.ofNanos(System.nanoTime() - start)));
+            if (dump != null) {
+                long height = sim.dumpChain(dump);
+                out.println("chain dumped: heights 1.." + height + " in " + dump.resolve("chain")
+                        + "; check it with: bin/light-client verify-chain --dir " + dump);
+            }
         }
         out.println(result.summaryLine());
+        if (!result.passed()) {
+            out.println("failed: " + result.failures());
+        }
         return result.passed() ? 0 : 1;
     }
 

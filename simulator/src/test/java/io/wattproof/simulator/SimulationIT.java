@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.simulator.fleet.SimulatedDevice;
-import io.wattproof.simulator.verify.VerifierSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -26,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end over real sockets: virtual SDM630 meters on Modbus TCP, agents with software key
- * stores and file outboxes, the embedded MQTT 5 broker, and the receiving side. Every record is
- * checked by the receiving side; dumped records are checked again with the system's OpenSSL.
+ * stores, file outboxes and light stores, the embedded MQTT 5 broker, the gateway and the reference
+ * ledger. Every record must be in a block and verified by its own agent; dumped records are checked
+ * again with the system's OpenSSL, and the dumped chain with the light client's verify-chain.
  */
 class SimulationIT {
     @TempDir
@@ -42,18 +42,30 @@ class SimulationIT {
     void threeMetersTenIntervalsEachAllVerifiedAndAuditableWithOpenSsl() throws Exception {
         Path dump = tmp.resolve("dump");
         SimulationResult result;
+        long dumpedHeight;
         try (Simulation sim = Simulation.start(config(3, KeyAlgorithm.ECDSA_P256_SHA256, dump), Clock.systemUTC())) {
             awaitEveryDeviceHas(sim, 10);
             result = sim.finish(Duration.ofSeconds(15));
+            dumpedHeight = sim.dumpChain(dump);
         }
+        // The chain, checked from its genesis by the light client alone.
+        java.io.StringWriter verifyOut = new java.io.StringWriter();
+        java.io.StringWriter verifyErr = new java.io.StringWriter();
+        int verifyChain = io.wattproof.lightclient.cli.LightClientCommand.run(new java.io.PrintWriter(verifyOut, true),
+                new java.io.PrintWriter(verifyErr, true), "verify-chain", "--dir", dump.toString());
+        assertEquals(0, verifyChain, verifyOut + "\n" + verifyErr);
+        assertTrue(verifyOut.toString().contains("verified: heights 1.." + dumpedHeight + " of wattproof-it"), verifyOut.toString());
+        assertEquals(result.height(), dumpedHeight);
         assertEquals(0, result.rejected(), result.summaryLine());
         assertEquals(0, result.gaps(), result.summaryLine());
         assertTrue(result.verified() >= 30, result.summaryLine());
         assertEquals(result.readings(), result.verified(), result.summaryLine());
+        assertEquals(result.readings(), result.confirmed(), "after the drain every record is final: " + result.summaryLine());
+        assertTrue(result.passed(), result.summaryLine());
 
         List<Path> deviceDirs;
         try (Stream<Path> s = Files.list(dump)) {
-            deviceDirs = s.sorted().toList();
+            deviceDirs = s.filter(p -> !p.getFileName().toString().equals("chain")).sorted().toList();
         }
         assertEquals(3, deviceDirs.size());
         Path someRecord = null;
@@ -91,9 +103,10 @@ class SimulationIT {
             device.startAgent();
             awaitEveryDeviceHas(sim, before + 4);
             result = sim.finish(Duration.ofSeconds(15));
-            VerifierSnapshot.DeviceSnapshot d = sim.verifierSnapshot().devices().get(restarted);
-            assertEquals(sim.lastSequences().get(restarted), d.chainHead(), "every record of the restarted agent chained");
+            long head = sim.application().snapshot().device(restarted).orElseThrow().headSequence();
+            assertEquals(sim.lastSequences().get(restarted), head, "every record of the restarted agent on the ledger");
         }
+        assertTrue(result.passed(), result.summaryLine());
         assertEquals(0, result.rejected(), result.summaryLine()); // equivocation or a reused interval would be rejected
         assertEquals(0, result.gaps(), result.summaryLine());
         assertTrue(before >= 4);
@@ -121,6 +134,47 @@ class SimulationIT {
         assertEquals(0, result.rejected(), result.summaryLine());
         assertEquals(0, result.gaps(), result.summaryLine());
         assertEquals(result.readings(), result.verified(), result.summaryLine());
+        assertEquals(result.readings(), result.confirmed(), result.summaryLine());
+    }
+
+    /**
+     * A gateway that now and then forges a header, forges a proof or withholds a receipt: every
+     * forgery is detected by the agents, nothing is lost, and every record still ends final,
+     * through re-submission and honest answers.
+     */
+    @Test
+    void aLyingGatewayIsCaughtEveryTimeAndNothingIsLost() throws Exception {
+        SimulationConfig config = config(3, KeyAlgorithm.ECDSA_P256_SHA256, null)
+                .withLedger(LedgerSetup.DEFAULT.withByzantineGateway(true).withValsetChangeEvery(5));
+        SimulationResult result;
+        try (Simulation sim = Simulation.start(config, Clock.systemUTC())) {
+            awaitEveryDeviceHas(sim, 10);
+            result = sim.finish(Duration.ofSeconds(40));
+        }
+        assertTrue(result.forgeriesServed() > 0, "the gateway lied at least once: " + result.summaryLine());
+        assertEquals(result.forgeriesServed(), result.forgeriesDetected(), result.summaryLine());
+        assertEquals(0, result.rejected(), result.summaryLine());
+        assertEquals(0, result.gaps(), result.summaryLine());
+        assertEquals(result.readings(), result.confirmed(), result.summaryLine());
+        assertTrue(result.passed(), result.summaryLine());
+    }
+
+    /**
+     * The gateway given a CometBFT node over JSON-RPC and the NewBlock WebSocket instead of the
+     * ledger in process: the run is the same, which is what moving to a CometBFT network needs.
+     */
+    @Test
+    void theGatewayOverCometBftRpcRunsTheSameLoop() throws Exception {
+        SimulationConfig config = config(2, KeyAlgorithm.ED25519, null).withLedger(LedgerSetup.DEFAULT.withGatewayViaRpc(true));
+        SimulationResult result;
+        try (Simulation sim = Simulation.start(config, Clock.systemUTC())) {
+            assertTrue(sim.rpcUri().isPresent());
+            awaitEveryDeviceHas(sim, 6);
+            result = sim.finish(Duration.ofSeconds(30));
+            assertTrue(sim.gatewayCounters().receiptsPublished() >= result.readings(), "receipts went out through the RPC path");
+        }
+        assertEquals(result.readings(), result.confirmed(), result.summaryLine());
+        assertTrue(result.passed(), result.summaryLine());
     }
 
     @Test
@@ -132,12 +186,16 @@ class SimulationIT {
             assertEquals(0, sim.finish(Duration.ofSeconds(15)).gaps());
             afterFirst = sim.lastSequences();
         }
+        long heightAfterFirst;
         try (Simulation sim = Simulation.start(config, Clock.systemUTC())) {
             long start = afterFirst.values().iterator().next();
+            heightAfterFirst = sim.ledger().latestHeight();
             awaitEveryDeviceHas(sim, start + 3);
             SimulationResult second = sim.finish(Duration.ofSeconds(15));
             assertEquals(0, second.rejected(), second.summaryLine());
             assertEquals(0, second.gaps(), second.summaryLine());
+            assertTrue(second.passed(), second.summaryLine());
+            assertTrue(second.height() > heightAfterFirst, "the ledger continued its chain: " + second.summaryLine());
             assertEquals(afterFirst.keySet(), sim.lastSequences().keySet(), "same device identity across runs");
         }
     }
@@ -152,7 +210,9 @@ class SimulationIT {
         assertEquals(0, code, text + err);
         List<String> summaries = text.lines().filter(l -> l.startsWith("summary:")).toList();
         assertEquals(1, summaries.size(), text);
-        assertTrue(summaries.get(0).matches("summary: meters=2 readings=\\d+ verified=\\d+ rejected=0 gaps=0"), summaries.get(0));
+        assertTrue(summaries.get(0).matches(
+                "summary: meters=2 readings=\\d+ verified=\\d+ rejected=0 gaps=0 confirmed=\\d+ height=\\d+ forgeries_detected=0"),
+                summaries.get(0));
         assertTrue(text.lines().filter(l -> l.startsWith("[")).count() >= 3, "a progress line per second:\n" + text);
     }
 

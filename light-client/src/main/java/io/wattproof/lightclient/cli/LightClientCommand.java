@@ -23,7 +23,8 @@ public final class LightClientCommand implements Runnable {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    static int run(PrintWriter out, PrintWriter err, String... args) {
+    /** Runs the command line with {@code args}, printing to {@code out} and {@code err}; returns the exit status. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         return new CommandLine(new LightClientCommand())
                 .setOut(out)
                 .setErr(err)

@@ -3,6 +3,8 @@ package io.wattproof.simulator.fleet;
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.AgentStatus;
 import io.wattproof.agent.MeterAgent;
+import io.wattproof.agent.ledger.LedgerCounters;
+import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.outbox.OutboxException;
 import io.wattproof.agent.uplink.MqttUplink;
@@ -31,8 +33,12 @@ public final class SimulatedDevice implements AutoCloseable {
     private final AgentConfig config;
     private final String brokerUri;
     private final Clock clock;
+    private LedgerSettings ledger;
     private MeterAgent agent;
     private AgentStatus lastStatus;
+    /** Ledger counters of agents that ran on this device before the current one, this run. */
+    private long confirmedBefore;
+    private long forgeriesBefore;
 
     public SimulatedDevice(Path folder, KeyAlgorithm algorithm, VirtualMeter meter, AgentConfig.Builder config, String brokerUri,
             Clock clock) throws KeyStoreFailure, java.io.IOException {
@@ -60,13 +66,25 @@ public final class SimulatedDevice implements AutoCloseable {
 
     /** Starts the agent on the device's data folder (again, after {@link #stopAgent}). */
     public synchronized void startAgent() throws OutboxException {
+        startAgent(null);
+    }
+
+    /**
+     * Starts the agent following the ledger with {@code ledger} (null: records are done once the
+     * broker acknowledges them).
+     */
+    public synchronized void startAgent(LedgerSettings ledger) throws OutboxException {
+        if (ledger != null) {
+            this.ledger = ledger;
+        }
         if (agent != null) {
             throw new IllegalStateException("agent of " + folder + " is already running");
         }
         ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build());
         // On loopback a broker is back within seconds; a board's 30 s back-off would only slow the lab.
         MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()).withMaxReconnectDelay(Duration.ofSeconds(2)));
-        agent = MeterAgent.start(config, key, new ModbusMeterSource(master, VirtualMeter.UNIT_ID, VirtualMeter.MAP), uplink, clock);
+        AgentConfig agentConfig = this.ledger == null ? config : config.withLedger(this.ledger);
+        agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, VirtualMeter.UNIT_ID, VirtualMeter.MAP), uplink, clock);
     }
 
     /** Stops the agent as a service stop would: metering ends, the outbox is committed and closed. */
@@ -74,8 +92,34 @@ public final class SimulatedDevice implements AutoCloseable {
         if (agent != null) {
             agent.close();
             lastStatus = agent.status();
+            agent.ledger().ifPresent(c -> {
+                confirmedBefore += c.confirmed();
+                forgeriesBefore += c.forgeriesDetected();
+            });
             agent = null;
         }
+    }
+
+    /** Records whose inclusion the device's agents verified themselves since this object was made. */
+    public synchronized long confirmed() {
+        return confirmedBefore + (agent == null ? 0 : agent.ledger().map(LedgerCounters::confirmed).orElse(0L));
+    }
+
+    /** Forged headers and proofs the device's agents detected since this object was made. */
+    public synchronized long forgeriesDetected() {
+        return forgeriesBefore + (agent == null ? 0 : agent.ledger().map(LedgerCounters::forgeriesDetected).orElse(0L));
+    }
+
+    /** Waits until every stored record is final (acknowledged only, without a ledger). */
+    public boolean awaitFinal(Duration timeout) throws InterruptedException {
+        MeterAgent a;
+        synchronized (this) {
+            a = agent;
+        }
+        if (a == null) {
+            return true;
+        }
+        return this.ledger == null ? a.awaitDrained(timeout) : a.awaitFinal(timeout);
     }
 
     public synchronized void stopMetering() {
