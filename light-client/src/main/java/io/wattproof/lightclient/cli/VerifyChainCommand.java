@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -206,7 +205,7 @@ final class VerifyChainCommand implements Callable<Integer> {
             return Optional.of(validatorsName + " must hold the whole set on one page: count " + page.count() + ", total "
                     + page.total() + ", validators listed " + vals.size());
         }
-        return firstFailure(
+        return Predicates.firstFailure(
                 () -> Predicates.isWellFormed(sh, chainId),
                 () -> Predicates.isWellFormed(vals, validatorsName),
                 () -> Predicates.validatorSetMatches(header, vals),
@@ -220,7 +219,7 @@ final class VerifyChainCommand implements Callable<Integer> {
      * names the previous header's hash as its last block, same chain, later time.
      */
     static Optional<String> checkLink(Header previous, Header header) {
-        return firstFailure(
+        return Predicates.firstFailure(
                 () -> Predicates.isValidNextValidatorSet(previous, header),
                 () -> Predicates.isHashLinked(previous, header))
                 .map(Failure::describe);
@@ -288,16 +287,5 @@ final class VerifyChainCommand implements Callable<Integer> {
         } catch (MalformedInputException e) {
             throw new Unreadable(file, e);
         }
-    }
-
-    @SafeVarargs
-    private static Optional<Failure> firstFailure(Supplier<Optional<Failure>>... checks) {
-        for (var check : checks) {
-            Optional<Failure> f = check.get();
-            if (f.isPresent()) {
-                return f;
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -37,6 +37,18 @@ public final class Predicates {
 
     private Predicates() {}
 
+    /** The first failure among {@code checks}, run in order until one fails; empty when all pass. */
+    @SafeVarargs
+    public static Optional<Failure> firstFailure(java.util.function.Supplier<Optional<Failure>>... checks) {
+        for (var check : checks) {
+            Optional<Failure> f = check.get();
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return Optional.empty();
+    }
+
     /** light/verifier.go {@code HeaderExpired}: trusted while {@code time + trustingPeriod} is after {@code now}. */
     public static Optional<Failure> isWithinTrustingPeriod(Header trusted, Duration trustingPeriod, Instant now) {
         if (plus(trusted.time(), trustingPeriod).isAfter(now)) {

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Decides whether an untrusted light block can be trusted given a trusted one (CometBFT
@@ -69,7 +68,7 @@ public final class Verifier {
                     + ", got " + untrusted.height());
         }
         Map<Integer, PublicKey> verified = new HashMap<>();
-        return firstFailure(
+        return Predicates.firstFailure(
                 () -> common(trusted, untrusted, options, now),
                 () -> Predicates.isValidNextValidatorSet(trusted.header(), untrusted.header()),
                 () -> Predicates.isMonotonicHeight(trusted.header(), untrusted.header()),
@@ -88,7 +87,7 @@ public final class Verifier {
         }
         ValidatorSet trustedNext = trustedNextValidators(trusted);
         Map<Integer, PublicKey> verified = new HashMap<>();
-        Optional<Failure> failure = firstFailure(
+        Optional<Failure> failure = Predicates.firstFailure(
                 () -> common(trusted, untrusted, options, now),
                 () -> Predicates.isMonotonicHeight(trusted.header(), untrusted.header()),
                 () -> Predicates.isMonotonicTime(trusted.header(), untrusted.header()));
@@ -122,7 +121,7 @@ public final class Verifier {
     /** Steps 1 to 4: the checks adjacent and skipping verification share. */
     private static Optional<Failure> common(LightBlock trusted, LightBlock untrusted, VerificationOptions options, Instant now) {
         Header h = untrusted.header();
-        return firstFailure(
+        return Predicates.firstFailure(
                 () -> Predicates.isWithinTrustingPeriod(trusted.header(), options.trustingPeriod(), now),
                 () -> Predicates.isHeaderFromPast(h, options.maxClockDrift(), now),
                 () -> Predicates.isWellFormed(untrusted.signedHeader(), trusted.header().chainId()),
@@ -130,16 +129,5 @@ public final class Verifier {
                 () -> Predicates.hasOneSignaturePerValidator(untrusted.commit(), untrusted.validators()),
                 () -> Predicates.validatorSetMatches(h, untrusted.validators()),
                 () -> untrusted.nextValidators().flatMap(next -> Predicates.nextValidatorSetMatches(h, next)));
-    }
-
-    @SafeVarargs
-    private static Optional<Failure> firstFailure(Supplier<Optional<Failure>>... checks) {
-        for (var check : checks) {
-            Optional<Failure> f = check.get();
-            if (f.isPresent()) {
-                return f;
-            }
-        }
-        return Optional.empty();
     }
 }
