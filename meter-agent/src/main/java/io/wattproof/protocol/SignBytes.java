@@ -52,9 +52,14 @@ public final class SignBytes {
             case CHARGING_SESSION -> "ChargingSession";
             case DEVICE_REGISTRATION -> "DeviceRegistration";
             case TARIFF_CONTRACT -> "TariffContract";
+            case PILE_OFFER -> "PileOffer";
+            case BOOKING -> "Booking";
+            case SESSION_START -> "SessionStart";
+            case START_REQUEST -> "StartRequest";
+            case STOP_REQUEST -> "StopRequest";
+            case ACCOUNT_CREDIT -> "AccountCredit";
             case BODY_TYPE_UNSPECIFIED, UNRECOGNIZED ->
-                    throw new IllegalArgumentException("body type: expected READING, CHARGING_SESSION, DEVICE_REGISTRATION "
-                            + "or TARIFF_CONTRACT, got " + type);
+                    throw new IllegalArgumentException("body type: expected one of wattproof.v1.BodyType, got " + type);
         };
     }
 

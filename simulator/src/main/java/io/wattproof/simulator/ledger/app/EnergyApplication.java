@@ -258,7 +258,8 @@ public final class EnergyApplication implements Application {
         return switch (tx.getBodyType()) {
             case READING -> evaluateReading(tx);
             case DEVICE_REGISTRATION, TARIFF_CONTRACT -> evaluateOperator(tx, now);
-            case CHARGING_SESSION, BODY_TYPE_UNSPECIFIED, UNRECOGNIZED -> new Refusal(MALFORMED,
+            case CHARGING_SESSION, PILE_OFFER, BOOKING, SESSION_START, START_REQUEST, STOP_REQUEST, ACCOUNT_CREDIT,
+                    BODY_TYPE_UNSPECIFIED, UNRECOGNIZED -> new Refusal(MALFORMED,
                     "body_type: expected READING (1), DEVICE_REGISTRATION (3) or TARIFF_CONTRACT (4), got "
                             + tx.getBodyType() + " (" + tx.getBodyTypeValue() + ")");
         };
