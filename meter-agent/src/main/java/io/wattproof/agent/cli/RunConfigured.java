@@ -227,7 +227,9 @@ final class RunConfigured {
             case TrustAnchorResult.Read r -> {
                 Optional<TrustAnchorResult.Invalid> unusable = TrustAnchorParser.checkUsable(r.anchor(), config.ledger().chainId(),
                         clock.instant());
-                yield unusable.isPresent() ? notFollowed(alarms, unusable.get().message()) : Optional.of(LedgerSettings.of(r.anchor()));
+                yield unusable.isPresent() ? notFollowed(alarms, unusable.get().message())
+                        : Optional.of(LedgerSettings.of(r.anchor()).withReceiptTimeout(config.ledger().receiptTimeout())
+                                .withPruneThreshold(config.ledger().pruneThreshold()));
             }
         };
     }

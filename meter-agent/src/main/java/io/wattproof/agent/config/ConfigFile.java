@@ -23,7 +23,7 @@ record ConfigFile(
 
     record Mqtt(String broker, String deviceCert, String brokerCa) {}
 
-    record Ledger(String chainId, String trustAnchor) {}
+    record Ledger(String chainId, String trustAnchor, String receiptTimeout, Integer pruneThreshold) {}
 
     record Meter(String model, Integer unitId, String serial, String source) {}
 

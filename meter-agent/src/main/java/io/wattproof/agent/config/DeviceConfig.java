@@ -1,5 +1,6 @@
 package io.wattproof.agent.config;
 
+import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.crypto.DeviceId;
 import java.net.URI;
 import java.nio.file.Path;
@@ -115,11 +116,21 @@ public record DeviceConfig(
         }
     }
 
-    /** @param trustAnchor the light block the agent starts to trust the ledger from */
-    public record Ledger(String chainId, Optional<Path> trustAnchor) {
+    /**
+     * @param trustAnchor the light block the agent starts to trust the ledger from
+     * @param receiptTimeout how long a record may wait for a verified receipt before it is sent again
+     * @param pruneThreshold final records held before the outbox is compacted
+     */
+    public record Ledger(String chainId, Optional<Path> trustAnchor, Duration receiptTimeout, int pruneThreshold) {
         public Ledger {
             Objects.requireNonNull(chainId, "chain id");
             Objects.requireNonNull(trustAnchor, "trust anchor");
+            Objects.requireNonNull(receiptTimeout, "receipt timeout");
+        }
+
+        /** With the default receipt timeout and prune threshold. */
+        public Ledger(String chainId, Optional<Path> trustAnchor) {
+            this(chainId, trustAnchor, LedgerSettings.DEFAULT_RECEIPT_TIMEOUT, LedgerSettings.DEFAULT_PRUNE_THRESHOLD);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.wattproof.agent.config;
 
+import io.wattproof.agent.ledger.LedgerSettings;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.wattproof.agent.AgentConfig;
@@ -44,6 +45,10 @@ public final class DeviceConfigParser {
     private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{" + 2 * DeviceId.LENGTH + "}");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?");
     private static final Duration MIN_TELEMETRY_PERIOD = Duration.ofSeconds(1);
+    private static final Duration MIN_RECEIPT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MAX_RECEIPT_TIMEOUT = Duration.ofDays(1);
+    /** A year of 15-minute records: beyond it, a threshold only makes the outbox file large. */
+    private static final int MAX_PRUNE_THRESHOLD = 35_040;
     private static final Duration MAX_TELEMETRY_PERIOD = Duration.ofHours(1);
     private static final YAMLMapper MAPPER = YamlSources.strictMapper();
 
@@ -319,7 +324,24 @@ public final class DeviceConfigParser {
                 return null;
             }
             Optional<Path> anchor = Optional.ofNullable(l.trustAnchor()).flatMap(a -> path("ledger.trust_anchor", a));
-            return new Ledger(l.chainId(), anchor);
+            Duration receiptTimeout = LedgerSettings.DEFAULT_RECEIPT_TIMEOUT;
+            if (l.receiptTimeout() != null) {
+                Optional<Duration> d = BoardProfileParser.parseDuration(l.receiptTimeout());
+                if (d.isEmpty() || d.get().compareTo(MIN_RECEIPT_TIMEOUT) < 0 || d.get().compareTo(MAX_RECEIPT_TIMEOUT) > 0) {
+                    problem("ledger.receipt_timeout", "1s..1d, e.g. 60s", quote(l.receiptTimeout()));
+                } else {
+                    receiptTimeout = d.get();
+                }
+            }
+            int pruneThreshold = LedgerSettings.DEFAULT_PRUNE_THRESHOLD;
+            if (l.pruneThreshold() != null) {
+                if (l.pruneThreshold() < 1 || l.pruneThreshold() > MAX_PRUNE_THRESHOLD) {
+                    problem("ledger.prune_threshold", "1.." + MAX_PRUNE_THRESHOLD + " records", l.pruneThreshold().toString());
+                } else {
+                    pruneThreshold = l.pruneThreshold();
+                }
+            }
+            return new Ledger(l.chainId(), anchor, receiptTimeout, pruneThreshold);
         }
 
         private MeterOverrides meter() {

@@ -1,5 +1,6 @@
 package io.wattproof.agent.config;
 
+import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.board.BoardProfileParser;
 import io.wattproof.agent.config.DeviceConfig.Atecc608Store;
 import io.wattproof.agent.config.DeviceConfig.Pkcs11Store;
@@ -47,6 +48,12 @@ public final class DeviceConfigWriter {
         y.append("ledger:\n");
         y.append("  chain_id: ").append(scalar(c.ledger().chainId())).append('\n');
         optionalPath(y, "  trust_anchor", c.ledger().trustAnchor());
+        if (!c.ledger().receiptTimeout().equals(LedgerSettings.DEFAULT_RECEIPT_TIMEOUT)) {
+            y.append("  receipt_timeout: ").append(BoardProfileParser.formatDuration(c.ledger().receiptTimeout())).append('\n');
+        }
+        if (c.ledger().pruneThreshold() != LedgerSettings.DEFAULT_PRUNE_THRESHOLD) {
+            y.append("  prune_threshold: ").append(c.ledger().pruneThreshold()).append('\n');
+        }
         DeviceConfig.MeterOverrides m = c.meter();
         if (m.model().isPresent() || m.unitId().isPresent() || m.serial().isPresent() || m.source() != DeviceConfig.EnergySource.MODBUS) {
             y.append("# Overrides of the board profile's meter.\n");

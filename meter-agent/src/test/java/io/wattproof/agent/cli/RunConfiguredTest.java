@@ -80,6 +80,12 @@ class RunConfiguredTest extends CommandLineTest {
         assertEquals(java.util.List.of(), alarms);
         assertEquals("wattproof-sim", settings.anchor().chainId());
         assertEquals(io.wattproof.agent.ledger.LedgerSettings.DEFAULT_RECEIPT_TIMEOUT, settings.receiptTimeout());
+
+        // The configuration's own timeout and threshold reach the follower.
+        io.wattproof.agent.ledger.LedgerSettings tuned = RunConfigured.ledgerSettings(withAnchor("  trust_anchor: " + anchor
+                + "\n  receipt_timeout: 2m\n  prune_threshold: 12"), clock, alarms).orElseThrow();
+        assertEquals(java.time.Duration.ofMinutes(2), tuned.receiptTimeout());
+        assertEquals(12, tuned.pruneThreshold());
     }
 
     @Test

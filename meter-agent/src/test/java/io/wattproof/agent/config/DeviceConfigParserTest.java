@@ -23,7 +23,8 @@ class DeviceConfigParserTest {
 
     private static DeviceConfig config(KeyStoreSettings store, DeviceConfig.Mqtt mqtt) {
         return new DeviceConfig("agent.yaml", "raspberry-pi-4b", ID, Optional.of("Garage: \"left\" \\ side"), store, mqtt,
-                new DeviceConfig.Ledger("wattproof-main", Optional.of(Path.of("/etc/wattproof/trust-anchor.json"))),
+                new DeviceConfig.Ledger("wattproof-main", Optional.of(Path.of("/etc/wattproof/trust-anchor.json")), Duration.ofSeconds(90),
+                        200),
                 new DeviceConfig.MeterOverrides(Optional.of("SDM72"), Optional.of(7), Optional.of("12345")),
                 Optional.of(Duration.ofMinutes(5)), Optional.of(Path.of("/srv/wattproof")), 64L << 20,
                 new DeviceConfig.Telemetry(true, false, Duration.ofSeconds(30)));
@@ -78,6 +79,10 @@ class DeviceConfigParserTest {
         DeviceConfig c = assertInstanceOf(ConfigParseResult.Parsed.class, DeviceConfigParser.parse("agent.yaml", GOOD)).config();
         assertEquals(DeviceConfig.Telemetry.DEFAULT, c.telemetry());
         assertEquals(Optional.empty(), c.interval());
+        assertEquals(io.wattproof.agent.ledger.LedgerSettings.DEFAULT_RECEIPT_TIMEOUT, c.ledger().receiptTimeout());
+        assertEquals(io.wattproof.agent.ledger.LedgerSettings.DEFAULT_PRUNE_THRESHOLD, c.ledger().pruneThreshold());
+        assertTrue(!DeviceConfigWriter.write(c).contains("receipt_timeout") && !DeviceConfigWriter.write(c).contains("prune_threshold"),
+                "defaults are not written out");
     }
 
     /** Each damage of the good file is reported with its field, what was expected and what is there. */
@@ -97,6 +102,9 @@ class DeviceConfigParserTest {
         "board: raspberry-pi-4b|board: raspberry-pi-4b\\nmeter:\\n  unit_id: 300|meter.unit_id|300",
         "board: raspberry-pi-4b|board: raspberry-pi-4b\\ntelemetry:\\n  period: 2h|telemetry.period|'2h'",
         "board: raspberry-pi-4b|board: raspberry-pi-4b\\nmeter:\\n  source: pulses|meter.source|'pulses'",
+        "  chain_id: wattproof-main|  chain_id: wattproof-main\\n  receipt_timeout: 0s|ledger.receipt_timeout|'0s'",
+        "  chain_id: wattproof-main|  chain_id: wattproof-main\\n  receipt_timeout: soon|ledger.receipt_timeout|'soon'",
+        "  chain_id: wattproof-main|  chain_id: wattproof-main\\n  prune_threshold: 0|ledger.prune_threshold|0",
     })
     void eachProblemNamesItsField(String from, String to, String field, String actual) {
         String text = GOOD.replace(from, to.replace("\\n", "\n"));
