@@ -27,7 +27,8 @@ import java.util.Set;
  * into a vendor field). Field meanings follow OCMF-en.md; the mapping is in docs/ocmf.md.
  *
  * @param sequence the session record's sequence in the pile's chain, ≥ 1; PG is {@code T<sequence>}
- * @param previousRecordHash SHA-256 over the sign-bytes of the pile's previous record, 32 bytes
+ * @param previousRecordHash SHA-256 over the sign-bytes of the pile's previous record, 32 bytes;
+ *     empty only for sequence 1, which has no previous record (as in the wire protocol)
  */
 public record OcmfSession(
         Gateway gateway,
@@ -68,8 +69,10 @@ public record OcmfSession(
         if (begin.unit() != end.unit()) {
             throw new IllegalArgumentException("ocmf end reading unit: expected " + begin.unit().code() + " as at begin, got " + end.unit().code());
         }
-        if (previousRecordHash.length != HASH_LENGTH) {
-            throw new IllegalArgumentException("ocmf previous record hash: expected " + HASH_LENGTH + " bytes, got " + previousRecordHash.length);
+        int expectedHash = sequence == 1 ? 0 : HASH_LENGTH;
+        if (previousRecordHash.length != expectedHash) {
+            throw new IllegalArgumentException("ocmf previous record hash: expected " + expectedHash + " bytes at sequence " + sequence
+                    + ", got " + previousRecordHash.length);
         }
         previousRecordHash = previousRecordHash.clone();
     }

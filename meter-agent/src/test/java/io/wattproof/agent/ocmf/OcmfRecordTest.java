@@ -123,7 +123,7 @@ class OcmfRecordTest {
     @Test
     void quotesAndBackslashesAreEscaped() {
         OcmfSession s = OcmfSessions.session();
-        OcmfSession q = new OcmfSession(new OcmfSession.Gateway("a\"b\\c", "1", "1"), s.meter(), 1, s.identification(), s.chargePoint(),
+        OcmfSession q = new OcmfSession(new OcmfSession.Gateway("a\"b\\c", "1", "1"), s.meter(), 2, s.identification(), s.chargePoint(),
                 s.begin(), s.end(), s.previousRecordHash());
         assertTrue(OcmfRecord.payloadOf(q).startsWith("{\"FV\":\"1.0\",\"GI\":\"a\\\"b\\\\c\","));
     }
@@ -134,13 +134,13 @@ class OcmfRecordTest {
         assertEquals("ocmf end reading register: expected ≥ begin 2935600 Wh, got 2935599 Wh",
                 assertThrows(IllegalArgumentException.class, () -> OcmfSessions.session(2_935_599)).getMessage());
         assertEquals("ocmf begin reading TX: expected B, got R",
-                assertThrows(IllegalArgumentException.class, () -> new OcmfSession(s.gateway(), s.meter(), 1, s.identification(),
+                assertThrows(IllegalArgumentException.class, () -> new OcmfSession(s.gateway(), s.meter(), 2, s.identification(),
                         s.chargePoint(), s.end(), s.end(), s.previousRecordHash())).getMessage());
         assertEquals("ocmf sequence: expected ≥ 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> new OcmfSession(s.gateway(), s.meter(), 0, s.identification(),
                         s.chargePoint(), s.begin(), s.end(), s.previousRecordHash())).getMessage());
-        assertEquals("ocmf previous record hash: expected 32 bytes, got 31",
-                assertThrows(IllegalArgumentException.class, () -> new OcmfSession(s.gateway(), s.meter(), 1, s.identification(),
+        assertEquals("ocmf previous record hash: expected 32 bytes at sequence 2, got 31",
+                assertThrows(IllegalArgumentException.class, () -> new OcmfSession(s.gateway(), s.meter(), 2, s.identification(),
                         s.chargePoint(), s.begin(), s.end(), new byte[31])).getMessage());
         assertEquals("ocmf TM zone: expected whole minutes (+hhmm), got +01:00:30",
                 assertThrows(IllegalArgumentException.class, () -> new OcmfSession.Reading(Instant.EPOCH, ZoneOffset.ofHoursMinutesSeconds(1, 0, 30),
