@@ -61,6 +61,18 @@ class OcmfRecordTest {
         assertTrue(p.contains("\"IS\":false,\"IL\":\"NONE\",\"IF\":[],\"IT\":\"NONE\",\"RD\":["), p);
     }
 
+    @Test
+    void theFirstRecordOfAChainHasAnEmptyPreviousHash() {
+        OcmfSession s = OcmfSessions.session();
+        OcmfSession first = new OcmfSession(s.gateway(), s.meter(), 1, s.identification(), s.chargePoint(), s.begin(), s.end(), new byte[0]);
+        String p = OcmfRecord.payloadOf(first);
+        assertTrue(p.contains("\"PG\":\"T1\","), p);
+        assertTrue(p.endsWith("],\"XP\":\"\"}"), p);
+        assertEquals("ocmf previous record hash: expected 0 bytes at sequence 1, got 32",
+                assertThrows(IllegalArgumentException.class, () -> new OcmfSession(s.gateway(), s.meter(), 1, s.identification(),
+                        s.chargePoint(), s.begin(), s.end(), s.previousRecordHash())).getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource({
         "UNSYNCHRONIZED, 2026-01-05T00:00:00Z, 0, '2026-01-05T00:00:00,000+0000 U'",
