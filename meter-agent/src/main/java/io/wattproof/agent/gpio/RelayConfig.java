@@ -21,6 +21,11 @@ public record RelayConfig(int pin, boolean activeHigh, OptionalInt feedbackPin, 
         }
     }
 
+    /** The board profile's {@code gpio.relay} line (docs/boards.md); profiles have no feedback line yet. */
+    public static RelayConfig fromBoard(io.wattproof.agent.board.BoardProfile.OutputPin relay) {
+        return withoutFeedback(relay.pin(), relay.active() == io.wattproof.agent.board.BoardProfile.Level.HIGH);
+    }
+
     public static RelayConfig withoutFeedback(int pin, boolean activeHigh) {
         return new RelayConfig(pin, activeHigh, OptionalInt.empty(), true, Pull.OFF);
     }

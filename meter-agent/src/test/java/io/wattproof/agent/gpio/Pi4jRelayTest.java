@@ -73,6 +73,15 @@ class Pi4jRelayTest {
     }
 
     @Test
+    void theBoardProfilesRelayLineGivesPinAndPolarity() {
+        var low = RelayConfig.fromBoard(new io.wattproof.agent.board.BoardProfile.OutputPin(27, io.wattproof.agent.board.BoardProfile.Level.LOW));
+        assertEquals(27, low.pin());
+        assertFalse(low.activeHigh());
+        assertEquals(OptionalInt.empty(), low.feedbackPin());
+        assertTrue(RelayConfig.fromBoard(new io.wattproof.agent.board.BoardProfile.OutputPin(27, io.wattproof.agent.board.BoardProfile.Level.HIGH)).activeHigh());
+    }
+
+    @Test
     void badPinsAreRefusedNamingTheField() {
         assertEquals("relay pin: expected BCM 0..27, got 28",
                 assertThrows(IllegalArgumentException.class, () -> RelayConfig.withoutFeedback(28, true)).getMessage());
