@@ -159,6 +159,13 @@ public final class ChargingController {
                     return reject("start request: expected now inside the booked window [" + held.windowStart() + ", "
                             + held.windowEnd() + "), got " + now);
                 }
+                // The ledger refuses a SessionStart whose embedded request is dated outside the
+                // window (docs/charging.md, SessionStart rule), so the pile must not start on it.
+                Instant at = Instant.ofEpochSecond(request.getRequestedAt());
+                if (!held.isInWindow(at)) {
+                    return reject("start request requested_at: expected inside the booked window [" + held.windowStart() + ", "
+                            + held.windowEnd() + "), got " + at);
+                }
             }
         }
         booking = held;

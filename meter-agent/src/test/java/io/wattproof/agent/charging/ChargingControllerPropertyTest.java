@@ -63,7 +63,8 @@ class ChargingControllerPropertyTest {
                 Instant at = now.minusSeconds(rnd.nextInt(90) - 10);
                 boolean validRequest = signer == F.driver && pile.equals(F.pileId())
                         && !at.isBefore(now.minusSeconds(60)) && !at.isAfter(now.plusSeconds(5))
-                        && !now.isBefore(BOOKED_START) && now.isBefore(BOOKED_END);
+                        && !now.isBefore(BOOKED_START) && now.isBefore(BOOKED_END)
+                        && !at.isBefore(BOOKED_START) && at.isBefore(BOOKED_END);
                 byte[] tx = rnd.nextInt(15) == 0 ? new byte[] {(byte) rnd.nextInt()} : F.start(signer, b.bookingTxHash(), pile, at, null);
                 boolean valid = validRequest && tx.length > 1 && held.contains(b.bookingHashHex());
                 step = new Step("start " + b.bookingHashHex() + " valid=" + valid, valid, c.onStartRequest(tx, now));

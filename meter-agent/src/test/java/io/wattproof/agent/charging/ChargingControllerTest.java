@@ -196,6 +196,9 @@ class ChargingControllerTest {
         Instant early = BOOKED_START.minusSeconds(1);
         assertTrue(rejected(c.onStartRequest(f.start(booking, early), early)).startsWith("start request: expected now inside the booked window"));
         assertTrue(rejected(c.onStartRequest(f.start(booking, BOOKED_END), BOOKED_END)).startsWith("start request: expected now inside"));
+        String reason = rejected(c.onStartRequest(f.start(booking, BOOKED_START.minusSeconds(1)), BOOKED_START.plusSeconds(2)));
+        assertTrue(reason.startsWith("start request requested_at: expected inside the booked window"), reason);
+        assertEquals(Phase.IDLE, c.phase());
     }
 
     @Test
