@@ -66,6 +66,13 @@ import java.util.TreeMap;
  * For an operator transaction: body shape (MALFORMED), signer (UNAUTHORIZED), algorithm, signature,
  * nonce (BAD_NONCE), then the content (INVALID).
  *
+ * <p>Charging (docs/charging.md): a PileOffer or SessionStart is checked as a device transaction
+ * (shape, registration, algorithm, signature), then nonce or booking; a Booking by the key it
+ * carries (shape, algorithm, signature, nonce, content); a ChargingSession exactly as a reading
+ * up to its place in the pile's chain, then against its booking (INVALID). Expiry, the evidence
+ * check of completed sessions and their settlement run at the end of each block, after its
+ * transactions and the interval settlement.
+ *
  * <p>Pure: block height and time come in as arguments; no I/O, clock, threads or logging. Not
  * thread-safe (the chain calls it from one thread), except {@link #snapshot()}, which returns the
  * immutable state published by the last commit and may be called from any thread.
@@ -1082,6 +1089,8 @@ public final class EnergyApplication implements Application {
                 case SETTLED, DISPUTED, EXPIRED -> { }
             }
             if (b.status != BookingStatus.BOOKED && b.status != BookingStatus.ACTIVE && b.status != BookingStatus.COMPLETED) {
+                // Closed for good: its evidence can never be used again, so it leaves the state.
+                b.evidence.clear();
                 it.remove();
             }
         }

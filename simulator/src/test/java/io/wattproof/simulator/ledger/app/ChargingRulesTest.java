@@ -395,6 +395,36 @@ class ChargingRulesTest {
     }
 
     @Test
+    void aBookingStartsOnce() {
+        byte[] booking = started();
+        assertRefusedChangingNothing(TxResultCode.RESULT_INVALID, "booking_tx_hash: expected a booking that is BOOKED",
+                sessionStart(booking, W_START + 1, 10_000, startRequest(driver, booking, W_START + 1)));
+    }
+
+    @Test
+    void aZeroLengthSessionIsJudgedByTheReadingHoldingItsStart() {
+        byte[] booking = started();
+        assertOk(f.one(sessionInChain(sessionBody(booking, W_START, W_START, 10_000, 10_000)
+                .setEndReason(ChargingSession.EndReason.FAULT).build())));
+        assertEquals(BookingStatus.COMPLETED, bookingView(booking).status());
+        assertOk(f.one(reading(1, 0)));
+        BookingView v = bookingView(booking);
+        assertEquals(BookingStatus.SETTLED, v.status());
+        assertEquals(0, v.amount());
+        assertEquals(CREDIT, balance(driverAccount), "the whole deposit came back");
+    }
+
+    @Test
+    void aSessionForABookingOfAnotherPileIsRefused() {
+        byte[] booking = started();
+        TestMeter otherPile = f.registered(KeyAlgorithm.ED25519, 2, "other-owner");
+        ChargingSession body = sessionBody(booking, W_START, T0 + 1800, 10_000, 11_000)
+                .setDeviceId(ByteString.copyFrom(otherPile.id.bytes())).setSequence(1).setPreviousHash(ByteString.EMPTY).build();
+        byte[] tx = unchecked(() -> ChargingTransactions.session(CHAIN, otherPile.key, body));
+        assertRefusedChangingNothing(TxResultCode.RESULT_INVALID, "contract_tx_hash: expected a booking of pile " + otherPile.id, tx);
+    }
+
+    @Test
     void aChargingSessionIsARecordOfThePilesChainBetweenItsReadings() {
         byte[] booking = started();
         assertOk(f.one(reading(1, 5_000)));
