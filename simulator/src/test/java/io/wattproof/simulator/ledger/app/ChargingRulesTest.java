@@ -550,6 +550,42 @@ class ChargingRulesTest {
         }
     }
 
+    @Test
+    void mutatedChargingBodiesSignedByTheRightKeyAreAnsweredNeverThrown() {
+        byte[] booking = started();
+        byte[] offer = f.history.get(2).txs().get(0);
+        byte[] sessionTx = session(sessionBody(booking, W_START, T0 + 2700, 10_000, 20_000).build());
+        byte[][] goods = {offer, booking(driver, driverNonce + 1, offer, W_END, W_END + 900, MAX_AMOUNT, DEPOSIT),
+                sessionStart(booking, W_START, 10_000, startRequest(driver, booking, W_START)), sessionTx,
+                credit(driverAccount, 5)};
+        f.nonce--;
+        DeviceKey[] signers = {pile.key, driver, pile.key, pile.key, f.operator};
+        java.util.Random random = new java.util.Random(11);
+        List<byte[]> block = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            int k = i % goods.length;
+            SignedTx good = parse(goods[k]);
+            byte[] body = good.getBody().toByteArray();
+            if (i % 3 == 0) {
+                body = Arrays.copyOf(body, random.nextInt(body.length + 1));
+            } else {
+                body[random.nextInt(body.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            byte[] signed = body.clone();
+            byte[] signature = unchecked(() -> signers[k].sign(io.wattproof.protocol.SignBytes.of(good.getBodyType(), CHAIN, signed)));
+            byte[] tx = good.toBuilder().setBody(ByteString.copyFrom(body)).setSignature(ByteString.copyFrom(signature)).build()
+                    .toByteArray();
+            TxResult r = f.app.checkTx(tx);
+            assertTrue(r.code() >= 0 && r.code() <= TxResultCode.RESULT_INVALID_VALUE, r::toString);
+            assertTrue(r.isOk() || !r.log().isEmpty(), r::toString);
+            block.add(tx);
+            if (block.size() == 100) {
+                f.block(block.toArray(byte[][]::new));
+                block.clear();
+            }
+        }
+    }
+
     private static SignedTx parse(byte[] tx) {
         try {
             return SignedTx.parseFrom(tx);
