@@ -289,8 +289,8 @@ class ReadingVerifierTest {
 
         assertEquals("body_type: expected READING (1), got CHARGING_SESSION (2)", assertRejected(verifier.accept(
                 d.txBuilder(good).setBodyType(BodyType.CHARGING_SESSION).build().toByteArray()), Reason.MALFORMED).detail());
-        assertEquals("body_type: expected READING (1), got UNRECOGNIZED (9)", assertRejected(verifier.accept(
-                d.txBuilder(good).setBodyTypeValue(9).build().toByteArray()), Reason.MALFORMED).detail());
+        assertEquals("body_type: expected READING (1), got UNRECOGNIZED (99)", assertRejected(verifier.accept(
+                d.txBuilder(good).setBodyTypeValue(99).build().toByteArray()), Reason.MALFORMED).detail());
         assertEquals("body: expected a serialized Reading, got 3 bytes that do not parse", assertRejected(verifier.accept(
                 d.txBuilder(good).setBody(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x00})).build().toByteArray()),
                 Reason.MALFORMED).detail());

@@ -23,10 +23,11 @@ import java.util.TreeMap;
  * @param balances micro-units per account, in account order (negative: the account owes)
  * @param contract the tariff covering the last block's time, if any
  * @param operatorNonces the last nonce each genesis operator used (0: none yet), by operator id hex
+ * @param charging offers, bookings and their sessions (docs/charging.md)
  */
 public record AppSnapshot(long height, Optional<Instant> time, byte[] appHash, Map<DeviceId, DeviceView> devices,
                           Totals totals, Map<String, Long> balances, Grid grid, long settledIntervals, int openIntervals,
-                          Optional<Tariff> contract, Map<String, Long> operatorNonces) {
+                          Optional<Tariff> contract, Map<String, Long> operatorNonces, ChargingView charging) {
     public AppSnapshot {
         Objects.requireNonNull(time, "time");
         appHash = appHash.clone();
@@ -36,6 +37,7 @@ public record AppSnapshot(long height, Optional<Instant> time, byte[] appHash, M
         Objects.requireNonNull(grid, "grid");
         Objects.requireNonNull(contract, "contract");
         operatorNonces = Collections.unmodifiableMap(new TreeMap<>(operatorNonces));
+        Objects.requireNonNull(charging, "charging");
     }
 
     /** The last nonce {@code operator} used; its next operator transaction carries this + 1. */
@@ -119,6 +121,63 @@ public record AppSnapshot(long height, Optional<Instant> time, byte[] appHash, M
                     + ", rotatedTo=" + rotatedTo.map(DeviceId::hex).orElse("-") + ", head=" + headSequence + ", gaps=" + gaps
                     + ", accepted=" + accepted + ", key=" + HexFormat.of().formatHex(publicKeyInfo, 0, Math.min(8, publicKeyInfo.length))
                     + "..]";
+        }
+    }
+
+    /**
+     * Where a booking stands (docs/charging.md, "The state machine on the ledger"). The order is
+     * part of the app-hash encoding (the ordinal is hashed): new states are added at the end.
+     */
+    public enum BookingStatus { BOOKED, ACTIVE, COMPLETED, SETTLED, DISPUTED, EXPIRED }
+
+    /**
+     * @param txHash hex of the PileOffer transaction's hash, the offer's name on the ledger
+     * @param unitPrice micro-units per kWh
+     * @param expired the offer's window ended; it takes no more bookings
+     */
+    public record OfferView(String txHash, DeviceId pile, long unitPrice, long windowStart, long windowEnd, long maxPowerW,
+                            boolean expired) {}
+
+    /**
+     * @param txHash hex of the Booking transaction's hash
+     * @param driverAccount {@code driver:<key id hex>}
+     * @param deposit micro-units moved from the car owner's account at booking
+     * @param startTime session start (0 before SessionStart); {@code endTime}, {@code energyWh} from the
+     *     ChargingSession (0 before)
+     * @param amount micro-units paid to the pile's account at settlement (0 unless settled)
+     */
+    public record BookingView(String txHash, String offerTxHash, DeviceId pile, String driverAccount, BookingStatus status,
+                              long windowStart, long windowEnd, long maxEnergyWh, long maxAmount, long deposit, long startTime,
+                              long endTime, long energyWh, long amount) {
+        /** Micro-units still held by the booking: the deposit until it is refunded or settled; kept while disputed. */
+        public long held() {
+            return switch (status) {
+                case BOOKED, ACTIVE, COMPLETED, DISPUTED -> deposit;
+                case SETTLED, EXPIRED -> 0;
+            };
+        }
+    }
+
+    /**
+     * @param offers by offer tx hash hex
+     * @param bookings by booking tx hash hex
+     * @param sessions ChargingSession records accepted
+     * @param settled sessions settled
+     * @param disputes bookings disputed (session not matching the readings, or not closed in time)
+     */
+    public record ChargingView(Map<String, OfferView> offers, Map<String, BookingView> bookings, long sessions, long settled,
+                               long disputes) {
+        public ChargingView {
+            offers = Collections.unmodifiableMap(new LinkedHashMap<>(offers));
+            bookings = Collections.unmodifiableMap(new LinkedHashMap<>(bookings));
+        }
+
+        public Optional<BookingView> booking(String txHashHex) {
+            return Optional.ofNullable(bookings.get(txHashHex));
+        }
+
+        public long count(BookingStatus status) {
+            return bookings.values().stream().filter(b -> b.status() == status).count();
         }
     }
 }

@@ -7,20 +7,33 @@ import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.VerifyingKey;
 import io.wattproof.protocol.SignBytes;
+import io.wattproof.protocol.v1.AccountCredit;
 import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.ChargingSession;
 import io.wattproof.protocol.v1.DeviceRegistration;
+import io.wattproof.protocol.v1.PileOffer;
 import io.wattproof.protocol.v1.Reading;
+import io.wattproof.protocol.v1.SessionStart;
 import io.wattproof.protocol.v1.SignedTx;
+import io.wattproof.protocol.v1.StartRequest;
 import io.wattproof.protocol.v1.TariffContract;
 import io.wattproof.protocol.v1.TxResultCode;
 import io.wattproof.simulator.ledger.Application;
 import io.wattproof.simulator.ledger.BlockResult;
 import io.wattproof.simulator.ledger.TxResult;
+import io.wattproof.crypto.seal.Kem;
+import io.wattproof.crypto.seal.RecipientPublicKey;
+import io.wattproof.simulator.ledger.app.AppSnapshot.BookingStatus;
 import io.wattproof.simulator.ledger.app.AppSnapshot.DeviceView;
+import io.wattproof.simulator.ledger.app.ChargingBook.Booking;
+import io.wattproof.simulator.ledger.app.ChargingBook.Evidence;
+import io.wattproof.simulator.ledger.app.ChargingBook.Offer;
 import io.wattproof.simulator.ledger.app.AppSnapshot.GapRange;
 import io.wattproof.simulator.ledger.app.DeviceState.Gap;
 import io.wattproof.simulator.verify.CryptoSeSignatureCheck;
 import io.wattproof.simulator.verify.SignatureCheck;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,13 +66,20 @@ import java.util.TreeMap;
  * For an operator transaction: body shape (MALFORMED), signer (UNAUTHORIZED), algorithm, signature,
  * nonce (BAD_NONCE), then the content (INVALID).
  *
+ * <p>Charging (docs/charging.md): a PileOffer or SessionStart is checked as a device transaction
+ * (shape, registration, algorithm, signature), then nonce or booking; a Booking by the key it
+ * carries (shape, algorithm, signature, nonce, content); a ChargingSession exactly as a reading
+ * up to its place in the pile's chain, then against its booking (INVALID). Expiry, the evidence
+ * check of completed sessions and their settlement run at the end of each block, after its
+ * transactions and the interval settlement.
+ *
  * <p>Pure: block height and time come in as arguments; no I/O, clock, threads or logging. Not
  * thread-safe (the chain calls it from one thread), except {@link #snapshot()}, which returns the
  * immutable state published by the last commit and may be called from any thread.
  */
 public final class EnergyApplication implements Application {
     /** Version tag at the start of the app-hash encoding; a change of the encoding gets a new one. */
-    static final String STATE_ENCODING = "wattproof/energy-app/v1";
+    static final String STATE_ENCODING = "wattproof/energy-app/v2";
 
     private static final int OK = TxResultCode.RESULT_OK_VALUE;
     private static final int MALFORMED = TxResultCode.RESULT_MALFORMED_VALUE;
@@ -74,6 +94,20 @@ public final class EnergyApplication implements Application {
     private static final int BAD_NONCE = TxResultCode.RESULT_BAD_NONCE_VALUE;
     private static final int INVALID = TxResultCode.RESULT_INVALID_VALUE;
     private static final int MAX_LABEL_LENGTH = 64;
+    /**
+     * Largest amount, deposit or credit, micro-units (10^9 units of the currency): sums of a few
+     * of them and energy × price products (≤ 10^9 Wh × 10^9 per kWh) stay far inside a long.
+     */
+    static final long MAX_AMOUNT = 1_000_000_000_000_000L;
+    /** Largest unit price, micro-units per kWh (as for tariffs). */
+    static final long MAX_UNIT_PRICE = 1_000_000_000L;
+    /** Longest booked window, seconds: bounds the evidence a booking keeps. */
+    static final long MAX_BOOKING_SECONDS = 86_400L;
+    /** An active or completed session not settled by its window end + this is disputed (docs/charging.md). */
+    static final long CLOSE_GRACE_SECONDS = 3_600L;
+    /** Session energy may differ from the readings' bounds by 1 Wh of rounding per boundary. */
+    static final long ROUNDING_WH = 2;
+    private static final int PSEUDONYM_LENGTH = 32;
     private static final HexFormat HEX = HexFormat.of();
 
     private final String chainId;
@@ -84,6 +118,8 @@ public final class EnergyApplication implements Application {
     private final TreeMap<String, Long> operatorNonces = new TreeMap<>();
     /** CheckTx only: the last nonce admitted per operator since the last commit (not state, not hashed). */
     private final Map<String, Long> checkNonces = new java.util.HashMap<>();
+    /** Offers, bookings, sessions (docs/charging.md). */
+    private final ChargingBook charging = new ChargingBook();
     /** True while {@link #checkTx} evaluates. */
     private boolean checking;
 
@@ -182,6 +218,9 @@ public final class EnergyApplication implements Application {
             case Rotate r -> checkNonces.put(r.operator().idHex(), r.nonce());
             case Revoke r -> checkNonces.put(r.operator().idHex(), r.nonce());
             case NewTariff t -> checkNonces.put(t.operator().idHex(), t.nonce());
+            case Credit c -> checkNonces.put(c.operator().idHex(), c.nonce());
+            case NewOffer o -> checkNonces.put(PILE + o.offer().pile.hex(), o.offer().nonce);
+            case NewBooking b -> checkNonces.put(DRIVER + b.driverHex(), b.booking().nonce);
             default -> { }
         }
         return effect instanceof Refusal r ? TxResult.refused(r.code, r.log) : TxResult.ok();
@@ -209,6 +248,7 @@ public final class EnergyApplication implements Application {
             }
         }
         settleDue(now);
+        closeCharging(now);
         this.height = height;
         this.time = time;
         this.lastBlockSecond = now;
@@ -223,7 +263,26 @@ public final class EnergyApplication implements Application {
 
     // ---- evaluation: decides, changes nothing ------------------------------------------------
 
-    private sealed interface Effect permits Refusal, AcceptReading, Register, Rotate, Revoke, NewTariff {}
+    private sealed interface Effect permits Refusal, Slot, AcceptReading, Register, Rotate, Revoke, NewTariff, Credit, NewOffer,
+            NewBooking, StartSession, AcceptSession {}
+
+    /** Where an authentic record goes in its device's chain: above the head (gap null) or filling {@code gap}. */
+    private record Slot(Gap gap) implements Effect {}
+
+    private record Credit(Operator operator, long nonce, String account, long amount) implements Effect {}
+
+    private record NewOffer(DeviceState pile, Offer offer) implements Effect {}
+
+    private record NewBooking(String driverHex, Booking booking) implements Effect {}
+
+    private record StartSession(Booking booking, long startTime, long startImportWh) implements Effect {}
+
+    private record AcceptSession(DeviceState device, ChargingSession session, byte[] recordHash, Gap gap, Booking booking)
+            implements Effect {}
+
+    /** Key prefixes of {@link #checkNonces} for piles' offer and car owners' booking counters. */
+    private static final String PILE = "pile:";
+    private static final String DRIVER = "driver:";
 
     private record Refusal(int code, String log) implements Effect {}
 
@@ -257,11 +316,15 @@ public final class EnergyApplication implements Application {
         }
         return switch (tx.getBodyType()) {
             case READING -> evaluateReading(tx);
-            case DEVICE_REGISTRATION, TARIFF_CONTRACT -> evaluateOperator(tx, now);
-            case CHARGING_SESSION, PILE_OFFER, BOOKING, SESSION_START, START_REQUEST, STOP_REQUEST, ACCOUNT_CREDIT,
-                    BODY_TYPE_UNSPECIFIED, UNRECOGNIZED -> new Refusal(MALFORMED,
-                    "body_type: expected READING (1), DEVICE_REGISTRATION (3) or TARIFF_CONTRACT (4), got "
-                            + tx.getBodyType() + " (" + tx.getBodyTypeValue() + ")");
+            case CHARGING_SESSION -> evaluateSession(tx);
+            case DEVICE_REGISTRATION, TARIFF_CONTRACT, ACCOUNT_CREDIT -> evaluateOperator(tx, now);
+            case PILE_OFFER -> evaluateOffer(tx, bytes, now);
+            case BOOKING -> evaluateBooking(tx, bytes, now);
+            case SESSION_START -> evaluateSessionStart(tx);
+            // StartRequest and StopRequest go from the car owner to the pile over MQTT; a
+            // StartRequest reaches the ledger only inside a SessionStart.
+            case START_REQUEST, STOP_REQUEST, BODY_TYPE_UNSPECIFIED, UNRECOGNIZED -> new Refusal(MALFORMED,
+                    "body_type: expected a ledger body (1..7 or 10), got " + tx.getBodyType() + " (" + tx.getBodyTypeValue() + ")");
         };
     }
 
@@ -277,6 +340,24 @@ public final class EnergyApplication implements Application {
             return new Refusal(MALFORMED, problem);
         }
         DeviceId id = DeviceId.of(reading.getDeviceId().toByteArray());
+        Refusal signer = deviceSignerProblem(tx, id);
+        if (signer != null) {
+            return signer;
+        }
+        DeviceState device = devices.get(id);
+        byte[] recordHash = SignBytes.recordHash(SignBytes.of(BodyType.READING, chainId, tx.getBody().toByteArray()));
+        long start = reading.getIntervalStart();
+        Effect slot = place(device, reading.getSequence(), reading.getPreviousHash().toByteArray(), recordHash, true, start,
+                start + reading.getIntervalSeconds());
+        return slot instanceof Slot s ? new AcceptReading(device, reading, recordHash, s.gap()) : slot;
+    }
+
+    /**
+     * Null when {@code tx} is signed by the key of registered, unrevoked device {@code id} under
+     * the sign-bytes domain of its body type; otherwise the refusal (UNKNOWN_DEVICE,
+     * REVOKED_DEVICE, ALGORITHM_MISMATCH, BAD_SIGNATURE), as for readings.
+     */
+    private Refusal deviceSignerProblem(SignedTx tx, DeviceId id) {
         DeviceState device = devices.get(id);
         if (device == null) {
             return new Refusal(UNKNOWN_DEVICE, "device_id: expected a registered device, got " + id);
@@ -294,20 +375,19 @@ public final class EnergyApplication implements Application {
             return new Refusal(BAD_SIGNATURE, "public_key: expected empty or the registered key of device " + id
                     + ", got a key of device " + DeviceId.fromPublicKeyInfo(tx.getPublicKey().toByteArray()));
         }
-        byte[] signBytes = SignBytes.of(BodyType.READING, chainId, tx.getBody().toByteArray());
+        byte[] signBytes = SignBytes.of(tx.getBodyType(), chainId, tx.getBody().toByteArray());
         String signatureProblem = signatureProblem(device.key, signBytes, tx.getSignature(), "device " + id);
-        if (signatureProblem != null) {
-            return new Refusal(BAD_SIGNATURE, signatureProblem);
-        }
-        return place(device, reading, SignBytes.recordHash(signBytes));
+        return signatureProblem == null ? null : new Refusal(BAD_SIGNATURE, signatureProblem);
     }
 
-    /** Where an authentic reading goes in its device's chain (docs/ledger.md, "Readings"). */
-    private static Effect place(DeviceState device, Reading reading, byte[] recordHash) {
-        long sequence = reading.getSequence();
-        byte[] previous = reading.getPreviousHash().toByteArray();
-        long start = reading.getIntervalStart();
-        long end = start + reading.getIntervalSeconds();
+    /**
+     * Where an authentic record goes in its device's chain (docs/ledger.md, "Readings"): a
+     * {@link Slot} or a refusal. Readings ({@code timed}) are also checked against their
+     * neighbours' intervals; a ChargingSession shares the chain but spans several reading
+     * intervals that are signed before it, so it has no interval of its own in these checks.
+     */
+    private static Effect place(DeviceState device, long sequence, byte[] previous, byte[] recordHash, boolean timed, long start,
+                                long end) {
         if (sequence > device.head) {
             if (sequence == device.head + 1) {
                 String link = linkProblem(sequence, previous, device.headHash, "record hash of sequence " + device.head);
@@ -318,11 +398,11 @@ public final class EnergyApplication implements Application {
                 return new Refusal(BROKEN_CHAIN, "previous_hash: expected the 32-byte record hash of sequence " + (sequence - 1)
                         + ", got empty");
             }
-            if (start < device.headIntervalEnd) {
+            if (timed && start < device.headIntervalEnd) {
                 return new Refusal(OVERLAPPING_INTERVAL, "interval_start: expected at or after " + device.headIntervalEnd
                         + " (end of sequence " + device.head + "), got " + start);
             }
-            return new AcceptReading(device, reading, recordHash, null);
+            return new Slot(null);
         }
         Gap gap = device.gapHolding(sequence);
         if (gap == null) {
@@ -350,15 +430,15 @@ public final class EnergyApplication implements Application {
             return new Refusal(BROKEN_CHAIN, "record hash: expected " + HEX.formatHex(gap.upperPreviousHash())
                     + " (previous_hash of sequence " + (sequence + 1) + ", which closes the gap), got " + HEX.formatHex(recordHash));
         }
-        if (start < gap.lowerIntervalEnd()) {
+        if (timed && start < gap.lowerIntervalEnd()) {
             return new Refusal(OVERLAPPING_INTERVAL, "interval_start: expected at or after " + gap.lowerIntervalEnd()
                     + " (end of sequence " + (sequence - 1) + "), got " + start);
         }
-        if (end > gap.upperIntervalStart()) {
+        if (timed && end > gap.upperIntervalStart()) {
             return new Refusal(OVERLAPPING_INTERVAL, "interval end: expected at or before " + gap.upperIntervalStart()
                     + " (start of sequence " + (gap.to() + 1) + "), got " + end);
         }
-        return new AcceptReading(device, reading, recordHash, gap);
+        return new Slot(gap);
     }
 
     /** What is wrong with {@code previous} as the link to {@code expected}, or null. */
@@ -386,11 +466,15 @@ public final class EnergyApplication implements Application {
         BodyType type = tx.getBodyType();
         DeviceRegistration registration = null;
         TariffContract contract = null;
+        AccountCredit credit = null;
         long nonce;
         try {
             if (type == BodyType.DEVICE_REGISTRATION) {
                 registration = DeviceRegistration.parseFrom(tx.getBody());
                 nonce = registration.getNonce();
+            } else if (type == BodyType.ACCOUNT_CREDIT) {
+                credit = AccountCredit.parseFrom(tx.getBody());
+                nonce = credit.getNonce();
             } else {
                 contract = TariffContract.parseFrom(tx.getBody());
                 nonce = contract.getNonce();
@@ -424,6 +508,9 @@ public final class EnergyApplication implements Application {
         if (nonce != expectedNonce) {
             return new Refusal(BAD_NONCE, "nonce: expected " + expectedNonce + " (operator " + operator.idHex()
                     + "'s previous + 1), got " + Long.toUnsignedString(nonce));
+        }
+        if (credit != null) {
+            return evaluateCredit(operator, nonce, credit);
         }
         return registration != null ? evaluateRegistration(operator, nonce, registration) : evaluateTariff(operator, nonce, contract, now);
     }
@@ -530,12 +617,369 @@ public final class EnergyApplication implements Application {
         return new NewTariff(operator, nonce, Tariff.of(c));
     }
 
+    // ---- charging (docs/charging.md, "The state machine on the ledger") -----------------------------
+
+    private Effect evaluateCredit(Operator operator, long nonce, AccountCredit c) {
+        String problem = Text.checkPrintable("account", c.getAccount(), 1, MAX_LABEL_LENGTH);
+        if (problem == null) {
+            problem = amountProblem("amount", c.getAmount(), 1);
+        }
+        return problem != null ? new Refusal(INVALID, problem) : new Credit(operator, nonce, c.getAccount(), c.getAmount());
+    }
+
+    /** Null when the uint64 {@code value} lies in {@code min..}{@value #MAX_AMOUNT}. */
+    private static String amountProblem(String field, long value, long min) {
+        if (Long.compareUnsigned(value, min) < 0 || Long.compareUnsigned(value, MAX_AMOUNT) > 0) {
+            return field + ": expected " + min + ".." + MAX_AMOUNT + ", got " + Long.toUnsignedString(value);
+        }
+        return null;
+    }
+
+    private static String hashFieldProblem(String field, ByteString value) {
+        return value.size() == Readings.HASH_LENGTH ? null
+                : field + ": expected " + Readings.HASH_LENGTH + " bytes, got " + value.size();
+    }
+
+    /** The last nonce of a counter: committed, or (checkTx) the highest admitted since the last commit. */
+    private long lastNonce(Map<String, Long> committed, String idHex, String checkPrefix) {
+        long last = committed.getOrDefault(idHex, 0L);
+        if (checking) {
+            last = Math.max(last, checkNonces.getOrDefault(checkPrefix + idHex, 0L));
+        }
+        return last;
+    }
+
+    private Effect evaluateOffer(SignedTx tx, byte[] bytes, long now) {
+        PileOffer o;
+        try {
+            o = PileOffer.parseFrom(tx.getBody());
+        } catch (InvalidProtocolBufferException e) {
+            return new Refusal(MALFORMED, "body: expected a serialized PileOffer, got " + tx.getBody().size() + " bytes that do not parse");
+        }
+        if (o.getPileDeviceId().size() != DeviceId.LENGTH) {
+            return new Refusal(MALFORMED, "pile_device_id: expected " + DeviceId.LENGTH + " bytes, got " + o.getPileDeviceId().size());
+        }
+        DeviceId pile = DeviceId.of(o.getPileDeviceId().toByteArray());
+        Refusal signer = deviceSignerProblem(tx, pile);
+        if (signer != null) {
+            return signer;
+        }
+        long expected = lastNonce(charging.pileNonces, pile.hex(), PILE) + 1;
+        if (o.getNonce() != expected) {
+            return new Refusal(BAD_NONCE, "nonce: expected " + expected + " (pile " + pile + "'s previous offer nonce + 1), got "
+                    + Long.toUnsignedString(o.getNonce()));
+        }
+        String problem = o.getOwnerPseudonym().size() != PSEUDONYM_LENGTH
+                ? "owner_pseudonym: expected " + PSEUDONYM_LENGTH + " bytes, got " + o.getOwnerPseudonym().size()
+                : Long.compareUnsigned(o.getUnitPrice(), 1) < 0 || Long.compareUnsigned(o.getUnitPrice(), MAX_UNIT_PRICE) > 0
+                ? "unit_price: expected 1.." + MAX_UNIT_PRICE + ", got " + Long.toUnsignedString(o.getUnitPrice())
+                : o.getMaxPowerW() == 0 ? "max_power_w: expected above 0, got 0"
+                : o.getWindowStart() < 0 || o.getWindowStart() > Readings.MAX_INTERVAL_START
+                ? "window_start: expected 0.." + Readings.MAX_INTERVAL_START + ", got " + o.getWindowStart()
+                : o.getWindowEnd() <= o.getWindowStart() || o.getWindowEnd() > Readings.MAX_INTERVAL_START
+                ? "window_end: expected after window_start " + o.getWindowStart() + " and at most " + Readings.MAX_INTERVAL_START
+                        + ", got " + o.getWindowEnd()
+                : now != Long.MIN_VALUE && o.getWindowEnd() <= now
+                ? "window_end: expected after the block time " + now + ", got " + o.getWindowEnd()
+                : null;
+        if (problem != null) {
+            return new Refusal(INVALID, problem);
+        }
+        return new NewOffer(devices.get(pile), new Offer(sha256(bytes), pile, o.getOwnerPseudonym().toByteArray(), o.getUnitPrice(),
+                o.getWindowStart(), o.getWindowEnd(), Integer.toUnsignedLong(o.getMaxPowerW()), o.getNonce()));
+    }
+
+    private Effect evaluateBooking(SignedTx tx, byte[] bytes, long now) {
+        io.wattproof.protocol.v1.Booking b;
+        try {
+            b = io.wattproof.protocol.v1.Booking.parseFrom(tx.getBody());
+        } catch (InvalidProtocolBufferException e) {
+            return new Refusal(MALFORMED, "body: expected a serialized Booking, got " + tx.getBody().size() + " bytes that do not parse");
+        }
+        byte[] der = tx.getPublicKey().toByteArray();
+        VerifyingKey driver;
+        try {
+            driver = PublicKeys.fromSubjectPublicKeyInfo(der);
+        } catch (RuntimeException e) {
+            return new Refusal(MALFORMED, "public_key: expected the car owner's DER SubjectPublicKeyInfo, got "
+                    + (der.length == 0 ? "none" : der.length + " bytes that do not parse (" + e.getMessage() + ")"));
+        }
+        if (tx.getKeyAlgorithmValue() != driver.algorithm().wireNumber()) {
+            return new Refusal(ALGORITHM_MISMATCH, "key_algorithm: expected " + driver.algorithm() + " (" + driver.algorithm().wireNumber()
+                    + "), the algorithm of public_key, got " + tx.getKeyAlgorithm() + " (" + tx.getKeyAlgorithmValue() + ")");
+        }
+        String driverHex = driver.deviceId().hex();
+        String signatureProblem = signatureProblem(driver, SignBytes.of(BodyType.BOOKING, chainId, tx.getBody().toByteArray()),
+                tx.getSignature(), "car owner " + driverHex);
+        if (signatureProblem != null) {
+            return new Refusal(BAD_SIGNATURE, signatureProblem);
+        }
+        long expected = lastNonce(charging.driverNonces, driverHex, DRIVER) + 1;
+        if (b.getNonce() != expected) {
+            return new Refusal(BAD_NONCE, "nonce: expected " + expected + " (car owner " + driverHex + "'s previous booking nonce + 1), got "
+                    + Long.toUnsignedString(b.getNonce()));
+        }
+        String problem = hashFieldProblem("offer_tx_hash", b.getOfferTxHash());
+        Offer offer = problem != null ? null : charging.offers.get(HEX.formatHex(b.getOfferTxHash().toByteArray()));
+        String account = ChargingBook.driverAccount(driver.deviceId());
+        if (problem == null) {
+            problem = offer == null ? "offer_tx_hash: expected a pile offer on the ledger, got " + HEX.formatHex(b.getOfferTxHash().toByteArray())
+                    : offer.expired ? "offer_tx_hash: expected an offer that is offered, got one that expired at " + offer.windowEnd
+                    : b.getDriverPseudonym().size() != PSEUDONYM_LENGTH
+                    ? "driver_pseudonym: expected " + PSEUDONYM_LENGTH + " bytes, got " + b.getDriverPseudonym().size()
+                    : sealKeyProblem(b.getDriverSealKey());
+        }
+        if (problem == null) {
+            problem = Long.compareUnsigned(b.getMaxEnergyWh(), 1) < 0 || Long.compareUnsigned(b.getMaxEnergyWh(), Readings.MAX_DELTA_WH) > 0
+                    ? "max_energy_wh: expected 1.." + Readings.MAX_DELTA_WH + ", got " + Long.toUnsignedString(b.getMaxEnergyWh())
+                    : amountProblem("max_amount", b.getMaxAmount(), 1);
+        }
+        if (problem == null) {
+            problem = amountProblem("deposit", b.getDeposit(), 1);
+        }
+        if (problem == null && b.getDeposit() < b.getMaxAmount()) {
+            problem = "deposit: expected at least max_amount " + b.getMaxAmount() + ", got " + b.getDeposit();
+        }
+        if (problem == null) {
+            problem = windowProblem(b, offer, now);
+        }
+        if (problem == null) {
+            long balance = balances.getOrDefault(account, 0L);
+            if (balance < b.getDeposit()) {
+                problem = "deposit: expected at most the balance " + balance + " of " + account + ", got " + b.getDeposit();
+            }
+        }
+        if (problem != null) {
+            return new Refusal(INVALID, problem);
+        }
+        return new NewBooking(driverHex, new Booking(sha256(bytes), offer, driver, account, b.getMaxEnergyWh(), b.getMaxAmount(),
+                b.getWindowStart(), b.getWindowEnd(), b.getDeposit(), b.getNonce()));
+    }
+
+    /** RFC 9180 §7.1.1 SerializePublicKey: 32 bytes X25519, or a 65-byte uncompressed P-256 point. */
+    private static String sealKeyProblem(ByteString key) {
+        Kem kem = key.size() == Kem.X25519_HKDF_SHA256.publicKeyLength() ? Kem.X25519_HKDF_SHA256
+                : key.size() == Kem.P256_HKDF_SHA256.publicKeyLength() ? Kem.P256_HKDF_SHA256 : null;
+        if (kem == null) {
+            return "driver_seal_key: expected 32 (X25519) or 65 (P-256) bytes, got " + key.size();
+        }
+        try {
+            RecipientPublicKey.of(kem, key.toByteArray());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "driver_seal_key: " + e.getMessage();
+        }
+    }
+
+    /**
+     * The booked window: inside the offer's, at most {@value #MAX_BOOKING_SECONDS} s, starting at or
+     * after the block (so every reading that can be evidence for it arrives after the booking), and
+     * overlapping no booking of the same pile that is booked or active.
+     */
+    private String windowProblem(io.wattproof.protocol.v1.Booking b, Offer offer, long now) {
+        long start = b.getWindowStart();
+        long end = b.getWindowEnd();
+        if (start < offer.windowStart || end > offer.windowEnd || end <= start) {
+            return "window: expected a non-empty window inside the offer's [" + offer.windowStart + ", " + offer.windowEnd + "), got ["
+                    + start + ", " + end + ")";
+        }
+        if (end - start > MAX_BOOKING_SECONDS) {
+            return "window: expected at most " + MAX_BOOKING_SECONDS + " s, got " + (end - start);
+        }
+        if (now != Long.MIN_VALUE && start < now) {
+            return "window_start: expected at or after the block time " + now + ", got " + start;
+        }
+        for (Booking other : charging.open.values()) {
+            boolean holds = other.status == BookingStatus.BOOKED || other.status == BookingStatus.ACTIVE;
+            if (holds && other.offer.pile.equals(offer.pile) && start < other.windowEnd && other.windowStart < end) {
+                return "window: expected no overlap with booking " + other.hex() + " [" + other.windowStart + ", " + other.windowEnd
+                        + ") of pile " + offer.pile + ", got [" + start + ", " + end + ")";
+            }
+        }
+        return null;
+    }
+
+    private Effect evaluateSessionStart(SignedTx tx) {
+        SessionStart s;
+        try {
+            s = SessionStart.parseFrom(tx.getBody());
+        } catch (InvalidProtocolBufferException e) {
+            return new Refusal(MALFORMED, "body: expected a serialized SessionStart, got " + tx.getBody().size() + " bytes that do not parse");
+        }
+        if (s.getPileDeviceId().size() != DeviceId.LENGTH) {
+            return new Refusal(MALFORMED, "pile_device_id: expected " + DeviceId.LENGTH + " bytes, got " + s.getPileDeviceId().size());
+        }
+        String shape = hashFieldProblem("booking_tx_hash", s.getBookingTxHash());
+        if (shape != null) {
+            return new Refusal(MALFORMED, shape);
+        }
+        SignedTx request;
+        try {
+            request = SignedTx.parseFrom(s.getStartRequest());
+        } catch (InvalidProtocolBufferException e) {
+            return new Refusal(MALFORMED, "start_request: expected a serialized SignedTx, got " + s.getStartRequest().size()
+                    + " bytes that do not parse");
+        }
+        if (request.getBodyType() != BodyType.START_REQUEST) {
+            return new Refusal(MALFORMED, "start_request.body_type: expected START_REQUEST (8), got " + request.getBodyType() + " ("
+                    + request.getBodyTypeValue() + ")");
+        }
+        StartRequest r;
+        try {
+            r = StartRequest.parseFrom(request.getBody());
+        } catch (InvalidProtocolBufferException e) {
+            return new Refusal(MALFORMED, "start_request.body: expected a serialized StartRequest, got " + request.getBody().size()
+                    + " bytes that do not parse");
+        }
+        DeviceId pile = DeviceId.of(s.getPileDeviceId().toByteArray());
+        Refusal signer = deviceSignerProblem(tx, pile);
+        if (signer != null) {
+            return signer;
+        }
+        String bookingHex = HEX.formatHex(s.getBookingTxHash().toByteArray());
+        Booking booking = charging.bookings.get(bookingHex);
+        if (booking == null) {
+            return new Refusal(INVALID, "booking_tx_hash: expected a booking on the ledger, got " + bookingHex);
+        }
+        if (!booking.offer.pile.equals(pile)) {
+            return new Refusal(UNAUTHORIZED, "pile_device_id: expected " + booking.offer.pile + ", the pile of the booking's offer, got " + pile);
+        }
+        if (booking.status != BookingStatus.BOOKED) {
+            return new Refusal(INVALID, "booking_tx_hash: expected a booking that is BOOKED, got " + bookingHex + ", " + booking.status);
+        }
+        // The car owner's request: signed by the booking's key, for this booking and pile, in its window.
+        if (!Arrays.equals(request.getPublicKey().toByteArray(), booking.driverKeyInfo)) {
+            return new Refusal(UNAUTHORIZED, "start_request.public_key: expected the booking's key "
+                    + booking.driverKey.deviceId() + ", got " + (request.getPublicKey().isEmpty() ? "none"
+                    : "a key with id " + DeviceId.fromPublicKeyInfo(request.getPublicKey().toByteArray())));
+        }
+        if (request.getKeyAlgorithmValue() != booking.driverKey.algorithm().wireNumber()) {
+            return new Refusal(ALGORITHM_MISMATCH, "start_request.key_algorithm: expected " + booking.driverKey.algorithm() + " ("
+                    + booking.driverKey.algorithm().wireNumber() + "), got " + request.getKeyAlgorithm() + " ("
+                    + request.getKeyAlgorithmValue() + ")");
+        }
+        String signatureProblem = signatureProblem(booking.driverKey,
+                SignBytes.of(BodyType.START_REQUEST, chainId, request.getBody().toByteArray()), request.getSignature(),
+                "car owner " + booking.driverKey.deviceId());
+        if (signatureProblem != null) {
+            return new Refusal(BAD_SIGNATURE, "start_request." + signatureProblem);
+        }
+        String problem = !r.getBookingTxHash().equals(s.getBookingTxHash())
+                ? "start_request.booking_tx_hash: expected " + bookingHex + ", got " + HEX.formatHex(r.getBookingTxHash().toByteArray())
+                : !r.getPileDeviceId().equals(s.getPileDeviceId())
+                ? "start_request.pile_device_id: expected " + pile + ", got " + HEX.formatHex(r.getPileDeviceId().toByteArray())
+                : !inWindow(booking, r.getRequestedAt())
+                ? "start_request.requested_at: expected in the booked window [" + booking.windowStart + ", " + booking.windowEnd + "), got "
+                        + r.getRequestedAt()
+                : !inWindow(booking, s.getStartTime())
+                ? "start_time: expected in the booked window [" + booking.windowStart + ", " + booking.windowEnd + "), got " + s.getStartTime()
+                : Long.compareUnsigned(s.getStartImportWh(), Long.MAX_VALUE) > 0
+                ? "start_import_wh: expected at most 2^63-1, got " + Long.toUnsignedString(s.getStartImportWh())
+                : null;
+        return problem != null ? new Refusal(INVALID, problem) : new StartSession(booking, s.getStartTime(), s.getStartImportWh());
+    }
+
+    private static boolean inWindow(Booking b, long t) {
+        return t >= b.windowStart && t < b.windowEnd;
+    }
+
+    private Effect evaluateSession(SignedTx tx) {
+        ChargingSession cs;
+        try {
+            cs = ChargingSession.parseFrom(tx.getBody());
+        } catch (InvalidProtocolBufferException e) {
+            return new Refusal(MALFORMED, "body: expected a serialized ChargingSession, got " + tx.getBody().size()
+                    + " bytes that do not parse");
+        }
+        String shape = cs.getDeviceId().size() != DeviceId.LENGTH ? "device_id: expected " + DeviceId.LENGTH + " bytes, got "
+                + cs.getDeviceId().size()
+                : cs.getSequence() == 0 ? "sequence: expected at least 1, got 0"
+                : cs.getSequence() < 0 ? "sequence: expected at most 2^63-1, got " + Long.toUnsignedString(cs.getSequence())
+                : cs.getPreviousHash().size() != 0 && cs.getPreviousHash().size() != Readings.HASH_LENGTH
+                ? "previous_hash: expected 0 or " + Readings.HASH_LENGTH + " bytes, got " + cs.getPreviousHash().size()
+                : hashFieldProblem("contract_tx_hash", cs.getContractTxHash());
+        if (shape == null) {
+            shape = cs.getStartTime() < 0 || cs.getStartTime() > Readings.MAX_INTERVAL_START
+                    ? "start_time: expected 0.." + Readings.MAX_INTERVAL_START + ", got " + cs.getStartTime()
+                    : cs.getEndTime() < 0 || cs.getEndTime() > Readings.MAX_INTERVAL_START
+                    ? "end_time: expected 0.." + Readings.MAX_INTERVAL_START + ", got " + cs.getEndTime()
+                    : Long.compareUnsigned(cs.getEndImportWh(), Long.MAX_VALUE) > 0
+                    ? "end_import_wh: expected at most 2^63-1, got " + Long.toUnsignedString(cs.getEndImportWh())
+                    : null;
+        }
+        if (shape != null) {
+            return new Refusal(MALFORMED, shape);
+        }
+        DeviceId id = DeviceId.of(cs.getDeviceId().toByteArray());
+        Refusal signer = deviceSignerProblem(tx, id);
+        if (signer != null) {
+            return signer;
+        }
+        DeviceState device = devices.get(id);
+        byte[] recordHash = SignBytes.recordHash(SignBytes.of(BodyType.CHARGING_SESSION, chainId, tx.getBody().toByteArray()));
+        Effect slot = place(device, cs.getSequence(), cs.getPreviousHash().toByteArray(), recordHash, false, 0, 0);
+        if (!(slot instanceof Slot s)) {
+            return slot;
+        }
+        String bookingHex = HEX.formatHex(cs.getContractTxHash().toByteArray());
+        Booking b = charging.bookings.get(bookingHex);
+        String problem = b == null ? "contract_tx_hash: expected a booking on the ledger, got " + bookingHex
+                : !b.offer.pile.equals(id) ? "contract_tx_hash: expected a booking of pile " + id + ", got one of pile " + b.offer.pile
+                : b.status != BookingStatus.ACTIVE ? "contract_tx_hash: expected a booking that is ACTIVE, got " + bookingHex + ", " + b.status
+                : cs.getStartTime() != b.startTime ? "start_time: expected " + b.startTime + " (the SessionStart's), got " + cs.getStartTime()
+                : cs.getStartImportWh() != b.startImportWh ? "start_import_wh: expected " + b.startImportWh + " (the SessionStart's), got "
+                        + Long.toUnsignedString(cs.getStartImportWh())
+                : cs.getEndTime() < cs.getStartTime() || cs.getEndTime() > b.windowEnd
+                ? "end_time: expected " + cs.getStartTime() + ".." + b.windowEnd + " (start_time to the booked window's end), got "
+                        + cs.getEndTime()
+                : Long.compareUnsigned(cs.getEndImportWh(), cs.getStartImportWh()) < 0
+                ? "end_import_wh: expected at least start_import_wh " + cs.getStartImportWh() + ", got " + cs.getEndImportWh()
+                : cs.getEnergyWh() != cs.getEndImportWh() - cs.getStartImportWh()
+                ? "energy_wh: expected end_import_wh - start_import_wh = " + (cs.getEndImportWh() - cs.getStartImportWh()) + ", got "
+                        + Long.toUnsignedString(cs.getEnergyWh())
+                : Long.compareUnsigned(cs.getEnergyWh(), b.maxEnergyWh) > 0
+                ? "energy_wh: expected at most the booking's max_energy_wh " + b.maxEnergyWh + ", got " + cs.getEnergyWh()
+                : null;
+        return problem != null ? new Refusal(INVALID, problem) : new AcceptSession(device, cs, recordHash, s.gap(), b);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
     // ---- application of effects -----------------------------------------------------------------
 
     private void apply(Effect effect) {
         switch (effect) {
             case Refusal r -> throw new IllegalArgumentException("a refusal has no effect to apply");
+            case Slot s -> throw new IllegalArgumentException("a slot is part of an effect, not one");
             case AcceptReading a -> applyReading(a);
+            case Credit c -> {
+                nonce(c.operator, c.nonce);
+                balances.merge(c.account, c.amount, Settlement::saturatedAdd);
+            }
+            case NewOffer o -> {
+                charging.pileNonces.put(o.offer.pile.hex(), o.offer.nonce);
+                charging.offers.put(HEX.formatHex(o.offer.txHash), o.offer);
+            }
+            case NewBooking b -> {
+                Booking booking = b.booking;
+                charging.driverNonces.put(b.driverHex, booking.nonce);
+                charging.bookings.put(booking.hex(), booking);
+                charging.open.put(booking.hex(), booking);
+                // The deposit leaves the car owner's account for the booking (docs/charging.md, "Booking").
+                balances.merge(booking.driverAccount, -booking.deposit, Settlement::saturatedAdd);
+            }
+            case StartSession st -> {
+                st.booking.status = BookingStatus.ACTIVE;
+                st.booking.startTime = st.startTime;
+                st.booking.startImportWh = st.startImportWh;
+            }
+            case AcceptSession a -> applySession(a);
             case Register r -> {
                 nonce(r.operator, r.nonce);
                 add(r.device);
@@ -585,6 +1029,123 @@ public final class EnergyApplication implements Application {
         readingsAccepted++;
         touched.add(d);
         book(d.account, start, r.getIntervalSeconds(), r.getExportDeltaWh(), r.getImportDeltaWh());
+        // Evidence for the pile's open bookings whose window the interval overlaps.
+        for (Booking b : charging.open.values()) {
+            if (b.offer.pile.equals(d.id) && start < b.windowEnd && end > b.windowStart) {
+                b.evidence.add(new Evidence(start, end, r.getImportDeltaWh()));
+            }
+        }
+    }
+
+    private void applySession(AcceptSession a) {
+        DeviceState d = a.device;
+        ChargingSession cs = a.session;
+        long missingBefore = d.missing;
+        // A session keeps the chain's interval bounds as they are: it has no interval of its own.
+        if (a.gap == null) {
+            d.appendHead(cs.getSequence(), a.recordHash, Long.MAX_VALUE, d.headIntervalEnd, cs.getPreviousHash().toByteArray());
+        } else {
+            d.fill(a.gap, a.recordHash, a.gap.lowerIntervalEnd());
+        }
+        openGapSequences += d.missing - missingBefore;
+        touched.add(d);
+        Booking b = a.booking;
+        b.status = BookingStatus.COMPLETED;
+        b.endTime = cs.getEndTime();
+        b.endImportWh = cs.getEndImportWh();
+        b.energyWh = cs.getEnergyWh();
+        charging.sessions++;
+    }
+
+    /**
+     * End of block, after the transactions (docs/charging.md): expiry of offers and unstarted
+     * bookings, the evidence check of completed sessions, and disputes of sessions not closed in
+     * time. In booking-hash order, so the outcome does not depend on anything but the state.
+     */
+    private void closeCharging(long now) {
+        for (Offer o : charging.offers.values()) {
+            if (!o.expired && o.windowEnd <= now) {
+                o.expired = true;
+            }
+        }
+        var it = charging.open.values().iterator();
+        while (it.hasNext()) {
+            Booking b = it.next();
+            boolean late = b.windowEnd <= now - CLOSE_GRACE_SECONDS;
+            switch (b.status) {
+                case BOOKED -> {
+                    if (b.windowEnd <= now) {
+                        b.status = BookingStatus.EXPIRED;
+                        balances.merge(b.driverAccount, b.deposit, Settlement::saturatedAdd);
+                    }
+                }
+                case ACTIVE -> {
+                    if (late) {
+                        b.status = BookingStatus.DISPUTED;
+                        charging.disputes++;
+                    }
+                }
+                case COMPLETED -> judge(b, late);
+                case SETTLED, DISPUTED, EXPIRED -> { }
+            }
+            if (b.status != BookingStatus.BOOKED && b.status != BookingStatus.ACTIVE && b.status != BookingStatus.COMPLETED) {
+                // Closed for good: its evidence can never be used again, so it leaves the state.
+                b.evidence.clear();
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * The evidence check of a completed session (docs/charging.md, "Evidence"): once the pile's
+     * readings cover [start, end] without a hole, the session's energy must lie between the import
+     * deltas of the readings wholly inside and of those overlapping it, ± {@value #ROUNDING_WH} Wh;
+     * then it is settled, else disputed. Not covered by window end + 1 h: disputed.
+     */
+    private void judge(Booking b, boolean late) {
+        long start = b.startTime;
+        // A session of zero length is judged by the reading holding its instant.
+        long end = Math.max(b.endTime, start + 1);
+        List<Evidence> overlapping = new ArrayList<>();
+        for (Evidence e : b.evidence) {
+            if (e.start() < end && e.end() > start) {
+                overlapping.add(e);
+            }
+        }
+        overlapping.sort((x, y) -> Long.compare(x.start(), y.start()));
+        long covered = start;
+        for (Evidence e : overlapping) {
+            if (e.start() > covered) {
+                break;
+            }
+            covered = Math.max(covered, e.end());
+        }
+        if (covered < end) {
+            if (late) {
+                b.status = BookingStatus.DISPUTED;
+                charging.disputes++;
+            }
+            return;
+        }
+        long inner = 0;
+        long outer = 0;
+        for (Evidence e : overlapping) {
+            outer += e.importDeltaWh();
+            if (e.start() >= start && e.end() <= b.endTime) {
+                inner += e.importDeltaWh();
+            }
+        }
+        if (b.energyWh < inner - ROUNDING_WH || b.energyWh > outer + ROUNDING_WH) {
+            b.status = BookingStatus.DISPUTED;
+            charging.disputes++;
+            return;
+        }
+        long amount = Math.min(Math.floorDiv(b.energyWh * b.offer.unitPrice, 1000), b.maxAmount);
+        b.amount = amount;
+        b.status = BookingStatus.SETTLED;
+        charging.settled++;
+        balances.merge(devices.get(b.offer.pile).account, amount, Settlement::saturatedAdd);
+        balances.merge(b.driverAccount, b.deposit - amount, Settlement::saturatedAdd);
     }
 
     /**
@@ -681,7 +1242,8 @@ public final class EnergyApplication implements Application {
         snapshot = new AppSnapshot(height, Optional.ofNullable(time), appHash, inOrder,
                 new AppSnapshot.Totals(readingsAccepted, refusedByCode, openGapSequences), balances,
                 new AppSnapshot.Grid(gridImportWh, gridExportWh, paidToGrid, paidByGrid, p2pWh, p2pMoney), settledIntervals,
-                openIntervals.size(), Optional.ofNullable(time == null ? null : contractFor(lastBlockSecond)), operatorNonces);
+                openIntervals.size(), Optional.ofNullable(time == null ? null : contractFor(lastBlockSecond)), operatorNonces,
+                charging.view());
     }
 
     private static DeviceView view(DeviceState d) {
@@ -711,7 +1273,9 @@ public final class EnergyApplication implements Application {
      *       (u32), then per account in account order: account (text), supply Wh, demand Wh (i64);
      *   <li>balances: count (u32), then per account in account order: account (text), balance (i64);
      *   <li>grid import Wh, grid export Wh, paid to grid, paid by grid, P2P Wh, P2P money, settled
-     *       interval count (i64 each).
+     *       interval count (i64 each);
+     *   <li>the charging state ({@link ChargingBook#hashInto}, added in v2): pile and car-owner
+     *       nonces, offers, bookings with their sessions and evidence, session/settled/dispute counts.
      * </ol>
      *
      * Refusal counters are statistics, not state: a refused transaction changes no hash.
@@ -741,7 +1305,8 @@ public final class EnergyApplication implements Application {
         });
         w.u32(balances.size());
         balances.forEach((account, balance) -> w.text(account).i64(balance));
-        return w.i64(gridImportWh).i64(gridExportWh).i64(paidToGrid).i64(paidByGrid).i64(p2pWh).i64(p2pMoney)
-                .i64(settledIntervals).finish();
+        w.i64(gridImportWh).i64(gridExportWh).i64(paidToGrid).i64(paidByGrid).i64(p2pWh).i64(p2pMoney).i64(settledIntervals);
+        charging.hashInto(w);
+        return w.finish();
     }
 }

@@ -173,8 +173,11 @@ class EnergyApplicationTest {
     void aWrongBodyTypeIsMalformed() {
         TestMeter m = meter(KeyAlgorithm.ED25519, 1);
         SignedTx good = m.signed(m.chain(1, 100, 0).get(0)).build();
-        assertRefusedChangingNothing(TxResultCode.RESULT_MALFORMED, "body_type: expected READING (1)",
+        // A reading's bytes read as a ChargingSession lack its booking reference.
+        assertRefusedChangingNothing(TxResultCode.RESULT_MALFORMED, "contract_tx_hash: expected 32 bytes, got 0",
                 good.toBuilder().setBodyType(BodyType.CHARGING_SESSION).build().toByteArray());
+        assertRefusedChangingNothing(TxResultCode.RESULT_MALFORMED, "body_type: expected a ledger body",
+                good.toBuilder().setBodyType(BodyType.STOP_REQUEST).build().toByteArray());
         assertRefusedChangingNothing(TxResultCode.RESULT_MALFORMED, "body_type",
                 good.toBuilder().setBodyType(BodyType.BODY_TYPE_UNSPECIFIED).build().toByteArray());
         assertRefusedChangingNothing(TxResultCode.RESULT_MALFORMED, "body: expected a serialized Reading",
