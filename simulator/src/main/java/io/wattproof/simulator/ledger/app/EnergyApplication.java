@@ -937,10 +937,25 @@ public final class EnergyApplication implements Application {
                 : cs.getEnergyWh() != cs.getEndImportWh() - cs.getStartImportWh()
                 ? "energy_wh: expected end_import_wh - start_import_wh = " + (cs.getEndImportWh() - cs.getStartImportWh()) + ", got "
                         + Long.toUnsignedString(cs.getEnergyWh())
-                : Long.compareUnsigned(cs.getEnergyWh(), b.maxEnergyWh) > 0
-                ? "energy_wh: expected at most the booking's max_energy_wh " + b.maxEnergyWh + ", got " + cs.getEnergyWh()
+                : Long.compareUnsigned(cs.getEnergyWh(), b.maxEnergyWh + overshootAllowanceWh(b.offer.maxPowerW)) > 0
+                ? "energy_wh: expected at most " + (b.maxEnergyWh + overshootAllowanceWh(b.offer.maxPowerW))
+                        + " (the booking's max_energy_wh " + b.maxEnergyWh + " + " + overshootAllowanceWh(b.offer.maxPowerW)
+                        + " Wh the offer's " + b.offer.maxPowerW + " W deliver in " + OVERSHOOT_SECONDS + " s), got "
+                        + Long.toUnsignedString(cs.getEnergyWh())
                 : null;
         return problem != null ? new Refusal(INVALID, problem) : new AcceptSession(device, cs, recordHash, s.gap(), b);
+    }
+
+    /**
+     * A pile stops at the first meter sample at or over the booked energy, so a little more flows
+     * before its relay opens: up to the offer's power for this long (samples at most every 10 s,
+     * a relay opens within a few). A session within it is accepted; it is billed at most the
+     * booked energy.
+     */
+    static final long OVERSHOOT_SECONDS = 15;
+
+    static long overshootAllowanceWh(long maxPowerW) {
+        return (maxPowerW * OVERSHOOT_SECONDS + 3599) / 3600;
     }
 
     private static byte[] sha256(byte[] bytes) {
@@ -1140,7 +1155,8 @@ public final class EnergyApplication implements Application {
             charging.disputes++;
             return;
         }
-        long amount = Math.min(Math.floorDiv(b.energyWh * b.offer.unitPrice, 1000), b.maxAmount);
+        // The car owner pays for at most the energy booked, whatever flowed before the relay opened.
+        long amount = Math.min(Math.floorDiv(Math.min(b.energyWh, b.maxEnergyWh) * b.offer.unitPrice, 1000), b.maxAmount);
         b.amount = amount;
         b.status = BookingStatus.SETTLED;
         charging.settled++;
