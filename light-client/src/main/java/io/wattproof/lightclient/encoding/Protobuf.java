@@ -1,9 +1,11 @@
 package io.wattproof.lightclient.encoding;
 
+import io.wattproof.lightclient.MalformedInputException;
 import io.wattproof.lightclient.types.BlockId;
 import io.wattproof.lightclient.types.Commit;
 import io.wattproof.lightclient.types.CommitSig;
 import io.wattproof.lightclient.types.ConsensusVersion;
+import io.wattproof.lightclient.types.ExecResult;
 import io.wattproof.lightclient.types.Header;
 import io.wattproof.lightclient.types.LightBlock;
 import io.wattproof.lightclient.types.PartSetHeader;
@@ -132,5 +134,20 @@ public final class Protobuf {
                 .message(1, signedHeader(b.signedHeader()))
                 .message(2, validatorSet(b.validators()))
                 .toByteArray();
+    }
+
+    /**
+     * Reads {@code tendermint.abci.ExecTxResult} bytes as a block's results tree holds them: code = 1
+     * (uint32), data = 2, gas_wanted = 5, gas_used = 6 (int64); the non-deterministic fields (log,
+     * info, events, codespace) are never in those bytes and are skipped if present.
+     */
+    public static ExecResult execTxResult(byte[] bytes) throws MalformedInputException {
+        ProtoReader r = ProtoReader.parse("exec_tx_result", bytes);
+        long code = r.varint(1);
+        if (code < 0 || code > 0xFFFF_FFFFL) {
+            throw new MalformedInputException("exec_tx_result.code", "value " + Long.toUnsignedString(code)
+                    + " does not fit a uint32");
+        }
+        return new ExecResult(code, r.bytes(2), r.varint(5), r.varint(6));
     }
 }

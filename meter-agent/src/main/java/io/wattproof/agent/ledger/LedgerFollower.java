@@ -11,6 +11,7 @@ import io.wattproof.lightclient.store.FileLightStore;
 import io.wattproof.lightclient.store.LightStore;
 import io.wattproof.lightclient.store.LightStoreException;
 import io.wattproof.lightclient.types.Bytes;
+import io.wattproof.lightclient.types.Header;
 import io.wattproof.lightclient.verifier.VerificationOptions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the ledger for one device (docs/ledger.md, "What the agent does"): verifies the header
- * at each receipt's height through its light client, checks the receipt against it ({@link
+ * at each receipt's height through its light client (and the one after it when the receipt
+ * carries a result proof, whose root is that header's {@code last_results_hash}), checks the
+ * receipt against them ({@link
  * ReceiptCheck}) and reports final records to the {@link Host}; asks the host to send again what
  * has no verified receipt after {@link LedgerSettings#receiptTimeout()}; counts what a lying
  * gateway tried. It never touches the outbox: the host (the agent's worker) does, so the outbox
@@ -222,47 +226,81 @@ public final class LedgerFollower implements AutoCloseable {
     private void settle(Tracked t, LedgerReceipt r) {
         t.pending = null;
         long sequence = t.record.sequence();
-        if (!r.claimsInclusion()) {
-            refused++;
-            t.refusals++;
-            Duration wait = settings.backoffAfterRefusal(t.refusals);
-            t.due = clock.instant().plus(wait);
-            log.error("ledger refused record device={} sequence={} code={} log=\"{}\" refusals={}; kept, sent again in {}s",
-                    deviceId, sequence, ReceiptCheck.codeName(r.code()), r.log(), t.refusals, wait.toSeconds());
+        if (!r.claimsInclusion() && r.resultProof().isEmpty()) {
+            refusedBy(t, r, false);
             publish();
             return;
         }
+        Optional<Header> header = verifiedHeader(t, r, r.height());
+        if (header.isEmpty()) {
+            publish();
+            return;
+        }
+        ReceiptVerdict verdict;
+        if (r.resultProof().isEmpty()) {
+            // docs/ledger.md: a receipt without a result proof proves inclusion only (older gateways).
+            verdict = ReceiptCheck.check(r, t.record, header.get());
+        } else {
+            // Block h's results are committed in the header of h + 1 (last_results_hash).
+            Optional<Header> next = verifiedHeader(t, r, r.height() + 1);
+            if (next.isEmpty()) {
+                publish();
+                return;
+            }
+            verdict = ReceiptCheck.check(r, t.record, header.get(), next.get());
+        }
+        switch (verdict) {
+            case ReceiptVerdict.Final f -> {
+                tracked.remove(r.txHash());
+                confirmed++;
+                log.debug("record final device={} sequence={} height={} already_included={} result_proven={}", deviceId, sequence,
+                        f.height(), f.alreadyIncluded(), r.resultProof().isPresent());
+                host.finalised(List.of(sequence));
+            }
+            case ReceiptVerdict.Forged f -> {
+                forgeries++;
+                log.error("FORGED receipt device={} sequence={} height={} field={} expected=\"{}\" actual=\"{}\"; record kept",
+                        deviceId, sequence, f.height(), f.what(), f.expected(), f.actual());
+            }
+            // Only with a result proof: the block holds the transaction and refused it.
+            case ReceiptVerdict.RefusedByLedger x -> refusedBy(t, r, true);
+            // read() refused these already, and the record was found by the receipt's hash.
+            case ReceiptVerdict.Malformed x -> throw new IllegalStateException(x.describe());
+            case ReceiptVerdict.NotOurs x -> throw new IllegalStateException(x.describe());
+        }
+        publish();
+    }
+
+    /** A refusal: the record is kept and sent again after a back-off that doubles with each refusal. */
+    private void refusedBy(Tracked t, LedgerReceipt r, boolean proven) {
+        refused++;
+        t.refusals++;
+        Duration wait = settings.backoffAfterRefusal(t.refusals);
+        t.due = clock.instant().plus(wait);
+        log.error("ledger refused record device={} sequence={} code={} log=\"{}\" proven={} refusals={}; kept, sent again in {}s",
+                deviceId, t.record.sequence(), ReceiptCheck.codeName(r.code()), r.log(), proven, t.refusals, wait.toSeconds());
+    }
+
+    /**
+     * The header at {@code height}, verified by the light client; empty when it is not (yet): then
+     * the outcome is counted and logged here, and the receipt kept for the next check when the
+     * header could not be fetched.
+     */
+    private Optional<Header> verifiedHeader(Tracked t, LedgerReceipt r, long height) {
+        long sequence = t.record.sequence();
         SyncResult sync;
         try {
-            sync = client.verifyTo(r.height());
+            sync = client.verifyTo(height);
         } catch (LightStoreException e) {
-            log.error("light store failed device={} height={} error={}; receipt kept", deviceId, r.height(), e.getMessage());
+            log.error("light store failed device={} height={} error={}; receipt kept", deviceId, height, e.getMessage());
             t.pending = r;
-            return;
+            return Optional.empty();
         }
         switch (sync) {
             case SyncResult.Verified v -> {
                 verifiedHeight = Math.max(verifiedHeight, v.block().height());
                 trustExpired = false;
-                ReceiptVerdict verdict = ReceiptCheck.check(r, t.record, v.block().header());
-                switch (verdict) {
-                    case ReceiptVerdict.Final f -> {
-                        tracked.remove(r.txHash());
-                        confirmed++;
-                        log.debug("record final device={} sequence={} height={} already_included={}", deviceId, sequence, f.height(),
-                                f.alreadyIncluded());
-                        host.finalised(List.of(sequence));
-                    }
-                    case ReceiptVerdict.Forged f -> {
-                        forgeries++;
-                        log.error("FORGED receipt device={} sequence={} height={} field={} expected=\"{}\" actual=\"{}\"; record kept",
-                                deviceId, sequence, f.height(), f.what(), f.expected(), f.actual());
-                    }
-                    // read() refused these already, and the record was found by the receipt's hash.
-                    case ReceiptVerdict.RefusedByLedger x -> throw new IllegalStateException(x.describe());
-                    case ReceiptVerdict.Malformed x -> throw new IllegalStateException(x.describe());
-                    case ReceiptVerdict.NotOurs x -> throw new IllegalStateException(x.describe());
-                }
+                return Optional.of(v.block().header());
             }
             case SyncResult.Invalid i -> {
                 forgeries++;
@@ -275,8 +313,14 @@ public final class LedgerFollower implements AutoCloseable {
             }
             case SyncResult.ProviderFailed p -> {
                 t.pending = r;
-                log.warn("light block unavailable device={} height={} error=\"{}\"; receipt for record {} tried again", deviceId,
-                        r.height(), p.error().getMessage(), sequence);
+                if (height > r.height()) {
+                    // The header after the receipt's block is usually not committed yet when the receipt comes.
+                    log.debug("results header not yet available device={} height={} error=\"{}\"; receipt for record {} tried again",
+                            deviceId, height, p.error().getMessage(), sequence);
+                } else {
+                    log.warn("light block unavailable device={} height={} error=\"{}\"; receipt for record {} tried again", deviceId,
+                            height, p.error().getMessage(), sequence);
+                }
             }
             case SyncResult.TrustExpired e -> {
                 if (!trustExpired) {
@@ -287,7 +331,7 @@ public final class LedgerFollower implements AutoCloseable {
             }
             case SyncResult.NotInitialised n -> log.error("ledger light store holds no trusted block device={}", deviceId);
         }
-        publish();
+        return Optional.empty();
     }
 
     /** Retries receipts whose header could not be fetched, and asks for what is due to be sent again. */

@@ -20,8 +20,9 @@ public sealed interface ReceiptVerdict {
     }
 
     /**
-     * The ledger refused the record ({@code code} ≠ OK). Nothing about a refusal can be verified (no
-     * proof covers a result code the agent could check), so the record is kept and sent again later.
+     * The ledger refused the record ({@code code} ≠ OK). Without a result proof nothing about a
+     * refusal can be verified; with one, the block holds the transaction and its committed result
+     * is this code. Either way the record is kept and sent again later.
      */
     record RefusedByLedger(long sequence, int code, String log) implements ReceiptVerdict {
         public RefusedByLedger {

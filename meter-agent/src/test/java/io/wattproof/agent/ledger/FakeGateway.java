@@ -27,6 +27,12 @@ public final class FakeGateway implements LightBlockProvider {
     TxResultCode refuseNext;
     /** The next receipt's proof has a flipped aunt. */
     boolean badProofNext;
+    /** Receipts carry the proof of their result (against the next block's header). */
+    boolean withResults;
+    /** The next new transaction is refused by its block (it is included, with this result code). */
+    TxResultCode blockRefusesNext;
+    /** The next receipt claims this code instead of the block's, its proofs kept. */
+    TxResultCode lieCodeNext;
     /** The block at this height is served with a forged data_hash, once. */
     public volatile long forgeHeightOnce;
     int forgedServed;
@@ -45,9 +51,23 @@ public final class FakeGateway implements LightBlockProvider {
         } else {
             boolean known = chain.find(tx).isPresent();
             if (!known) {
-                chain.commit(List.of(new byte[] {(byte) chain.height()}, tx));
+                int code = blockRefusesNext == null ? 0 : blockRefusesNext.getNumber();
+                blockRefusesNext = null;
+                chain.commit(List.of(new byte[] {(byte) chain.height()}, tx), List.of(0, code));
             }
-            receipt = chain.receipt(tx, known ? TxResultCode.RESULT_ALREADY_INCLUDED : TxResultCode.RESULT_OK);
+            TxResultCode code = known ? TxResultCode.RESULT_ALREADY_INCLUDED : TxResultCode.RESULT_OK;
+            if (withResults) {
+                // As the simulator's gateway: the block's own result code, proven by the result proof.
+                long[] at = chain.find(tx).orElseThrow();
+                int blockCode = chain.code(at[0], (int) at[1]);
+                receipt = chain.receiptWithResult(tx, blockCode == 0 ? code : TxResultCode.forNumber(blockCode));
+            } else {
+                receipt = chain.receipt(tx, code);
+            }
+            if (lieCodeNext != null) {
+                receipt = receipt.toBuilder().setCode(lieCodeNext.getNumber()).build();
+                lieCodeNext = null;
+            }
             if (badProofNext) {
                 badProofNext = false;
                 TxProof p = receipt.getProof();

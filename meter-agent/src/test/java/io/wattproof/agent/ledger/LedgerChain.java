@@ -19,6 +19,7 @@ import io.wattproof.protocol.v1.KeyAlgorithm;
 import io.wattproof.protocol.v1.MerkleProof;
 import io.wattproof.protocol.v1.Reading;
 import io.wattproof.protocol.v1.Receipt;
+import io.wattproof.protocol.v1.ResultProof;
 import io.wattproof.protocol.v1.SignedTx;
 import io.wattproof.protocol.v1.TxProof;
 import io.wattproof.protocol.v1.TxResultCode;
@@ -45,6 +46,8 @@ public final class LedgerChain {
     private final ValidatorSet set;
     private final List<LightBlock> blocks = new ArrayList<>();
     private final List<List<byte[]>> txs = new ArrayList<>();
+    /** Each block's result codes, one per transaction; block h + 1's header commits to them. */
+    private final List<List<Integer>> codes = new ArrayList<>();
 
     LedgerChain(long seed) {
         this(seed, GENESIS);
@@ -58,9 +61,21 @@ public final class LedgerChain {
         set = ChainGenerator.set(validators);
     }
 
-    /** Commits the next block holding {@code blockTxs}, one second after the previous. */
+    /** Commits the next block holding {@code blockTxs}, all accepted, one second after the previous. */
     public synchronized LightBlock commit(List<byte[]> blockTxs) {
+        return commit(blockTxs, blockTxs.stream().map(t -> 0).toList());
+    }
+
+    /**
+     * Commits the next block holding {@code blockTxs} with result codes {@code resultCodes} (0 =
+     * accepted); its {@code last_results_hash} is the real root over the previous block's results.
+     */
+    public synchronized LightBlock commit(List<byte[]> blockTxs, List<Integer> resultCodes) {
+        if (resultCodes.size() != blockTxs.size()) {
+            throw new IllegalArgumentException("one result code per transaction");
+        }
         long height = blocks.size() + 1;
+        Bytes lastResultsHash = Bytes.of(MerkleTree.root(height == 1 ? List.of() : resultLeaves(height - 1)));
         Instant time = genesis.plus(Duration.ofSeconds(height));
         List<byte[]> leaves = new ArrayList<>();
         for (byte[] tx : blockTxs) {
@@ -70,11 +85,57 @@ public final class LedgerChain {
         BlockId last = height == 1 ? BlockId.EMPTY : blocks.get(blocks.size() - 1).commit().blockId();
         Header header = withDataHash(new Header(random.version(), CHAIN_ID, height, time, last, random.lastCommitHash(),
                 random.dataHash(), random.validatorsHash(), random.nextValidatorsHash(), random.consensusHash(), random.appHash(),
-                random.lastResultsHash(), random.evidenceHash(), random.proposerAddress()), Bytes.of(MerkleTree.root(leaves)));
+                lastResultsHash, random.evidenceHash(), random.proposerAddress()), Bytes.of(MerkleTree.root(leaves)));
         LightBlock block = sign(header);
         blocks.add(block);
         txs.add(List.copyOf(blockTxs));
+        codes.add(List.copyOf(resultCodes));
         return block;
+    }
+
+    /**
+     * {@code tendermint.abci.ExecTxResult} with only {@code code} (field 1, uint32 varint; proto3
+     * leaves a 0 out): what a block's results tree holds for a result without data or gas.
+     */
+    static byte[] execResult(int code) {
+        if (code == 0) {
+            return new byte[0];
+        }
+        ByteString.Output out = ByteString.newOutput();
+        out.write(0x08);
+        long v = Integer.toUnsignedLong(code);
+        while (v >= 0x80) {
+            out.write((int) (v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.write((int) v);
+        return out.toByteString().toByteArray();
+    }
+
+    private List<byte[]> resultLeaves(long height) {
+        return codes.get((int) height - 1).stream().map(LedgerChain::execResult).toList();
+    }
+
+    /** The result code block {@code height} gave transaction {@code index}. */
+    synchronized int code(long height, int index) {
+        return codes.get((int) height - 1).get(index);
+    }
+
+    /** The real proof of result {@code index} of block {@code height}, against the header of {@code height + 1}. */
+    synchronized ResultProof resultProof(long height, int index) {
+        List<byte[]> leaves = resultLeaves(height);
+        MerkleProof.Builder m = MerkleProof.newBuilder().setTotal(leaves.size()).setIndex(index)
+                .setLeafHash(ByteString.copyFrom(MerkleTree.leafHash(leaves.get(index))));
+        for (byte[] aunt : MerkleTree.aunts(leaves, index)) {
+            m.addAunts(ByteString.copyFrom(aunt));
+        }
+        return ResultProof.newBuilder().setResult(ByteString.copyFrom(leaves.get(index))).setProof(m).build();
+    }
+
+    /** The honest receipt of {@code tx} with {@code code}, with the proof of the result its block gave it. */
+    Receipt receiptWithResult(byte[] tx, TxResultCode code) {
+        long[] at = find(tx).orElseThrow();
+        return receipt(tx, code).toBuilder().setResultProof(resultProof(at[0], (int) at[1])).build();
     }
 
     /** {@code header}, signed by every validator. */

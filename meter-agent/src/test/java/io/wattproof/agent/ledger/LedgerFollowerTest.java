@@ -215,6 +215,68 @@ class LedgerFollowerTest {
         await("the record final", () -> follower.counters().confirmed() == 1);
     }
 
+    /** The next block is committed (the one whose header proves the results) and the follower checks again. */
+    private void nextBlockAndCheck() throws Exception {
+        follower.awaitIdle();
+        chain.commit(List.of());
+        follower.checkNow();
+        follower.awaitIdle();
+    }
+
+    @Test
+    void aResultProofMakesARecordFinalOnceTheNextHeaderIsVerified() throws Exception {
+        gateway.withResults = true;
+        SignedRecord r = store(1);
+        send(r);
+        follower.awaitIdle();
+        // The header after the receipt's block is not committed yet: the receipt waits for it.
+        assertEquals(0, follower.counters().confirmed());
+        assertEquals(0, follower.counters().forgeriesDetected());
+        nextBlockAndCheck();
+        assertEquals(1, follower.counters().confirmed());
+        assertEquals(chain.height(), follower.counters().verifiedHeight());
+        assertTrue(allFinal());
+    }
+
+    @Test
+    void aRefusalTheBlockDisprovesIsAForgeryAndAnHonestAnswerLaterFinalises() throws Exception {
+        gateway.withResults = true;
+        gateway.lieCodeNext = TxResultCode.RESULT_INVALID;
+        SignedRecord r = store(1);
+        send(r);
+        nextBlockAndCheck();
+        LedgerCounters c = follower.counters();
+        assertEquals(1, c.forgeriesDetected(), "refused, but proven accepted");
+        assertEquals(0, c.refusedByLedger(), "a disproven refusal is no refusal");
+        assertEquals(0, c.confirmed());
+        timeoutPasses(0);
+        assertEquals(1, follower.counters().confirmed(), "the re-submission's honest receipt");
+        assertEquals(1, follower.counters().forgeriesDetected(), "counted once");
+        assertTrue(allFinal());
+    }
+
+    @Test
+    void anAcceptanceTheBlockDisprovesIsAForgeryAndTheRecordStays() throws Exception {
+        gateway.withResults = true;
+        gateway.blockRefusesNext = TxResultCode.RESULT_INVALID;
+        gateway.lieCodeNext = TxResultCode.RESULT_OK;
+        SignedRecord r = store(1);
+        send(r);
+        nextBlockAndCheck();
+        LedgerCounters c = follower.counters();
+        assertEquals(1, c.forgeriesDetected(), "accepted, but proven refused");
+        assertEquals(0, c.confirmed());
+        synchronized (outbox) {
+            assertEquals(1, outbox.unconfirmedCount(), "the record is kept, not final");
+        }
+        // The re-submission's honest receipt: the refusal, now proven by the block.
+        timeoutPasses(0);
+        c = follower.counters();
+        assertEquals(1, c.refusedByLedger());
+        assertEquals(1, c.forgeriesDetected());
+        assertEquals(0, c.confirmed());
+    }
+
     @Test
     void malformedReceiptsAndReceiptsForOthersChangeNothing() throws Exception {
         SignedRecord r = store(1);

@@ -27,7 +27,9 @@ class ReceiptCheckTest {
 
     ReceiptCheckTest() {
         chain.commit(List.of());
-        chain.commit(List.of(other.signedTx(), ours.signedTx(), third.signedTx()));
+        // The third transaction is in the block but refused there (a second booking of a window, say).
+        chain.commit(List.of(other.signedTx(), ours.signedTx(), third.signedTx()),
+                List.of(0, 0, TxResultCode.RESULT_INVALID_VALUE));
         chain.commit(List.of(LedgerChain.record(9).signedTx()));
     }
 
@@ -202,5 +204,141 @@ class ReceiptCheckTest {
         // Only the code (RESULT_OK -> ALREADY_INCLUDED would need two bits) and the log are not
         // covered by the proof; no flip of proof, hash or height yields a final record.
         assertEquals(0, finals);
+    }
+
+    // ---- result proofs: the code proven against last_results_hash of the next header ------------
+
+    /** Checked against the verified headers at the receipt's height and the one after it. */
+    private ReceiptVerdict checkWithResult(Receipt r, SignedRecord record) {
+        return ReceiptCheck.check(read(r), record, chain.block(r.getHeight()).header(), chain.block(r.getHeight() + 1).header());
+    }
+
+    private Receipt withResultProof(Receipt r, io.wattproof.protocol.v1.ResultProof proof) {
+        return r.toBuilder().setResultProof(proof).build();
+    }
+
+    @Test
+    void aResultProofOfCodeZeroMakesTheRecordFinal() {
+        assertEquals(new ReceiptVerdict.Final(5, 2, false),
+                checkWithResult(chain.receiptWithResult(ours.signedTx(), TxResultCode.RESULT_OK), ours));
+        assertEquals(new ReceiptVerdict.Final(6, 2, false),
+                checkWithResult(chain.receiptWithResult(other.signedTx(), TxResultCode.RESULT_OK), other));
+        // A re-submission's answer claims what RESULT_OK claims: the block accepted it.
+        assertEquals(new ReceiptVerdict.Final(5, 2, true),
+                checkWithResult(chain.receiptWithResult(ours.signedTx(), TxResultCode.RESULT_ALREADY_INCLUDED), ours));
+    }
+
+    @Test
+    void aRefusalTheBlockProvesIsARefusal() {
+        Receipt r = chain.receiptWithResult(third.signedTx(), TxResultCode.RESULT_INVALID);
+        assertEquals(new ReceiptVerdict.RefusedByLedger(7, TxResultCode.RESULT_INVALID_VALUE, ""), checkWithResult(r, third));
+    }
+
+    @Test
+    void refusedButProvenOkIsForged() {
+        Receipt r = chain.receiptWithResult(ours.signedTx(), TxResultCode.RESULT_OK).toBuilder()
+                .setCode(TxResultCode.RESULT_INVALID_VALUE).build();
+        ReceiptVerdict.Forged f = assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(r, ours));
+        assertEquals("code", f.what());
+        assertTrue(f.expected().startsWith("0 (the result the block committed"), f.expected());
+        assertEquals("11", f.actual());
+    }
+
+    @Test
+    void okButProvenRefusedIsForged() {
+        Receipt ok = chain.receiptWithResult(third.signedTx(), TxResultCode.RESULT_OK);
+        ReceiptVerdict.Forged f = assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(ok, third));
+        assertEquals("code", f.what());
+        assertTrue(f.expected().startsWith("11 (the result the block committed"), f.expected());
+        Receipt already = chain.receiptWithResult(third.signedTx(), TxResultCode.RESULT_ALREADY_INCLUDED);
+        assertEquals("code", assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(already, third)).what());
+        // Without the result proof the same lie passes as final: inclusion is all such a receipt proves.
+        assertInstanceOf(ReceiptVerdict.Final.class, check(chain.receipt(third.signedTx(), TxResultCode.RESULT_OK), third));
+    }
+
+    @Test
+    void theResultOfTheTransactionBesideOursIsForged() {
+        Receipt honest = chain.receiptWithResult(ours.signedTx(), TxResultCode.RESULT_OK);
+        // Leaf 2 (refused) presented for our transaction at index 1.
+        Receipt beside = withResultProof(honest, chain.resultProof(2, 2)).toBuilder().setCode(TxResultCode.RESULT_INVALID_VALUE).build();
+        ReceiptVerdict.Forged f = assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(beside, ours));
+        assertEquals("result_proof.proof.index", f.what());
+        assertEquals("2", f.actual());
+        // Relabelled as leaf 1, its path no longer leads to last_results_hash.
+        var p = chain.resultProof(2, 2);
+        Receipt relabelled = withResultProof(honest, p.toBuilder().setProof(p.getProof().toBuilder().setIndex(1)).build())
+                .toBuilder().setCode(TxResultCode.RESULT_INVALID_VALUE).build();
+        assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(relabelled, ours));
+    }
+
+    @Test
+    void aChangedResultOrFlippedResultAuntIsForged() {
+        Receipt honest = chain.receiptWithResult(third.signedTx(), TxResultCode.RESULT_INVALID);
+        var p = honest.getResultProof();
+        // The result bytes say accepted (code 0 is the empty message), the receipt too.
+        Receipt changed = withResultProof(honest, p.toBuilder().setResult(ByteString.EMPTY).build()).toBuilder().setCode(0).build();
+        assertEquals("result_proof.proof.leaf_hash", assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(changed, third)).what());
+        byte[] aunt = p.getProof().getAunts(0).toByteArray();
+        aunt[0] ^= 1;
+        Receipt flipped = withResultProof(honest, p.toBuilder().setProof(p.getProof().toBuilder().setAunts(0, ByteString.copyFrom(aunt)))
+                .build());
+        ReceiptVerdict.Forged f = assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(flipped, third));
+        assertEquals("result_proof", f.what());
+        assertTrue(f.expected().contains("last_results_hash of the verified header at height 3"), f.expected());
+        Receipt lessAunts = withResultProof(honest, p.toBuilder().setProof(p.getProof().toBuilder().clearAunts()
+                .addAllAunts(p.getProof().getAuntsList().subList(1, p.getProof().getAuntsCount()))).build());
+        assertEquals("result_proof.proof.aunts", assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(lessAunts, third)).what());
+    }
+
+    @Test
+    void theInclusionProofIsStillCheckedFirst() {
+        Receipt r = chain.receiptWithResult(ours.signedTx(), TxResultCode.RESULT_OK).toBuilder().setProof(chain.proof(2, 0)).build();
+        assertEquals("proof.data", assertInstanceOf(ReceiptVerdict.Forged.class, checkWithResult(r, ours)).what());
+    }
+
+    @Test
+    void aResultProofNeedsTheNextHeader() {
+        Receipt r = chain.receiptWithResult(ours.signedTx(), TxResultCode.RESULT_OK);
+        assertThrows(IllegalArgumentException.class, () -> ReceiptCheck.check(read(r), ours, chain.block(2).header(),
+                chain.block(2).header()));
+        // The pure helper says the same as a value.
+        assertInstanceOf(io.wattproof.lightclient.tx.ResultVerdict.HeightMismatch.class,
+                ReceiptCheck.verifyResult(read(r), chain.block(2).header()));
+        assertEquals(0, assertInstanceOf(io.wattproof.lightclient.tx.ResultVerdict.Verified.class,
+                ReceiptCheck.verifyResult(read(r), chain.block(3).header())).result().code());
+    }
+
+    @Test
+    void withoutAResultProofTheCheckIsInclusionOnly() {
+        Receipt r = chain.receipt(ours.signedTx(), TxResultCode.RESULT_OK);
+        assertEquals(new ReceiptVerdict.Final(5, 2, false), checkWithResult(r, ours));
+        assertEquals(new ReceiptVerdict.RefusedByLedger(5, 6, "x"), ReceiptCheck.check(
+                read(LedgerChain.refusal(ours.signedTx(), TxResultCode.RESULT_BROKEN_CHAIN, "x")), ours, chain.block(1).header(),
+                chain.block(2).header()));
+    }
+
+    @Test
+    void aResultProofWithoutABlockIsMalformed() {
+        Receipt honest = chain.receiptWithResult(third.signedTx(), TxResultCode.RESULT_INVALID);
+        assertEquals("height", malformed(honest.toBuilder().setHeight(0)).field());
+        assertEquals("proof", malformed(honest.toBuilder().clearProof()).field());
+        assertEquals("result_proof.proof", malformed(honest.toBuilder().setResultProof(honest.getResultProof().toBuilder()
+                .clearProof())).field());
+    }
+
+    @Test
+    void noFlippedByteOfAReceiptWithAResultProofMakesARefusedTransactionFinal() {
+        byte[] honest = chain.receiptWithResult(third.signedTx(), TxResultCode.RESULT_INVALID).toByteArray();
+        for (int i = 0; i < honest.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] flipped = honest.clone();
+                flipped[i] ^= (byte) (1 << bit);
+                if (ReceiptCheck.read(flipped) instanceof LedgerReceipt r && r.height() == 2 && r.resultProof().isPresent()
+                        && r.txHash().equals(ReceiptCheck.txHash(third))) {
+                    ReceiptVerdict v = ReceiptCheck.check(r, third, chain.block(2).header(), chain.block(3).header());
+                    assertTrue(!(v instanceof ReceiptVerdict.Final), "byte " + i + " bit " + bit + ": " + v);
+                }
+            }
+        }
     }
 }

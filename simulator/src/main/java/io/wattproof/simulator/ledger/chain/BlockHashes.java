@@ -2,6 +2,7 @@ package io.wattproof.simulator.ledger.chain;
 
 import io.wattproof.lightclient.encoding.MerkleTree;
 import io.wattproof.lightclient.encoding.Protobuf;
+import io.wattproof.lightclient.tx.ResultProof;
 import io.wattproof.lightclient.tx.TxProof;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.Commit;
@@ -59,21 +60,54 @@ public final class BlockHashes {
      */
     public static List<TxProof> txProofs(List<byte[]> txs) {
         List<byte[]> leaves = txLeaves(txs);
+        List<List<Bytes>> aunts = allAunts(leaves);
+        Bytes root = Bytes.of(MerkleTree.root(leaves));
+        List<TxProof> proofs = new ArrayList<>(leaves.size());
+        for (int i = 0; i < leaves.size(); i++) {
+            proofs.add(new TxProof(root, Bytes.of(txs.get(i)), leaves.size(), i, Bytes.of(MerkleTree.leafHash(leaves.get(i))),
+                    aunts.get(i)));
+        }
+        return proofs;
+    }
+
+    /**
+     * The proof of every result of a block against the tree of {@link #resultsHash}, which the
+     * <em>next</em> header carries as {@code last_results_hash}: leaf i is result i's
+     * {@link #deterministicResult} bytes themselves (types/results.go {@code ABCIResults.toByteSlices};
+     * no hashing first, unlike the transactions), built in the same one pass as {@link #txProofs}.
+     * CometBFT has no RPC that returns such a proof; this is how anyone holding a block's results
+     * ({@code /block_results}) makes one.
+     */
+    public static List<ResultProof> resultProofs(List<TxResult> results) {
+        return resultProofsOf(resultLeaves(results));
+    }
+
+    /** {@link #resultProofs} over results already encoded by {@link #deterministicResult(long, byte[], long, long)}. */
+    public static List<ResultProof> resultProofsOf(List<byte[]> leaves) {
+        List<List<Bytes>> aunts = allAunts(leaves);
+        List<ResultProof> proofs = new ArrayList<>(leaves.size());
+        for (int i = 0; i < leaves.size(); i++) {
+            proofs.add(new ResultProof(Bytes.of(leaves.get(i)), leaves.size(), i, Bytes.of(MerkleTree.leafHash(leaves.get(i))),
+                    aunts.get(i)));
+        }
+        return proofs;
+    }
+
+    /** The aunts of every leaf, the leaf's own sibling first (crypto/merkle/proof.go {@code ProofsFromByteSlices}). */
+    private static List<List<Bytes>> allAunts(List<byte[]> leaves) {
         int n = leaves.size();
         List<List<byte[]>> aunts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             aunts.add(new ArrayList<>());
         }
-        Bytes root = n == 0 ? emptyMerkle() : Bytes.of(subtree(leaves, 0, n, aunts));
-        List<TxProof> proofs = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            List<Bytes> path = new ArrayList<>(aunts.get(i).size());
-            for (byte[] a : aunts.get(i)) {
-                path.add(Bytes.of(a));
-            }
-            proofs.add(new TxProof(root, Bytes.of(txs.get(i)), n, i, Bytes.of(MerkleTree.leafHash(leaves.get(i))), path));
+        if (n > 0) {
+            subtree(leaves, 0, n, aunts);
         }
-        return proofs;
+        List<List<Bytes>> out = new ArrayList<>(n);
+        for (List<byte[]> path : aunts) {
+            out.add(path.stream().map(Bytes::of).toList());
+        }
+        return out;
     }
 
     /** Root of leaves [from, to), appending each subtree's sibling root to the aunts of its leaves, deepest first. */
@@ -114,16 +148,25 @@ public final class BlockHashes {
      * both gas fields are 0 and not written.
      */
     public static byte[] deterministicResult(TxResult result) {
-        return new ProtoOut().varint(1, Integer.toUnsignedLong(result.code())).bytes(2, result.data()).toByteArray();
+        return deterministicResult(Integer.toUnsignedLong(result.code()), result.data(), 0, 0);
+    }
+
+    /** {@link #deterministicResult(TxResult)} with gas, as a node's {@code /block_results} reports it; zero fields are not written. */
+    public static byte[] deterministicResult(long code, byte[] data, long gasWanted, long gasUsed) {
+        return new ProtoOut().varint(1, code).bytes(2, data).varint(5, gasWanted).varint(6, gasUsed).toByteArray();
     }
 
     /** types/results.go {@code ABCIResults.Hash}: the Merkle root over the deterministic results of a block. */
     public static Bytes resultsHash(List<TxResult> results) {
+        return Bytes.of(MerkleTree.root(resultLeaves(results)));
+    }
+
+    private static List<byte[]> resultLeaves(List<TxResult> results) {
         List<byte[]> leaves = new ArrayList<>(results.size());
         for (TxResult r : results) {
             leaves.add(deterministicResult(r));
         }
-        return Bytes.of(MerkleTree.root(leaves));
+        return leaves;
     }
 
     /**

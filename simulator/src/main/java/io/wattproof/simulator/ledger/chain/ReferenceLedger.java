@@ -2,6 +2,7 @@ package io.wattproof.simulator.ledger.chain;
 
 import io.wattproof.lightclient.encoding.Hashes;
 import io.wattproof.lightclient.encoding.SignBytes;
+import io.wattproof.lightclient.tx.ResultProof;
 import io.wattproof.lightclient.tx.TxProof;
 import io.wattproof.lightclient.types.BlockId;
 import io.wattproof.lightclient.types.BlockIdFlag;
@@ -316,10 +317,12 @@ public final class ReferenceLedger implements LedgerNode {
         List<TxResult> results = execute(height, time, txs);
 
         List<TxProof> proofs = BlockHashes.txProofs(txs);
+        List<ResultProof> resultProofs = BlockHashes.resultProofs(results);
         List<IncludedTx> included = new ArrayList<>(txs.size());
         for (int i = 0; i < txs.size(); i++) {
             byte[] tx = txs.get(i);
-            included.add(new IncludedTx(height, i, tx, BlockHashes.txHash(tx), results.get(i), proofs.get(i)));
+            included.add(new IncludedTx(height, i, tx, BlockHashes.txHash(tx), results.get(i), proofs.get(i),
+                    resultProofs.get(i)));
         }
         CommittedBlock committed = new CommittedBlock(height, time, included);
         if (blockLog != null && !replaying) {

@@ -2,6 +2,7 @@ package io.wattproof.simulator.ledger.gateway;
 
 import io.wattproof.lightclient.tx.TxProof;
 import io.wattproof.lightclient.types.LightBlock;
+import io.wattproof.protocol.v1.TxResultCode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Set;
 /**
  * Decides, answer by answer, whether a gateway lies (the simulator's {@code --byzantine-gateway}):
  * with probability {@code rate} a light-block response to a request carries a forged header, and a
- * receipt with a proof either carries a bad proof or is withheld. The retained latest block and
+ * receipt with a proof either carries a bad proof, carries a wrong result code, or is withheld. The retained latest block and
  * receipts without a proof (refusals) are always honest. Draws come from one {@link Random} seeded
  * by the caller, so a run can be replayed. Thread-safe.
  */
@@ -22,7 +23,9 @@ public final class ByzantinePolicy {
     public enum Lie {
         FORGED_HEADER,
         BAD_PROOF,
-        WITHHELD_RECEIPT
+        WITHHELD_RECEIPT,
+        /** The receipt's code is changed (accepted ↔ refused) while both proofs stay honest. */
+        WRONG_RESULT
     }
 
     /** What to do with one receipt that carries a proof. */
@@ -32,6 +35,9 @@ public final class ByzantinePolicy {
         record Withhold() implements ReceiptAnswer {}
 
         record BadProof(TxProof proof, Forgery.ProofLie lie) implements ReceiptAnswer {}
+
+        /** Send {@code code} instead of the block's result code; the proofs are kept as they are. */
+        record WrongResult(int code) implements ReceiptAnswer {}
     }
 
     private static final ByzantinePolicy HONEST = new ByzantinePolicy(0, 0.0, EnumSet.noneOf(Lie.class));
@@ -90,18 +96,31 @@ public final class ByzantinePolicy {
      * proofs of the block's other transactions (a source for {@link Forgery.ProofLie#OTHER_TX_PROOF}).
      */
     public synchronized ReceiptAnswer receiptAnswer(TxProof honest, List<TxProof> sameBlock) {
-        List<Lie> kinds = new ArrayList<>(2);
+        return receiptAnswer(honest, sameBlock, 0);
+    }
+
+    /** {@link #receiptAnswer(TxProof, List)} for a receipt whose honest result code is {@code honestCode}. */
+    public synchronized ReceiptAnswer receiptAnswer(TxProof honest, List<TxProof> sameBlock, int honestCode) {
+        List<Lie> kinds = new ArrayList<>(3);
         if (lies.contains(Lie.BAD_PROOF)) {
             kinds.add(Lie.BAD_PROOF);
         }
         if (lies.contains(Lie.WITHHELD_RECEIPT)) {
             kinds.add(Lie.WITHHELD_RECEIPT);
         }
+        if (lies.contains(Lie.WRONG_RESULT)) {
+            kinds.add(Lie.WRONG_RESULT);
+        }
         if (kinds.isEmpty() || !draw()) {
             return new ReceiptAnswer.Honest();
         }
-        if (kinds.get(random.nextInt(kinds.size())) == Lie.WITHHELD_RECEIPT) {
+        Lie kind = kinds.get(random.nextInt(kinds.size()));
+        if (kind == Lie.WITHHELD_RECEIPT) {
             return new ReceiptAnswer.Withhold();
+        }
+        if (kind == Lie.WRONG_RESULT) {
+            // An accepted transaction reported refused, a refused one reported accepted.
+            return new ReceiptAnswer.WrongResult(honestCode == 0 ? TxResultCode.RESULT_INVALID_VALUE : 0);
         }
         List<Forgery.ProofLie> possible = new ArrayList<>(3);
         if (!honest.aunts().isEmpty()) {

@@ -244,7 +244,7 @@ public final class Gateway implements AutoCloseable {
     private void sendReceipt(String topic, IncludedTx tx, List<TxProof> sameBlock) {
         Receipt receipt = WireMessages.receipt(tx);
         boolean badProof = false;
-        switch (policy.receiptAnswer(tx.proof(), sameBlock)) {
+        switch (policy.receiptAnswer(tx.proof(), sameBlock, tx.result().code())) {
             case ByzantinePolicy.ReceiptAnswer.Honest h -> { }
             case ByzantinePolicy.ReceiptAnswer.Withhold w -> {
                 receiptsWithheld.incrementAndGet();
@@ -256,6 +256,13 @@ public final class Gateway implements AutoCloseable {
                 badProof = true;
                 log.info("byzantine: bad proof served topic={} tx_hash={} height={} lie={}", topic, Bytes.of(tx.hash()).hex(),
                         tx.height(), b.lie());
+            }
+            case ByzantinePolicy.ReceiptAnswer.WrongResult w -> {
+                // Counted with the bad proofs: the result proof no longer backs the receipt's code.
+                receipt = receipt.toBuilder().setCode(w.code()).build();
+                badProof = true;
+                log.info("byzantine: wrong result served topic={} tx_hash={} height={} code={} proven_code={}", topic,
+                        Bytes.of(tx.hash()).hex(), tx.height(), w.code(), tx.result().code());
             }
         }
         if (publish(topic, receipt.toByteArray(), false, null)) {

@@ -45,7 +45,10 @@ public final class WireMessages {
         return new ParsedRequest.Height(request.getHeight());
     }
 
-    /** The receipt of a transaction in a block: its result, height and inclusion proof. */
+    /**
+     * The receipt of a transaction in a block: its result, height, inclusion proof, and the proof of
+     * its result against the next header's {@code last_results_hash}.
+     */
     public static Receipt receipt(IncludedTx tx) {
         return Receipt.newBuilder()
                 .setTxHash(ByteString.copyFrom(tx.hash()))
@@ -53,6 +56,22 @@ public final class WireMessages {
                 .setLog(tx.result().log())
                 .setHeight(tx.height())
                 .setProof(toWire(tx.proof()))
+                .setResultProof(toWire(tx.resultProof()))
+                .build();
+    }
+
+    /** {@code wattproof.v1.ResultProof}: the result bytes and the Merkle path, which has no root (the root is the header's). */
+    public static io.wattproof.protocol.v1.ResultProof toWire(io.wattproof.lightclient.tx.ResultProof proof) {
+        MerkleProof.Builder m = MerkleProof.newBuilder()
+                .setTotal(proof.total())
+                .setIndex(proof.index())
+                .setLeafHash(ByteString.copyFrom(proof.leafHash().toArray()));
+        for (Bytes aunt : proof.aunts()) {
+            m.addAunts(ByteString.copyFrom(aunt.toArray()));
+        }
+        return io.wattproof.protocol.v1.ResultProof.newBuilder()
+                .setResult(ByteString.copyFrom(proof.result().toArray()))
+                .setProof(m)
                 .build();
     }
 
@@ -110,5 +129,16 @@ public final class WireMessages {
         }
         return new io.wattproof.lightclient.tx.TxProof(Bytes.of(proof.getRootHash().toByteArray()),
                 Bytes.of(proof.getData().toByteArray()), m.getTotal(), m.getIndex(), Bytes.of(m.getLeafHash().toByteArray()), aunts);
+    }
+
+    /** The result proof as the light client checks it; a missing {@code proof} field reads as total 0 (refused there). */
+    public static io.wattproof.lightclient.tx.ResultProof fromWire(io.wattproof.protocol.v1.ResultProof proof) {
+        MerkleProof m = proof.getProof();
+        List<Bytes> aunts = new ArrayList<>(m.getAuntsCount());
+        for (ByteString a : m.getAuntsList()) {
+            aunts.add(Bytes.of(a.toByteArray()));
+        }
+        return new io.wattproof.lightclient.tx.ResultProof(Bytes.of(proof.getResult().toByteArray()), m.getTotal(), m.getIndex(),
+                Bytes.of(m.getLeafHash().toByteArray()), aunts);
     }
 }

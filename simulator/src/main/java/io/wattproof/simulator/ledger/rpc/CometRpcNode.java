@@ -7,7 +7,9 @@ import io.wattproof.lightclient.json.TxJson;
 import io.wattproof.lightclient.provider.ProviderException;
 import io.wattproof.lightclient.rpc.RpcProvider;
 import io.wattproof.lightclient.rpc.RpcProviderConfig;
+import io.wattproof.lightclient.encoding.Protobuf;
 import io.wattproof.lightclient.tx.IndexedTx;
+import io.wattproof.lightclient.tx.ResultProof;
 import io.wattproof.lightclient.tx.TxInclusion;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.LightBlock;
@@ -17,6 +19,7 @@ import io.wattproof.simulator.ledger.IncludedTx;
 import io.wattproof.simulator.ledger.LedgerException;
 import io.wattproof.simulator.ledger.LedgerNode;
 import io.wattproof.simulator.ledger.TxResult;
+import io.wattproof.simulator.ledger.chain.BlockHashes;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +36,7 @@ import java.util.function.Consumer;
  * {@link LedgerNode} when the energy application runs behind a real CometBFT network instead of the
  * reference ledger. Calls used: {@code /status}, {@code /broadcast_tx_sync}, {@code /commit} and
  * {@code /validators} (through the light client's {@link RpcProvider}), {@code /tx?prove=true},
- * {@code /block}, and the WebSocket subscription to {@code tm.event='NewBlock'}
+ * {@code /block}, {@code /block_results} (for the results proofs, {@link #resultProofs}), and the WebSocket subscription to {@code tm.event='NewBlock'}
  * ({@link BlockFollower}).
  *
  * <p>Nothing the node answers is trusted further than the gateway passes it on: devices verify
@@ -49,6 +52,7 @@ public final class CometRpcNode implements LedgerNode {
     private final JsonRpcClient rpc;
     private final RpcProvider blocks;
     private final Duration pollInterval;
+    private volatile BlockResults lastResults;
 
     private CometRpcNode(URI endpoint, String chainId, JsonRpcClient rpc, RpcProvider blocks, Duration pollInterval) {
         this.endpoint = endpoint;
@@ -166,8 +170,93 @@ public final class CometRpcNode implements LedgerNode {
             throw new LedgerException(request + ": the node's proof does not verify: " + verdict);
         }
         TxResult txResult = txResult(result.path("tx_result"), request + ": tx_result");
+        List<ResultProof> results = resultProofs(indexed.height());
+        if (indexed.index() < 0 || indexed.index() >= results.size()) {
+            throw new LedgerException(request + ": index: expected below the " + results.size() + " results of block "
+                    + indexed.height() + " (/block_results), got " + indexed.index());
+        }
+        ResultProof resultProof = results.get(Math.toIntExact(indexed.index()));
+        long provenCode;
+        try {
+            provenCode = Protobuf.execTxResult(resultProof.result().toArray()).code();
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException("results encoded here decode", e);
+        }
+        if (provenCode != Integer.toUnsignedLong(txResult.code())) {
+            throw new LedgerException(request + ": tx_result.code: expected " + provenCode + " (/block_results?height="
+                    + indexed.height() + ", txs_results[" + indexed.index() + "]), got " + Integer.toUnsignedString(txResult.code()));
+        }
         return Optional.of(new IncludedTx(indexed.height(), Math.toIntExact(indexed.index()), indexed.tx().toArray(), txHash,
-                txResult, indexed.proof().orElseThrow()));
+                txResult, indexed.proof().orElseThrow(), resultProof));
+    }
+
+    /**
+     * The proof of every result of block {@code height} against the next header's
+     * {@code last_results_hash}. A node serves no such proof, so it is built here from all of the
+     * block's results ({@code /block_results?height=H}, {@code txs_results}: code, data, gas_wanted,
+     * gas_used are the deterministic fields, types/results.go); the device checks it against a
+     * header it verified itself, so building it here needs no trust in the node. Blocks never change
+     * once committed, so the last block's answer is kept for its other transactions.
+     */
+    List<ResultProof> resultProofs(long height) throws LedgerException {
+        BlockResults cached = lastResults;
+        if (cached != null && cached.height() == height) {
+            return cached.proofs();
+        }
+        String request = "/block_results?height=" + height;
+        JsonNode list = rpc.call(request).path("txs_results");
+        List<byte[]> leaves = new ArrayList<>();
+        // A block without transactions has "txs_results": null (a Go nil slice).
+        if (list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                leaves.add(deterministicResult(list.get(i), request + ": txs_results[" + i + "]"));
+            }
+        } else if (!list.isMissingNode() && !list.isNull()) {
+            throw new LedgerException(request + ": txs_results: expected an array or null, got " + list.getNodeType());
+        }
+        List<ResultProof> proofs = BlockHashes.resultProofsOf(leaves);
+        lastResults = new BlockResults(height, proofs);
+        return proofs;
+    }
+
+    private record BlockResults(long height, List<ResultProof> proofs) {}
+
+    /** One {@code ExecTxResult} of {@code /block_results} as the results tree holds it: code (uint32), data, gas_wanted, gas_used (int64, JSON strings). */
+    private static byte[] deterministicResult(JsonNode r, String path) throws LedgerException {
+        if (!r.isObject()) {
+            throw new LedgerException(path + ": expected an object with code, data, gas_wanted and gas_used, got " + r.getNodeType());
+        }
+        long code = integer(r.path("code"), path + ".code");
+        if (code < 0 || code > 0xFFFF_FFFFL) {
+            throw new LedgerException(path + ".code: expected a uint32, got " + code);
+        }
+        byte[] data;
+        try {
+            String d = r.path("data").isNull() ? "" : r.path("data").asText("");
+            data = d.isEmpty() ? new byte[0] : Base64.getDecoder().decode(d);
+        } catch (IllegalArgumentException e) {
+            throw new LedgerException(path + ".data: expected base64, got '" + r.path("data").asText() + "'");
+        }
+        return BlockHashes.deterministicResult(code, data, integer(r.path("gas_wanted"), path + ".gas_wanted"),
+                integer(r.path("gas_used"), path + ".gas_used"));
+    }
+
+    /** An integer field: a JSON number, or a decimal string as CometBFT writes int64; absent or null is 0 (proto3 default). */
+    private static long integer(JsonNode n, String path) throws LedgerException {
+        if (n.isMissingNode() || n.isNull()) {
+            return 0;
+        }
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
+            return n.asLong();
+        }
+        if (n.isTextual()) {
+            try {
+                return Long.parseLong(n.asText());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new LedgerException(path + ": expected an integer, got " + n);
     }
 
     /** {@code /block?height=H}: the block's time and its transactions, in order. */

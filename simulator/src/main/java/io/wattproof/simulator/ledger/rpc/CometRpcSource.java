@@ -44,7 +44,7 @@ public final class CometRpcSource {
     /** Thrown for a path that is not a served method (HTTP 404, JSON-RPC -32601). */
     static final class NotFoundRoute extends Exception {
         NotFoundRoute(String path) {
-            super("method " + path + " is not served (served: /status /genesis /commit /validators /block /tx /broadcast_tx_sync)");
+            super("method " + path + " is not served (served: /status /genesis /commit /validators /block /block_results /tx /broadcast_tx_sync)");
         }
     }
 
@@ -65,6 +65,7 @@ public final class CometRpcSource {
             case "/commit" -> commit(height(params));
             case "/validators" -> validators(height(params), intParam(params, "page", 1), intParam(params, "per_page", DEFAULT_PER_PAGE));
             case "/block" -> block(height(params));
+            case "/block_results" -> blockResults(height(params));
             case "/tx" -> tx(bytesParam(params, "hash"), param(params, "prove").map("true"::equals).orElse(false));
             case "/broadcast_tx_sync" -> broadcast(bytesParam(params, "tx"));
             default -> throw new NotFoundRoute(path);
@@ -163,6 +164,34 @@ public final class CometRpcSource {
         } else {
             block.putNull("last_commit");
         }
+        return result;
+    }
+
+    /**
+     * {@code /block_results?height=H} (CometBFT 0.38 {@code ResultBlockResults}): the block's
+     * {@code txs_results} in block order, gas as int64 strings, null for a block without
+     * transactions as a Go nil slice is written.
+     */
+    private ObjectNode blockResults(long height) throws LedgerException {
+        CommittedBlock committed = node.committedBlock(height)
+                .orElseThrow(() -> new LedgerException("height " + height + " is not available"));
+        ObjectNode result = JSON.createObjectNode();
+        result.put("height", Long.toString(height));
+        if (committed.txs().isEmpty()) {
+            result.putNull("txs_results");
+        } else {
+            ArrayNode list = result.putArray("txs_results");
+            for (IncludedTx tx : committed.txs()) {
+                ObjectNode r = txResult(tx.result());
+                r.put("gas_wanted", "0");
+                r.put("gas_used", "0");
+                r.putArray("events");
+                list.add(r);
+            }
+        }
+        result.putArray("finalize_block_events");
+        result.putNull("validator_updates");
+        result.putNull("consensus_param_updates");
         return result;
     }
 

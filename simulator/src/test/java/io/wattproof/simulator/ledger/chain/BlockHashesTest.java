@@ -3,16 +3,22 @@ package io.wattproof.simulator.ledger.chain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattproof.lightclient.encoding.MerkleTree;
+import io.wattproof.lightclient.tx.ResultInclusion;
+import io.wattproof.lightclient.tx.ResultProof;
+import io.wattproof.lightclient.tx.ResultVerdict;
 import io.wattproof.lightclient.tx.TxInclusion;
 import io.wattproof.lightclient.tx.TxProof;
 import io.wattproof.lightclient.types.BlockId;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.Commit;
+import io.wattproof.lightclient.types.Header;
 import io.wattproof.lightclient.types.PartSetHeader;
 import io.wattproof.simulator.ledger.TxResult;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -87,6 +93,64 @@ class BlockHashesTest {
                 assertFalse(TxInclusion.verify(changed).isVerified());
             }
         }
+    }
+
+    /**
+     * Results proofs lead to {@link BlockHashes#resultsHash} (the next header's last_results_hash)
+     * for blocks of 1 to 20 transactions, carry the result's code, and fail for a changed code, for
+     * another index, and against another height's header.
+     */
+    @Test
+    void resultProofsLeadToTheResultsHashAndProveTheCode() {
+        Random random = new Random(7);
+        for (int n = 1; n <= 20; n++) {
+            List<TxResult> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] data = new byte[random.nextInt(3) * 8];
+                random.nextBytes(data);
+                results.add(random.nextBoolean() ? new TxResult(0, "", data) : TxResult.refused(1 + random.nextInt(12), "no"));
+            }
+            Header next = headerWithResults(9, BlockHashes.resultsHash(results));
+            List<ResultProof> proofs = BlockHashes.resultProofs(results);
+            assertEquals(n, proofs.size());
+            for (int i = 0; i < n; i++) {
+                ResultProof p = proofs.get(i);
+                assertEquals(Bytes.of(BlockHashes.deterministicResult(results.get(i))), p.result());
+                ResultVerdict v = ResultInclusion.verify(p, 8, i, next);
+                ResultVerdict.Verified ok = assertInstanceOf(ResultVerdict.Verified.class, v, "n " + n + " leaf " + i + ": "
+                        + v.describe());
+                assertEquals(results.get(i).code(), ok.result().code());
+                assertEquals(Bytes.of(results.get(i).data()), ok.result().data());
+
+                TxResult other = results.get(i).isOk() ? TxResult.refused(4, "") : new TxResult(0, "", results.get(i).data());
+                ResultProof changedCode = new ResultProof(Bytes.of(BlockHashes.deterministicResult(other)), p.total(), p.index(),
+                        p.leafHash(), p.aunts());
+                assertInstanceOf(ResultVerdict.LeafHashMismatch.class, ResultInclusion.verify(changedCode, 8, i, next));
+                ResultProof changedBoth = new ResultProof(changedCode.result(),
+                        p.total(), p.index(), Bytes.of(MerkleTree.leafHash(changedCode.result().toArray())), p.aunts());
+                assertInstanceOf(ResultVerdict.RootMismatch.class, ResultInclusion.verify(changedBoth, 8, i, next));
+
+                assertInstanceOf(ResultVerdict.IndexMismatch.class, ResultInclusion.verify(p, 8, (i + 1) % (n + 1), next));
+                assertInstanceOf(ResultVerdict.HeightMismatch.class, ResultInclusion.verify(p, 9, i, next));
+                if (n > 1) {
+                    // The proof of the result beside ours, presented as ours: refused by its index.
+                    ResultProof beside = proofs.get((i + 1) % n);
+                    assertFalse(ResultInclusion.verify(beside, 8, i, next) instanceof ResultVerdict.Verified);
+                    // Relabelled as leaf i, it no longer leads to the root (or has the wrong number of aunts).
+                    ResultProof relabelled = new ResultProof(beside.result(), beside.total(), i, beside.leafHash(), beside.aunts());
+                    if (!beside.result().equals(p.result())) {
+                        assertFalse(ResultInclusion.verify(relabelled, 8, i, next) instanceof ResultVerdict.Verified);
+                    }
+                }
+            }
+        }
+        assertTrue(BlockHashes.resultProofs(List.of()).isEmpty());
+    }
+
+    private static Header headerWithResults(long height, Bytes lastResultsHash) {
+        return new Header(ReferenceLedger.VERSION, "c", height, Instant.EPOCH, BlockId.EMPTY, SHA256_OF_NOTHING, SHA256_OF_NOTHING,
+                SHA256_OF_NOTHING, SHA256_OF_NOTHING, SHA256_OF_NOTHING, SHA256_OF_NOTHING, lastResultsHash, SHA256_OF_NOTHING,
+                Bytes.of(new byte[20]));
     }
 
     @Test

@@ -56,11 +56,13 @@ class ByzantinePolicyTest {
         ByzantinePolicy p = ByzantinePolicy.lying(42, 1.0);
         int withheld = 0;
         int bad = 0;
+        int wrong = 0;
         for (int i = 0; i < 200; i++) {
             LightBlock forged = p.lightBlockAnswer(block).orElseThrow();
             assertFalse(forged.commit().blockId().hash().equals(Hashes.header(forged.header())));
             TxProof honest = proofs.get(i % 5);
-            switch (p.receiptAnswer(honest, proofs)) {
+            int honestCode = i % 2 == 0 ? 0 : 7;
+            switch (p.receiptAnswer(honest, proofs, honestCode)) {
                 case ReceiptAnswer.Honest h -> throw new AssertionError("rate 1.0 answered honestly");
                 case ReceiptAnswer.Withhold w -> withheld++;
                 case ReceiptAnswer.BadProof b -> {
@@ -69,9 +71,15 @@ class ByzantinePolicyTest {
                             && b.proof().data().equals(honest.data());
                     assertFalse(verifiesForMine, b.lie().toString());
                 }
+                case ReceiptAnswer.WrongResult w -> {
+                    wrong++;
+                    // Accepted reported refused, refused reported accepted: never the proven code.
+                    assertEquals(honestCode == 0, w.code() != 0, "code " + w.code() + " for proven " + honestCode);
+                }
             }
         }
-        assertTrue(withheld > 0 && bad > 0, "both receipt lies drawn: withheld=" + withheld + " bad=" + bad);
+        assertTrue(withheld > 0 && bad > 0 && wrong > 0, "every receipt lie drawn: withheld=" + withheld + " bad=" + bad
+                + " wrong=" + wrong);
     }
 
     @Test
@@ -105,6 +113,7 @@ class ByzantinePolicyTest {
                 case ReceiptAnswer.Honest h -> "honest";
                 case ReceiptAnswer.Withhold w -> "withhold";
                 case ReceiptAnswer.BadProof b -> b.lie() + ":" + b.proof();
+                case ReceiptAnswer.WrongResult w -> "code " + w.code();
             });
         }
         return out;

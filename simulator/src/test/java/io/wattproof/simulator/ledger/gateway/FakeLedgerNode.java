@@ -5,6 +5,7 @@ import io.wattproof.lightclient.ChainGenerator.TestValidator;
 import io.wattproof.lightclient.encoding.Hashes;
 import io.wattproof.lightclient.encoding.MerkleTree;
 import io.wattproof.lightclient.tx.TxInclusion;
+import io.wattproof.lightclient.tx.ResultProof;
 import io.wattproof.lightclient.tx.TxProof;
 import io.wattproof.lightclient.types.BlockId;
 import io.wattproof.lightclient.types.Bytes;
@@ -19,6 +20,7 @@ import io.wattproof.simulator.ledger.IncludedTx;
 import io.wattproof.simulator.ledger.LedgerException;
 import io.wattproof.simulator.ledger.LedgerNode;
 import io.wattproof.simulator.ledger.TxResult;
+import io.wattproof.simulator.ledger.chain.BlockHashes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +52,7 @@ final class FakeLedgerNode implements LedgerNode {
     private final Instant genesis = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private final List<LightBlock> blocks = new ArrayList<>();
     private final Map<Bytes, IncludedTx> included = new HashMap<>();
+    private Bytes lastResultsHash = BlockHashes.emptyMerkle();
     private final List<byte[]> mempool = new ArrayList<>();
     private final List<Consumer<CommittedBlock>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("fake-node").daemon().unstarted(r));
@@ -116,15 +119,19 @@ final class FakeLedgerNode implements LedgerNode {
         BlockId last = height == 1 ? BlockId.EMPTY : blocks.get((int) height - 2).commit().blockId();
         Bytes valsHash = Hashes.validatorSet(set);
         Header header = new Header(new ConsensusVersion(11, 1), chainId, height, genesis.plusSeconds(height), last, gen.hash(), dataHash,
-                valsHash, valsHash, gen.hash(), gen.hash(), gen.hash(), gen.hash(), validators.get(0).address());
+                valsHash, valsHash, gen.hash(), gen.hash(), lastResultsHash, gen.hash(), validators.get(0).address());
         BlockId blockId = new BlockId(Hashes.header(header), new PartSetHeader(1, gen.hash()));
         blocks.add(new LightBlock(new SignedHeader(header, gen.commit(chainId, header, blockId, validators, set, v -> true)), set));
         List<IncludedTx> out = new ArrayList<>();
+        // Every transaction is accepted; the next header commits to these results.
+        List<TxResult> results = txs.stream().map(t -> TxResult.ok()).toList();
+        List<ResultProof> resultProofs = BlockHashes.resultProofs(results);
+        lastResultsHash = BlockHashes.resultsHash(results);
         for (int i = 0; i < txs.size(); i++) {
             byte[] tx = txs.get(i);
             List<Bytes> aunts = MerkleTree.aunts(leaves, i).stream().map(Bytes::of).toList();
             TxProof proof = new TxProof(dataHash, Bytes.of(tx), txs.size(), i, Bytes.of(MerkleTree.leafHash(leaves.get(i))), aunts);
-            IncludedTx in = new IncludedTx(height, i, tx, leaves.get(i), TxResult.ok(), proof);
+            IncludedTx in = new IncludedTx(height, i, tx, leaves.get(i), results.get(i), proof, resultProofs.get(i));
             included.put(Bytes.of(leaves.get(i)), in);
             out.add(in);
         }

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wattproof.lightclient.encoding.Hashes;
 import io.wattproof.lightclient.encoding.LightBlockCodec;
 import io.wattproof.lightclient.tx.IndexedTx;
+import io.wattproof.lightclient.tx.ResultInclusion;
+import io.wattproof.lightclient.tx.ResultVerdict;
 import io.wattproof.lightclient.tx.TxInclusion;
 import io.wattproof.lightclient.tx.TxVerdict;
 import io.wattproof.lightclient.types.Bytes;
@@ -127,6 +129,12 @@ class GatewayIT {
         assertEquals(TxInclusion.txHash(Bytes.of(tx)), Bytes.of(r.getTxHash().toByteArray()));
         LightBlock block = node.lightBlock(1).orElseThrow();
         assertEquals(new TxVerdict.Verified(), TxInclusion.verify(deviceView(tx, r), block.header()));
+        // The result proof: against the next header's last_results_hash, once that block exists.
+        assertTrue(r.hasResultProof());
+        node.commit();
+        ResultVerdict result = ResultInclusion.verify(WireMessages.fromWire(r.getResultProof()), 1, r.getProof().getProof().getIndex(),
+                node.lightBlock(2).orElseThrow().header());
+        assertEquals(0, assertInstanceOf(ResultVerdict.Verified.class, result, result.describe()).result().code());
 
         assertTrue(gateway.awaitIdle(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
         GatewayCounters c = gateway.counters();
@@ -390,6 +398,36 @@ class GatewayIT {
         assertTrue(gateway.awaitIdle(ms()));
         assertEquals(4, gateway.badProofsServed());
         assertEquals(4, gateway.receiptsPublished());
+        assertEquals(0, gateway.forgedHeadersServed() + gateway.receiptsWithheld());
+    }
+
+    @Test
+    void aWrongResultKeepsBothProofsButNotTheProvenCode() throws Exception {
+        FakeLedgerNode node = node(11);
+        Gateway gateway = gateway(node, "gw-liar", ByzantinePolicy.lying(11, 1.0, EnumSet.of(Lie.WRONG_RESULT)));
+        Device device = device("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
+        Map<Bytes, byte[]> sent = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] tx = ("reading-" + i).getBytes(StandardCharsets.UTF_8);
+            sent.put(TxInclusion.txHash(Bytes.of(tx)), tx);
+            device.submit(tx);
+        }
+        await(() -> node.mempoolSize(), 3);
+        node.commit();
+        node.commit();
+        LightBlock block = node.lightBlock(1).orElseThrow();
+        LightBlock next = node.lightBlock(2).orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            Receipt r = device.receipt();
+            byte[] tx = sent.get(Bytes.of(r.getTxHash().toByteArray()));
+            assertTrue(TxInclusion.verify(deviceView(tx, r), block.header()).isVerified(), "the inclusion proof stays honest");
+            ResultVerdict v = ResultInclusion.verify(WireMessages.fromWire(r.getResultProof()), 1, r.getProof().getProof().getIndex(),
+                    next.header());
+            long proven = assertInstanceOf(ResultVerdict.Verified.class, v, v.describe()).result().code();
+            assertNotEquals(proven, r.getCode(), "the receipt's code is not the one the block committed");
+        }
+        assertTrue(gateway.awaitIdle(ms()));
+        assertEquals(3, gateway.badProofsServed(), "counted as served forgeries");
         assertEquals(0, gateway.forgedHeadersServed() + gateway.receiptsWithheld());
     }
 

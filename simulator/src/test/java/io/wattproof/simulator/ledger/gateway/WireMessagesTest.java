@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattproof.lightclient.encoding.Hashes;
 import io.wattproof.lightclient.encoding.LightBlockCodec;
+import io.wattproof.lightclient.tx.ResultInclusion;
+import io.wattproof.lightclient.tx.ResultProof;
+import io.wattproof.lightclient.tx.ResultVerdict;
 import io.wattproof.lightclient.tx.TxInclusion;
 import io.wattproof.lightclient.types.LightBlock;
 import io.wattproof.protocol.v1.LightBlockRequest;
@@ -58,12 +61,36 @@ class WireMessagesTest {
     }
 
     @Test
+    void aReceiptCarriesAResultProofThatVerifiesAgainstTheNextHeader() throws Exception {
+        try (FakeLedgerNode node = new FakeLedgerNode("wire-test", 3)) {
+            for (int i = 0; i < 7; i++) {
+                node.submit(("tx-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            CommittedBlock block = node.commit();
+            node.commit();
+            var next = node.lightBlock(2).orElseThrow().header();
+            for (IncludedTx tx : block.txs()) {
+                Receipt r = Receipt.parseFrom(WireMessages.receipt(tx).toByteArray());
+                assertTrue(r.hasResultProof());
+                ResultProof proof = WireMessages.fromWire(r.getResultProof());
+                assertEquals(tx.resultProof(), proof);
+                ResultVerdict v = ResultInclusion.verify(proof, tx.height(), tx.index(), next);
+                assertEquals(0, assertInstanceOf(ResultVerdict.Verified.class, v, v.describe()).result().code());
+                // Against the block's own header (not the next one) it proves nothing.
+                assertInstanceOf(ResultVerdict.HeightMismatch.class,
+                        ResultInclusion.verify(proof, tx.height(), tx.index(), node.lightBlock(1).orElseThrow().header()));
+            }
+        }
+    }
+
+    @Test
     void aRefusalHasHeightZeroAndNoProof() {
         Receipt r = WireMessages.refused(new byte[32], TxResult.refused(6, "previous_hash: expected ab, got cd"));
         assertEquals(6, r.getCode());
         assertEquals("previous_hash: expected ab, got cd", r.getLog());
         assertEquals(0, r.getHeight());
         assertFalse(r.hasProof());
+        assertFalse(r.hasResultProof());
     }
 
     @Test

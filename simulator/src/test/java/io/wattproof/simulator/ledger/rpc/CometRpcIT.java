@@ -2,6 +2,7 @@ package io.wattproof.simulator.ledger.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wattproof.lightclient.encoding.Hashes;
 import io.wattproof.lightclient.rpc.RpcProvider;
 import io.wattproof.lightclient.rpc.RpcProviderConfig;
+import io.wattproof.lightclient.tx.ResultInclusion;
+import io.wattproof.lightclient.tx.ResultVerdict;
 import io.wattproof.lightclient.tx.TxInclusion;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.LightBlock;
@@ -127,6 +130,12 @@ class CometRpcIT {
 
                 IncludedTx found = node.findTx(sha256(tx)).orElseThrow();
                 assertEquals(included.height(), found.height());
+                // The result proof built from /block_results is the reference ledger's own and
+                // verifies against the next header once that block is committed.
+                assertEquals(ledger.findTx(sha256(tx)).orElseThrow().resultProof(), found.resultProof());
+                LightBlock next = awaitLightBlock(node, included.height() + 1);
+                ResultVerdict result = ResultInclusion.verify(found.resultProof(), found.height(), found.index(), next.header());
+                assertInstanceOf(ResultVerdict.Verified.class, result, result.describe());
                 assertEquals(TxResultCode.RESULT_ALREADY_INCLUDED_VALUE, node.submit(tx).code(), "the same tx again");
                 assertEquals(4, node.submit(new byte[] {(byte) 0xFF, 1}).code());
                 assertTrue(node.findTx(sha256("never sent".getBytes(StandardCharsets.US_ASCII))).isEmpty());
@@ -166,6 +175,14 @@ class CometRpcIT {
         assertTrue(badTx.body().contains("tx: expected 0x-prefixed hex"), badTx.body());
         assertFalse(server.uri().toString().contains("0.0.0.0"));
         http.close();
+    }
+
+    private static LightBlock awaitLightBlock(CometRpcNode node, long height) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (node.latestHeight() < height && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return node.lightBlock(height).orElseThrow();
     }
 
     private static IncludedTx awaitTx(BlockingQueue<CommittedBlock> blocks, byte[] tx) throws InterruptedException {
