@@ -119,7 +119,7 @@ class MeterAgentLedgerTest {
     }
 
     @Test
-    void aForgedHeaderChangesNothingUntilAnHonestAnswerToTheReSubmission() throws Exception {
+    void aForgedHeaderChangesNothingUntilAnHonestAnswer() throws Exception {
         chain.commit(List.of());
         LedgerUplink uplink = new LedgerUplink(chain);
         uplink.gateway.forgeHeightOnce = 2; // the block that will hold the first record
@@ -131,7 +131,6 @@ class MeterAgentLedgerTest {
             assertTrue(agent.awaitFinal(Duration.ofSeconds(20)), "every record final: " + agent.status());
             LedgerCounters c = agent.ledger().orElseThrow();
             assertEquals(1, c.forgeriesDetected());
-            assertTrue(c.resubmissions() >= 1, "sent again: " + c);
             assertEquals(agent.status().lastSequence(), c.confirmed());
         }
     }

@@ -373,6 +373,7 @@ public final class Simulation implements AutoCloseable {
             d.awaitFinal(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         gateway.awaitIdle(1000);
+        awaitQuiet(deadline);
         if (auditor != null) {
             auditor.awaitChained(lastSequences(), Math.max(1000, (deadline - System.nanoTime()) / 1_000_000));
             auditor.awaitIdle(1000);
@@ -380,6 +381,25 @@ public final class Simulation implements AutoCloseable {
         GatewayCounters g = gateway.counters();
         return new SimulationResult(devices.size(), readings(), verified(), rejected(), gaps(), confirmed(), ledger.latestHeight(),
                 forgeriesDetected(), g.forgedHeadersServed() + g.badProofsServed(), g.receiptsWithheld());
+    }
+
+    /**
+     * Receipts still being checked when the last record became final (a forged one waiting beside
+     * the honest one for the same header, a late answer to a re-submission) are counted a moment
+     * later: waits until the gateway's lies and the agents' detections have not changed for two
+     * follower checks, or the deadline.
+     */
+    private void awaitQuiet(long deadline) throws InterruptedException {
+        long[] last = null;
+        while (System.nanoTime() < deadline) {
+            GatewayCounters g = gateway.counters();
+            long[] now = {g.forgedHeadersServed() + g.badProofsServed(), forgeriesDetected(), confirmed()};
+            if (last != null && java.util.Arrays.equals(last, now)) {
+                return;
+            }
+            last = now;
+            Thread.sleep(2000);
+        }
     }
 
     public Map<DeviceId, Long> lastSequences() {

@@ -68,8 +68,8 @@ public final class LedgerFollower implements AutoCloseable {
         final SignedRecord record;
         Instant due;
         int refusals;
-        /** A receipt whose header could not be fetched yet; tried again at each check. */
-        LedgerReceipt pending;
+        /** Receipts whose header could not be fetched yet; each tried again at each check. */
+        final List<Waiting> pending = new ArrayList<>();
 
         Tracked(SignedRecord record, Instant due) {
             this.record = record;
@@ -85,8 +85,41 @@ public final class LedgerFollower implements AutoCloseable {
     private final String deviceId;
     private final ScheduledExecutorService thread;
 
+    /**
+     * A receipt that waits for its header(s), with the checks it has waited through. The gateway
+     * may name a height it never serves; such a receipt is given up after
+     * {@link #MAX_WAITING_CHECKS} checks (logged), so waiting receipts cannot pile up.
+     */
+    private static final class Waiting {
+        final LedgerReceipt receipt;
+        int checks;
+
+        Waiting(LedgerReceipt receipt) {
+            this.receipt = receipt;
+        }
+    }
+
+    /** A receipt of a record already final, kept to be checked once its headers can be verified. */
+    private record Late(SignedRecord record, Waiting waiting) {}
+
+    private static final int MAX_WAITING_CHECKS = 120;
+    private static final int MAX_WAITING_PER_RECORD = 16;
+    /**
+     * Records made final lately, by tx hash: a receipt that comes for one of them (a second
+     * receipt after a re-submission) is still checked, so that a forged one is counted, not
+     * silently ignored because an honest one came first.
+     */
+    private static final int RECENTLY_FINAL = 4096;
+
     // Follower-thread state.
     private final Map<Bytes, Tracked> tracked = new HashMap<>();
+    private final Map<Bytes, SignedRecord> recentlyFinal = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Bytes, SignedRecord> eldest) {
+            return size() > RECENTLY_FINAL;
+        }
+    };
+    private final List<Late> late = new ArrayList<>();
     private long confirmed;
     private long forgeries;
     private long refused;
@@ -184,6 +217,10 @@ public final class LedgerFollower implements AutoCloseable {
         Objects.requireNonNull(record, "record");
         run(() -> {
             Bytes hash = ReceiptCheck.txHash(record);
+            if (recentlyFinal.containsKey(hash)) {
+                // A send that was under way when the record became final: nothing is awaited.
+                return;
+            }
             Instant due = clock.instant().plus(settings.receiptTimeout());
             Tracked t = tracked.get(hash);
             if (t == null) {
@@ -212,50 +249,69 @@ public final class LedgerFollower implements AutoCloseable {
             }
             case LedgerReceipt r -> {
                 Tracked t = tracked.get(r.txHash());
-                if (t == null) {
-                    // A duplicate for a record already final, or for a transaction that is not ours.
-                    log.debug("ledger receipt not ours device={} tx_hash={} height={}", deviceId, r.txHash().hex(), r.height());
+                if (t != null) {
+                    decide(t.record, new Waiting(r), t);
                     return;
                 }
-                settle(t, r);
+                SignedRecord done = recentlyFinal.get(r.txHash());
+                if (done != null) {
+                    decide(done, new Waiting(r), null);
+                    return;
+                }
+                log.debug("ledger receipt not ours device={} tx_hash={} height={}", deviceId, r.txHash().hex(), r.height());
             }
         }
     }
 
-    /** Decides one receipt of a tracked record. */
-    private void settle(Tracked t, LedgerReceipt r) {
-        t.pending = null;
-        long sequence = t.record.sequence();
-        if (!r.claimsInclusion() && r.resultProof().isEmpty()) {
+    /**
+     * Decides one receipt of {@code record}: {@code t} is the record's tracking while it is not
+     * final, null once it is (the receipt is then only checked for forgery). A receipt whose
+     * header cannot be verified yet waits for the next check.
+     */
+    private void decide(SignedRecord record, Waiting w, Tracked t) {
+        LedgerReceipt r = w.receipt;
+        long sequence = record.sequence();
+        if (t != null && !r.claimsInclusion() && r.resultProof().isEmpty()) {
             refusedBy(t, r, false);
             publish();
             return;
         }
-        Optional<Header> header = verifiedHeader(t, r, r.height());
-        if (header.isEmpty()) {
+        if (t == null && !r.claimsInclusion() && r.resultProof().isEmpty()) {
+            // An unproven refusal of a record whose inclusion this device verified: nothing to check.
+            return;
+        }
+        boolean[] retry = {false};
+        Optional<Header> header = verifiedHeader(sequence, r, r.height(), retry);
+        Optional<Header> next = Optional.empty();
+        if (header.isPresent() && r.resultProof().isPresent()) {
+            // Block h's results are committed in the header of h + 1 (last_results_hash).
+            next = verifiedHeader(sequence, r, r.height() + 1, retry);
+        }
+        if (header.isEmpty() || (r.resultProof().isPresent() && next.isEmpty())) {
+            if (retry[0]) {
+                wait(record, w, t);
+            }
             publish();
             return;
         }
-        ReceiptVerdict verdict;
-        if (r.resultProof().isEmpty()) {
-            // docs/ledger.md: a receipt without a result proof proves inclusion only (older gateways).
-            verdict = ReceiptCheck.check(r, t.record, header.get());
-        } else {
-            // Block h's results are committed in the header of h + 1 (last_results_hash).
-            Optional<Header> next = verifiedHeader(t, r, r.height() + 1);
-            if (next.isEmpty()) {
-                publish();
-                return;
-            }
-            verdict = ReceiptCheck.check(r, t.record, header.get(), next.get());
-        }
+        // docs/ledger.md: a receipt without a result proof proves inclusion only (older gateways).
+        ReceiptVerdict verdict = r.resultProof().isEmpty()
+                ? ReceiptCheck.check(r, record, header.get())
+                : ReceiptCheck.check(r, record, header.get(), next.get());
         switch (verdict) {
             case ReceiptVerdict.Final f -> {
-                tracked.remove(r.txHash());
-                confirmed++;
-                log.debug("record final device={} sequence={} height={} already_included={} result_proven={}", deviceId, sequence,
-                        f.height(), f.alreadyIncluded(), r.resultProof().isPresent());
-                host.finalised(List.of(sequence));
+                if (t != null) {
+                    tracked.remove(r.txHash());
+                    recentlyFinal.put(r.txHash(), record);
+                    // Receipts still waiting for this record are checked later all the same.
+                    for (Waiting other : t.pending) {
+                        late.add(new Late(record, other));
+                    }
+                    confirmed++;
+                    log.debug("record final device={} sequence={} height={} already_included={} result_proven={}", deviceId, sequence,
+                            f.height(), f.alreadyIncluded(), r.resultProof().isPresent());
+                    host.finalised(List.of(sequence));
+                }
             }
             case ReceiptVerdict.Forged f -> {
                 forgeries++;
@@ -263,12 +319,30 @@ public final class LedgerFollower implements AutoCloseable {
                         deviceId, sequence, f.height(), f.what(), f.expected(), f.actual());
             }
             // Only with a result proof: the block holds the transaction and refused it.
-            case ReceiptVerdict.RefusedByLedger x -> refusedBy(t, r, true);
+            case ReceiptVerdict.RefusedByLedger x -> {
+                if (t != null) {
+                    refusedBy(t, r, true);
+                }
+            }
             // read() refused these already, and the record was found by the receipt's hash.
             case ReceiptVerdict.Malformed x -> throw new IllegalStateException(x.describe());
             case ReceiptVerdict.NotOurs x -> throw new IllegalStateException(x.describe());
         }
         publish();
+    }
+
+    /** Keeps {@code w} for the next check, unless it has waited long enough (or too many wait). */
+    private void wait(SignedRecord record, Waiting w, Tracked t) {
+        if (++w.checks > MAX_WAITING_CHECKS) {
+            log.warn("receipt given up device={} sequence={} height={}: its headers were not served in {} checks", deviceId,
+                    record.sequence(), w.receipt.height(), MAX_WAITING_CHECKS);
+            return;
+        }
+        if (t == null) {
+            late.add(new Late(record, w));
+        } else if (!t.pending.contains(w) && t.pending.size() < MAX_WAITING_PER_RECORD) {
+            t.pending.add(w);
+        }
     }
 
     /** A refusal: the record is kept and sent again after a back-off that doubles with each refusal. */
@@ -286,14 +360,13 @@ public final class LedgerFollower implements AutoCloseable {
      * the outcome is counted and logged here, and the receipt kept for the next check when the
      * header could not be fetched.
      */
-    private Optional<Header> verifiedHeader(Tracked t, LedgerReceipt r, long height) {
-        long sequence = t.record.sequence();
+    private Optional<Header> verifiedHeader(long sequence, LedgerReceipt r, long height, boolean[] retry) {
         SyncResult sync;
         try {
             sync = client.verifyTo(height);
         } catch (LightStoreException e) {
             log.error("light store failed device={} height={} error={}; receipt kept", deviceId, height, e.getMessage());
-            t.pending = r;
+            retry[0] = true;
             return Optional.empty();
         }
         switch (sync) {
@@ -303,16 +376,20 @@ public final class LedgerFollower implements AutoCloseable {
                 return Optional.of(v.block().header());
             }
             case SyncResult.Invalid i -> {
+                // The block was forged, not the receipt: the receipt is tried again with a fresh
+                // request, so that a lie in the receipt itself is still found (and counted).
+                retry[0] = true;
                 forgeries++;
                 log.error("FORGED light block device={} height={} provider={} reason=\"{}\"; record {} kept", deviceId, i.height(),
                         i.provider(), i.reason().describe(), sequence);
             }
             case SyncResult.ForkDetected f -> {
+                retry[0] = true;
                 forgeries++;
                 log.error("ledger fork detected device={} {}; record {} kept", deviceId, f.evidence().describe(), sequence);
             }
             case SyncResult.ProviderFailed p -> {
-                t.pending = r;
+                retry[0] = true;
                 if (height > r.height()) {
                     // The header after the receipt's block is usually not committed yet when the receipt comes.
                     log.debug("results header not yet available device={} height={} error=\"{}\"; receipt for record {} tried again",
@@ -339,17 +416,28 @@ public final class LedgerFollower implements AutoCloseable {
         try {
             Instant now = clock.instant();
             for (Tracked t : new ArrayList<>(tracked.values())) {
-                if (t.pending != null) {
-                    settle(t, t.pending);
+                List<Waiting> waiting = new ArrayList<>(t.pending);
+                t.pending.clear();
+                for (Waiting w : waiting) {
+                    // The record may have become final through an earlier one of these.
+                    Tracked still = tracked.get(w.receipt.txHash());
+                    if (still != null) {
+                        decide(t.record, w, still);
+                    } else {
+                        decide(t.record, w, null);
+                    }
                 }
+            }
+            List<Late> lateOnes = new ArrayList<>(late);
+            late.clear();
+            for (Late l : lateOnes) {
+                decide(l.record(), l.waiting(), null);
             }
             for (Tracked t : new ArrayList<>(tracked.values())) {
                 if (!t.due.isAfter(now)) {
                     // Asked again one timeout later if the host cannot send it now (offline, window full).
                     t.due = now.plus(settings.receiptTimeout());
-                    // The re-submission brings a fresh receipt; one the gateway would not back with a
-                    // block is not asked about again.
-                    t.pending = null;
+                    // The re-submission brings a fresh receipt; those still waiting are checked as well.
                     resubmissions++;
                     log.info("record sent again device={} sequence={} reason=\"no verified receipt\"", deviceId, t.record.sequence());
                     host.resubmit(t.record);

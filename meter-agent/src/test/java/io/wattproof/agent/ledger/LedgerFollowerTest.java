@@ -131,6 +131,11 @@ class LedgerFollowerTest {
         assertEquals(3, outbox.chainState().nextSequence() - 1, "the chain state survives pruning");
     }
 
+    /**
+     * A forged block condemns the block, not the receipt: the receipt is kept and its header asked
+     * for again at the next check, so an honest answer makes the record final without sending it
+     * again, and a lie in the receipt itself would still be found.
+     */
     @Test
     void aForgedHeaderServedOnceIsCountedOnceAndAnHonestAnswerLaterFinalises() throws Exception {
         SignedRecord r = store(1);
@@ -141,12 +146,13 @@ class LedgerFollowerTest {
         assertEquals(1, outbox.unconfirmedCount(), "the record is kept");
         assertEquals(0, follower.counters().confirmed());
 
-        timeoutPasses(0);
+        follower.checkNow();
         await("the record final", () -> follower.counters().confirmed() == 1);
         assertTrue(allFinal());
         assertEquals(1, gateway.forgedServed);
         assertEquals(1, follower.counters().forgeriesDetected(), "one forgery served, one counted");
-        assertEquals(List.of(1L), resent);
+        assertEquals(0, follower.counters().resubmissions(), "the same receipt, checked again against an honest header");
+        assertEquals(List.of(), resent);
     }
 
     @Test
@@ -253,6 +259,44 @@ class LedgerFollowerTest {
         assertEquals(1, follower.counters().confirmed(), "the re-submission's honest receipt");
         assertEquals(1, follower.counters().forgeriesDetected(), "counted once");
         assertTrue(allFinal());
+    }
+
+    /**
+     * Two receipts of one record wait for the header after their block: a forged one and, after the
+     * re-submission, an honest one. Both are decided once the header comes; the honest one makes
+     * the record final and the forged one is still counted (a later receipt must not push an
+     * earlier one out unchecked).
+     */
+    @Test
+    void aForgedReceiptWaitingBesideAnHonestOneIsStillCounted() throws Exception {
+        gateway.withResults = true;
+        gateway.badProofNext = true;
+        SignedRecord r = store(1);
+        send(r);
+        follower.awaitIdle();
+        timeoutPasses(0);
+        assertEquals(0, follower.counters().forgeriesDetected(), "both wait for the next header");
+        nextBlockAndCheck();
+        assertEquals(1, follower.counters().confirmed());
+        assertEquals(1, follower.counters().forgeriesDetected());
+        assertTrue(allFinal());
+    }
+
+    /** A receipt that comes after the record is final is checked all the same: a forged one counts. */
+    @Test
+    void aForgedReceiptAfterTheRecordIsFinalIsCounted() throws Exception {
+        SignedRecord r = store(1);
+        send(r);
+        await("the record final", () -> follower.counters().confirmed() == 1);
+        gateway.badProofNext = true;
+        gateway.submit(r.signedTx()); // a late answer to an earlier send
+        await("the forgery", () -> follower.counters().forgeriesDetected() == 1);
+        follower.awaitIdle();
+        assertEquals(1, follower.counters().confirmed(), "a record is made final once");
+        gateway.submit(r.signedTx()); // and an honest late one changes nothing
+        follower.awaitIdle();
+        assertEquals(1, follower.counters().confirmed());
+        assertEquals(1, follower.counters().forgeriesDetected());
     }
 
     @Test
