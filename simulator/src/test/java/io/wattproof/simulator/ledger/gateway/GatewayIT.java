@@ -242,6 +242,11 @@ class GatewayIT {
         attacker.request(request, victim.responseTopic(), new byte[] {1});
         attacker.request(request, null, new byte[] {2});
         attacker.request(request, prefix() + "/ledger/latest", new byte[] {3});
+        // awaitIdle covers what the gateway has received; the broker may still be delivering the last request.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (gateway.requestsIgnored() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertTrue(gateway.awaitIdle(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
         assertEquals(3, gateway.requestsIgnored());
         assertEquals(0, gateway.requestsAnswered());
