@@ -271,13 +271,12 @@ public final class LedgerFollower implements AutoCloseable {
     private void decide(SignedRecord record, Waiting w, Tracked t) {
         LedgerReceipt r = w.receipt;
         long sequence = record.sequence();
-        if (t != null && !r.claimsInclusion() && r.resultProof().isEmpty()) {
-            refusedBy(t, r, false);
-            publish();
-            return;
-        }
-        if (t == null && !r.claimsInclusion() && r.resultProof().isEmpty()) {
-            // An unproven refusal of a record whose inclusion this device verified: nothing to check.
+        if (!r.claimsInclusion() && r.resultProof().isEmpty()) {
+            // An unproven refusal: counted while the record waits; once it is final, nothing to check.
+            if (t != null) {
+                refusedBy(t, r, false);
+                publish();
+            }
             return;
         }
         boolean[] retry = {false};
@@ -419,13 +418,8 @@ public final class LedgerFollower implements AutoCloseable {
                 List<Waiting> waiting = new ArrayList<>(t.pending);
                 t.pending.clear();
                 for (Waiting w : waiting) {
-                    // The record may have become final through an earlier one of these.
-                    Tracked still = tracked.get(w.receipt.txHash());
-                    if (still != null) {
-                        decide(t.record, w, still);
-                    } else {
-                        decide(t.record, w, null);
-                    }
+                    // The record may have become final through an earlier one of these (then null).
+                    decide(t.record, w, tracked.get(w.receipt.txHash()));
                 }
             }
             List<Late> lateOnes = new ArrayList<>(late);
