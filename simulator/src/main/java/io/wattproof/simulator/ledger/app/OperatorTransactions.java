@@ -73,4 +73,14 @@ public final class OperatorTransactions {
                 .setSignature(ByteString.copyFrom(signature))
                 .build().toByteArray();
     }
+
+    /** An operator's credit of {@code amount} micro-units to {@code account} (docs/charging.md). */
+    public static byte[] accountCredit(String chainId, DeviceKey operator, long nonce, String account, long amount)
+            throws KeyStoreFailure {
+        return sign(chainId, operator, BodyType.ACCOUNT_CREDIT, io.wattproof.protocol.v1.AccountCredit.newBuilder()
+                .setAccount(account)
+                .setAmount(amount)
+                .setNonce(nonce)
+                .build().toByteArray());
+    }
 }

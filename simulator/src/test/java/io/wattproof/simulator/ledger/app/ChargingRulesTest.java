@@ -1,5 +1,7 @@
 package io.wattproof.simulator.ledger.app;
 
+import io.wattproof.agent.charging.ChargingTransactions;
+
 import static io.wattproof.simulator.ledger.app.EnergyApplicationTest.assertOk;
 import static io.wattproof.simulator.ledger.app.EnergyApplicationTest.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -89,7 +91,7 @@ class ChargingRulesTest {
     }
 
     private byte[] credit(String account, long amount) {
-        return unchecked(() -> ChargingTransactions.accountCredit(CHAIN, f.operator, ++f.nonce, account, amount));
+        return unchecked(() -> OperatorTransactions.accountCredit(CHAIN, f.operator, ++f.nonce, account, amount));
     }
 
     private byte[] offer(long windowStart, long windowEnd) {
@@ -469,10 +471,10 @@ class ChargingRulesTest {
         assertRefusedChangingNothing(TxResultCode.RESULT_BAD_NONCE, "nonce: expected 2",
                 booking(driver, 1, ob[0], W_END, W_END + 900, MAX_AMOUNT, 1_000_000 + MAX_AMOUNT));
         // Credit: the operator's nonce again (registration used 1, the credit 2).
-        byte[] replayedCredit = unchecked(() -> ChargingTransactions.accountCredit(CHAIN, f.operator, 2, driverAccount, 1));
+        byte[] replayedCredit = unchecked(() -> OperatorTransactions.accountCredit(CHAIN, f.operator, 2, driverAccount, 1));
         assertRefusedChangingNothing(TxResultCode.RESULT_BAD_NONCE, "nonce: expected 3", replayedCredit);
         // A credit by a key that is not a genesis operator.
-        byte[] byStranger = unchecked(() -> ChargingTransactions.accountCredit(CHAIN, driver, 1, driverAccount, 1));
+        byte[] byStranger = unchecked(() -> OperatorTransactions.accountCredit(CHAIN, driver, 1, driverAccount, 1));
         assertRefusedChangingNothing(TxResultCode.RESULT_UNAUTHORIZED, "public_key: expected the key of a genesis operator", byStranger);
     }
 
@@ -510,9 +512,9 @@ class ChargingRulesTest {
     @Test
     void anAccountCreditNeedsAnAccountAndAnAmount() {
         assertRefusedChangingNothing(TxResultCode.RESULT_INVALID, "account: expected 1..64",
-                unchecked(() -> ChargingTransactions.accountCredit(CHAIN, f.operator, f.nonce + 1, "", 5)));
+                unchecked(() -> OperatorTransactions.accountCredit(CHAIN, f.operator, f.nonce + 1, "", 5)));
         assertRefusedChangingNothing(TxResultCode.RESULT_INVALID, "amount: expected 1..",
-                unchecked(() -> ChargingTransactions.accountCredit(CHAIN, f.operator, f.nonce + 1, driverAccount, 0)));
+                unchecked(() -> OperatorTransactions.accountCredit(CHAIN, f.operator, f.nonce + 1, driverAccount, 0)));
         assertOk(f.one(credit(driverAccount, 7)));
         assertEquals(7, balance(driverAccount));
     }

@@ -1,11 +1,10 @@
-package io.wattproof.simulator.ledger.app;
+package io.wattproof.agent.charging;
 
 import com.google.protobuf.ByteString;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyStoreFailure;
 import io.wattproof.protocol.SignBytes;
-import io.wattproof.protocol.v1.AccountCredit;
 import io.wattproof.protocol.v1.BodyType;
 import io.wattproof.protocol.v1.Booking;
 import io.wattproof.protocol.v1.ChargingSession;
@@ -23,10 +22,8 @@ import java.security.NoSuchAlgorithmException;
  * each a serialized {@code SignedTx} whose body is signed under the sign-bytes domain of its type
  * ({@code wattproof/v1/PileOffer}, {@code …/Booking}, …). Bodies signed by the pile's device key
  * carry no public key (the ledger finds it by device id, as for readings); bodies signed by the
- * car owner's key always carry it, since the ledger knows car owners only by their key; operator
- * bodies carry the operator's key ({@link OperatorTransactions#sign}). Callers keep the nonces:
- * a pile's offers count 1, 2, …; a car owner's bookings 1, 2, …; an operator's transactions, all
- * kinds together, 1, 2, ….
+ * car owner's key always carry it, since the ledger knows car owners only by their key; callers
+ * keep the nonces: a pile's offers count 1, 2, …; a car owner's bookings 1, 2, ….
  */
 public final class ChargingTransactions {
     private ChargingTransactions() {}
@@ -119,16 +116,6 @@ public final class ChargingTransactions {
         return signAsDevice(chainId, pile, BodyType.CHARGING_SESSION, session.toByteArray());
     }
 
-    /** An operator's credit of {@code amount} micro-units to {@code account}. */
-    public static byte[] accountCredit(String chainId, DeviceKey operator, long nonce, String account, long amount)
-            throws KeyStoreFailure {
-        return OperatorTransactions.sign(chainId, operator, BodyType.ACCOUNT_CREDIT, AccountCredit.newBuilder()
-                .setAccount(account)
-                .setAmount(amount)
-                .setNonce(nonce)
-                .build().toByteArray());
-    }
-
     /** The name of a transaction on the ledger: SHA-256 of its bytes (CometBFT's tx hash). */
     public static byte[] txHash(byte[] tx) {
         try {
@@ -140,7 +127,7 @@ public final class ChargingTransactions {
 
     /** The car owner's account on the ledger: {@code driver:} + its key id in lowercase hex. */
     public static String driverAccount(DeviceId driver) {
-        return ChargingBook.driverAccount(driver);
+        return "driver:" + driver.hex();
     }
 
     /**
@@ -165,7 +152,14 @@ public final class ChargingTransactions {
                 .build().toByteArray();
     }
 
+    /** Signed, with the key in the envelope: the ledger knows a car owner only by its key. */
     private static byte[] signWithKey(String chainId, DeviceKey key, BodyType type, byte[] body) throws KeyStoreFailure {
-        return OperatorTransactions.sign(chainId, key, type, body);
+        return SignedTx.newBuilder()
+                .setBodyType(type)
+                .setBody(ByteString.copyFrom(body))
+                .setKeyAlgorithmValue(key.algorithm().wireNumber())
+                .setPublicKey(ByteString.copyFrom(key.publicKeyInfo()))
+                .setSignature(ByteString.copyFrom(key.sign(SignBytes.of(type, chainId, body))))
+                .build().toByteArray();
     }
 }
