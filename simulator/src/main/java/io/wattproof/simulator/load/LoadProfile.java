@@ -14,7 +14,7 @@ import java.time.ZonedDateTime;
  *
  * <p>Immutable; every value is a pure function of seed, instant and zone.
  */
-public final class LoadProfile {
+public final class LoadProfile implements PowerCurve {
     private static final long BASE = 1, MORNING = 2, EVENING = 3, DAY = 4, CLOUD = 5, PV_FLICKER = 6;
     private static final double SUNRISE_HOUR = 6, NOON_HOUR = 12, SUNSET_HOUR = 20;
 
@@ -49,6 +49,7 @@ public final class LoadProfile {
         return new LoadProfile(seed, withPv ? pvPeakWatts : 0);
     }
 
+    @Override
     public long seed() {
         return seed;
     }
@@ -58,6 +59,7 @@ public final class LoadProfile {
     }
 
     /** Net active power at {@code t}, W: consumption minus PV; negative means exporting. */
+    @Override
     public double powerWatts(Instant t, ZoneId zone) {
         return consumptionWatts(t, zone) - pvWatts(t, zone);
     }

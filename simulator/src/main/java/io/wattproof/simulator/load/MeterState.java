@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param importKwh energy drawn from the grid since the meter was installed, kWh, >= 0
  * @param exportKwh energy fed into the grid since the meter was installed, kWh, >= 0
  */
-public record MeterState(LoadProfile profile, ZoneId zone, Instant time, double importKwh, double exportKwh) {
+public record MeterState(PowerCurve profile, ZoneId zone, Instant time, double importKwh, double exportKwh) {
     public static final double NOMINAL_VOLTS = 230;
     /** EN 50160 allows ±10 %; a healthy low-voltage feeder stays within a few percent. */
     public static final double VOLTAGE_SPREAD = 0.03;
@@ -37,7 +37,7 @@ public record MeterState(LoadProfile profile, ZoneId zone, Instant time, double 
     }
 
     /** A meter with both registers at zero. */
-    public static MeterState start(LoadProfile profile, ZoneId zone, Instant time) {
+    public static MeterState start(PowerCurve profile, ZoneId zone, Instant time) {
         return new MeterState(profile, zone, time, 0, 0);
     }
 

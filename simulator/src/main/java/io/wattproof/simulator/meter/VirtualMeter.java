@@ -13,7 +13,7 @@ import io.wattproof.modbus.slave.ModbusTcpSlaveConfig;
 import io.wattproof.modbus.slave.RegisterBank;
 import io.wattproof.modbus.transport.SerialLineConfig;
 import io.wattproof.modbus.transport.SerialPortTransport;
-import io.wattproof.simulator.load.LoadProfile;
+import io.wattproof.simulator.load.PowerCurve;
 import io.wattproof.simulator.load.MeterState;
 import java.io.IOException;
 import java.time.Clock;
@@ -26,7 +26,7 @@ import java.util.Set;
 
 /**
  * A virtual Eastron SDM630 on the network: a Modbus TCP slave on loopback whose input registers,
- * laid out by the built-in sdm630.yaml map, follow a household load profile. The register image is
+ * laid out by the built-in sdm630.yaml map, follow a load curve (a household, a charging pile). The register image is
  * brought up to date on every request, so an agent reading at a boundary sees the energy up to that
  * instant, as with a real meter. {@link #serveSerial} puts the same meter on a serial line as well
  * (an RS-485 adapter, or one end of a pseudo-terminal pair), answering Modbus RTU.
@@ -56,7 +56,7 @@ public final class VirtualMeter implements AutoCloseable {
      *
      * @param initialImportKwh the import register when the simulation starts (meters are not new)
      */
-    public static VirtualMeter start(String serial, LoadProfile profile, ZoneId zone, double initialImportKwh, Clock clock)
+    public static VirtualMeter start(String serial, PowerCurve profile, ZoneId zone, double initialImportKwh, Clock clock)
             throws IOException {
         return new VirtualMeter(serial, new MeterState(profile, zone, clock.instant(), initialImportKwh, 0), clock);
     }
