@@ -383,7 +383,8 @@ public final class MeterAgent implements AutoCloseable {
         return result;
     }
 
-    static Optional<SignedRecord> findSession(Outbox outbox, byte[] bookingTxHash) throws OutboxException {
+    /** {@link #findSessionRecord} on an outbox the caller owns (before an agent runs on it, or in tests). */
+    public static Optional<SignedRecord> findSession(Outbox outbox, byte[] bookingTxHash) throws OutboxException {
         List<SignedRecord> held = new java.util.ArrayList<>(outbox.unacknowledged());
         held.addAll(outbox.unconfirmed(Integer.MAX_VALUE));
         for (SignedRecord r : held) {
