@@ -164,6 +164,19 @@ class ChargingPileTest {
     }
 
     @Test
+    void theStartRegisterIsAReadFromAfterTheRelayClosed() throws Exception {
+        pile.bookingVerified(f.bookingTx(booking()));
+        host.sample(T.minusSeconds(1), 4990, 0); // read before the relay closed
+        clock.set(T);
+        pile.requestArrived(startRequest(T.minusSeconds(2)));
+        pile.tick();
+        assertEquals(ChargingController.Phase.AUTHORISED, pile.phase(), "an older read is not the start register");
+        sampleAt(T.plusSeconds(1), 5000, 7200);
+        assertEquals(ChargingController.Phase.CHARGING, pile.phase());
+        assertEquals(5000, SessionStart.parseFrom(SignedTx.parseFrom(host.submitted.get(1)).getBody()).getStartImportWh());
+    }
+
+    @Test
     void aBookingTheFollowerNeverVerifiedNeverClosesTheRelay() throws Exception {
         clock.set(T);
         pile.requestArrived(startRequest(T.minusSeconds(2)));
