@@ -136,6 +136,9 @@ public final class ChargingPile implements AutoCloseable {
     private String blockedBy;
     private ClosedSession pendingClose;
     private boolean appending;
+    /** After a failed append, the next try waits this long: a failing outbox is not asked every second. */
+    static final Duration APPEND_RETRY = Duration.ofSeconds(10);
+    private Instant nextAppendAt = Instant.MIN;
     private Instant lastFedSampleAt = Instant.MIN;
     private ChargingController.Phase publishedPhase;
     private boolean closedDown;
@@ -417,7 +420,7 @@ public final class ChargingPile implements AutoCloseable {
                 }
             }
             run(controller.onTick(now));
-            if (pendingClose != null && !appending) {
+            if (pendingClose != null && !appending && !now.isBefore(nextAppendAt)) {
                 appendSession();
             }
             if (controller.phase() != publishedPhase) {
@@ -545,8 +548,9 @@ public final class ChargingPile implements AutoCloseable {
         if (failure != null) {
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            log.error("storing the session record failed pile={} booking={} error={}; tried again at the next tick", pileId,
-                    booking, cause.toString());
+            nextAppendAt = clock.instant().plus(APPEND_RETRY);
+            log.error("storing the session record failed pile={} booking={} error={}; tried again in {} s", pileId,
+                    booking, cause.toString(), APPEND_RETRY.toSeconds());
             return;
         }
         if (pendingClose == closed) {

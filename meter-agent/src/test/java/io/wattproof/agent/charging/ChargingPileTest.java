@@ -268,8 +268,14 @@ class ChargingPileTest {
         int attempts = host.appendAttempts;
         clock.set(T.plusSeconds(604));
         pile.tick();
+        assertEquals(attempts, host.appendAttempts, "not again within " + ChargingPile.APPEND_RETRY);
+        clock.set(T.plusSeconds(603).plus(ChargingPile.APPEND_RETRY));
+        pile.tick();
         assertEquals(attempts + 1, host.appendAttempts);
         host.failAppends = false;
+        pile.tick();
+        assertTrue(host.sessions().isEmpty(), "the retry waits again after a failure");
+        clock.set(T.plusSeconds(603).plus(ChargingPile.APPEND_RETRY.multipliedBy(2)));
         pile.tick();
         assertEquals(1, host.sessions().size());
         assertFalse(Files.exists(sessionFile()));
