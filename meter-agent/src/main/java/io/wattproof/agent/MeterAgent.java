@@ -20,6 +20,7 @@ import io.wattproof.agent.outbox.FileOutbox;
 import io.wattproof.agent.outbox.Outbox;
 import io.wattproof.agent.outbox.OutboxException;
 import io.wattproof.agent.record.ChainState;
+import io.wattproof.agent.record.ChargingSessionFactory;
 import io.wattproof.agent.record.DeviceDescription;
 import io.wattproof.agent.record.PendingFlags;
 import io.wattproof.agent.record.QualityFlagSource;
@@ -31,7 +32,10 @@ import io.wattproof.agent.uplink.Uplink;
 import io.wattproof.lightclient.store.LightStoreException;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.ChargingSession;
 import io.wattproof.protocol.v1.Reading;
+import io.wattproof.protocol.v1.SignedTx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +47,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -303,6 +308,97 @@ public final class MeterAgent implements AutoCloseable {
     /** The newest successful meter read; empty until the meter has answered once. */
     public Optional<MeterSample> latestSample() {
         return Optional.ofNullable(latestSample);
+    }
+
+    // ---- charging sessions ---------------------------------------------------------------------
+
+    /**
+     * Puts a ChargingSession record into the chain on the worker thread, as the next record after
+     * the readings (docs/charging.md, "Who signs what"): {@code factory} gets the sequence and
+     * previous hash from the chain state, the body is signed with the device key, stored, and sent
+     * like any record. Completes with the stored record, or exceptionally when nothing was stored
+     * (the chain has no reading yet, the outbox is full or failing, the key failed, or the body does
+     * not carry the place it was given); the caller may try again.
+     */
+    public CompletableFuture<SignedRecord> appendRecord(ChargingSessionFactory factory) {
+        CompletableFuture<SignedRecord> result = new CompletableFuture<>();
+        try {
+            worker.execute(() -> {
+                try {
+                    result.complete(appendSession(factory));
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("agent closed device=" + deviceId, e));
+        }
+        return result;
+    }
+
+    private SignedRecord appendSession(ChargingSessionFactory factory) throws KeyStoreFailure, OutboxException {
+        ChainState chain = outbox.chainState();
+        if (chain.lastIntervalEnd() == null) {
+            throw new IllegalStateException("charging session record: expected a chain with a reading before it, got an empty chain");
+        }
+        if (outbox.sizeBytes() >= config.outboxBudgetBytes()) {
+            throw new OutboxException("charging session record: outbox full, size " + outbox.sizeBytes() + " of budget "
+                    + config.outboxBudgetBytes() + " bytes");
+        }
+        ChargingSession body = factory.build(chain.nextSequence(), chain.headHash());
+        if (body.getSequence() != chain.nextSequence()
+                || !java.util.Arrays.equals(body.getPreviousHash().toByteArray(), chain.headHash())) {
+            throw new IllegalArgumentException("charging session record: expected sequence " + chain.nextSequence()
+                    + " and the chain's previous_hash, got sequence " + body.getSequence());
+        }
+        SignedRecord record = signer.sign(body, chain.lastIntervalEnd());
+        outbox.append(record);
+        log.info("charging session record stored device={} sequence={} booking={} energy_wh={} end_reason={}", deviceId,
+                record.sequence(), java.util.HexFormat.of().formatHex(body.getContractTxHash().toByteArray()), body.getEnergyWh(),
+                body.getEndReason());
+        pump();
+        return record;
+    }
+
+    /**
+     * The ChargingSession record of a booking that is still in the outbox and not final
+     * (unacknowledged or awaiting its receipt); empty when there is none. After a restart this is
+     * how a pile tells a session whose record was stored just before the power cut from one that
+     * must still be closed (docs/charging.md, "What is persisted").
+     */
+    public CompletableFuture<Optional<SignedRecord>> findSessionRecord(byte[] bookingTxHash) {
+        byte[] wanted = bookingTxHash.clone();
+        CompletableFuture<Optional<SignedRecord>> result = new CompletableFuture<>();
+        try {
+            worker.execute(() -> {
+                try {
+                    result.complete(findSession(outbox, wanted));
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("agent closed device=" + deviceId, e));
+        }
+        return result;
+    }
+
+    /** {@link #findSessionRecord} on an outbox the caller owns (before an agent runs on it, or in tests). */
+    public static Optional<SignedRecord> findSession(Outbox outbox, byte[] bookingTxHash) throws OutboxException {
+        List<SignedRecord> held = new java.util.ArrayList<>(outbox.unacknowledged());
+        held.addAll(outbox.unconfirmed(Integer.MAX_VALUE));
+        for (SignedRecord r : held) {
+            try {
+                SignedTx tx = SignedTx.parseFrom(r.signedTx());
+                if (tx.getBodyType() == BodyType.CHARGING_SESSION && java.util.Arrays.equals(
+                        ChargingSession.parseFrom(tx.getBody()).getContractTxHash().toByteArray(), bookingTxHash)) {
+                    return Optional.of(r);
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                // A record this agent signed always parses; one that does not is not a session.
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- metering ------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ record ConfigFile(
         String interval,
         String dataDir,
         String outboxBudget,
-        Telemetry telemetry) {
+        Telemetry telemetry,
+        Charging charging) {
 
     record KeyStore(String kind, String dir, String secretFile, String pkcs11Library, String tokenLabel,
             String keyLabel, String pinFile, Integer slot) {}
@@ -28,4 +29,6 @@ record ConfigFile(
     record Meter(String model, Integer unitId, String serial, String source) {}
 
     record Telemetry(Boolean enabled, Boolean homeAssistant, String period) {}
+
+    record Charging(String sealKeyFile, String ownerSealKey, String supervisorSealKey, String ownerContact, String ownerSalt) {}
 }

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param dataDir overrides the board's data folder
  * @param outboxBudgetBytes the most the outbox may occupy on disk
  * @param telemetry live values for owners
+ * @param charging present for a charging pile (docs/charging.md, "The pile's shell")
  */
 public record DeviceConfig(
         String origin,
@@ -38,7 +39,8 @@ public record DeviceConfig(
         Optional<Duration> interval,
         Optional<Path> dataDir,
         long outboxBudgetBytes,
-        Telemetry telemetry) {
+        Telemetry telemetry,
+        Optional<Charging> charging) {
 
     public static final String SCHEMA = "wattproof-agent/1";
 
@@ -54,6 +56,15 @@ public record DeviceConfig(
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(dataDir, "data dir");
         Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(charging, "charging");
+    }
+
+    /** A device that is no charging pile. */
+    public DeviceConfig(String origin, String board, DeviceId deviceId, Optional<String> location, KeyStoreSettings keyStore,
+            Mqtt mqtt, Ledger ledger, MeterOverrides meter, Optional<Duration> interval, Optional<Path> dataDir,
+            long outboxBudgetBytes, Telemetry telemetry) {
+        this(origin, board, deviceId, location, keyStore, mqtt, ledger, meter, interval, dataDir, outboxBudgetBytes, telemetry,
+                Optional.empty());
     }
 
     /** Where the device key lives; the key never leaves it. */
@@ -172,6 +183,67 @@ public record DeviceConfig(
 
         public Telemetry {
             Objects.requireNonNull(period, "period");
+        }
+    }
+
+    /**
+     * What a charging pile needs beside a meter's settings (docs/charging.md, "Personal data"). The
+     * relay is the board profile's {@code gpio.relay}.
+     *
+     * @param sealKeyFile the pile's HPKE private key (X25519, 64 hex characters on one line, mode
+     *     0600): car owners seal their data to its public key, published in charge/info
+     * @param ownerSealKey the pile owner's HPKE public key, X25519, 32 bytes
+     * @param supervisorSealKey the supervisor's HPKE public key, X25519, 32 bytes
+     * @param ownerContact the pile owner's contact, sealed into every session record
+     * @param ownerSalt 32 bytes: with the contact it opens the offers' owner_pseudonym
+     *     (PartyPseudonyms)
+     */
+    public record Charging(Path sealKeyFile, byte[] ownerSealKey, byte[] supervisorSealKey, String ownerContact, byte[] ownerSalt) {
+        public Charging {
+            Objects.requireNonNull(sealKeyFile, "seal key file");
+            Objects.requireNonNull(ownerContact, "owner contact");
+            ownerSealKey = ownerSealKey.clone();
+            supervisorSealKey = supervisorSealKey.clone();
+            ownerSalt = ownerSalt.clone();
+        }
+
+        @Override
+        public byte[] ownerSealKey() {
+            return ownerSealKey.clone();
+        }
+
+        @Override
+        public byte[] supervisorSealKey() {
+            return supervisorSealKey.clone();
+        }
+
+        @Override
+        public byte[] ownerSalt() {
+            return ownerSalt.clone();
+        }
+
+        /** The offers' owner_pseudonym: SHA-256("wattproof/v1/party" ‖ salt ‖ contact). */
+        public byte[] ownerPseudonym() {
+            return io.wattproof.crypto.seal.PartyPseudonyms.pseudonym(ownerSalt,
+                    ownerContact.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Charging c && sealKeyFile.equals(c.sealKeyFile) && java.util.Arrays.equals(ownerSealKey, c.ownerSealKey)
+                    && java.util.Arrays.equals(supervisorSealKey, c.supervisorSealKey) && ownerContact.equals(c.ownerContact)
+                    && java.util.Arrays.equals(ownerSalt, c.ownerSalt);
+        }
+
+        @Override
+        public int hashCode() {
+            return sealKeyFile.hashCode() * 31 + ownerContact.hashCode();
+        }
+
+        /** The salt opens the owner's pseudonym: it is not printed. */
+        @Override
+        public String toString() {
+            return "Charging[sealKeyFile=" + sealKeyFile + ", owner contact of " + ownerContact.length() + " characters]";
         }
     }
 }

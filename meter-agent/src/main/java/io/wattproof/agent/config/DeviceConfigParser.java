@@ -40,6 +40,7 @@ public final class DeviceConfigParser {
     /** A configuration is well under 2 kB. */
     public static final int MAX_FILE_CHARS = 64 * 1024;
     static final int MAX_LOCATION_CHARS = 64;
+    static final int MAX_OWNER_CONTACT_CHARS = 1024;
     static final int ATECC608_SLOTS = 16;
 
     private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{" + 2 * DeviceId.LENGTH + "}");
@@ -146,11 +147,12 @@ public final class DeviceConfigParser {
             Optional<Path> dataDir = Optional.ofNullable(file.dataDir()).flatMap(d -> path("data_dir", d));
             long budget = budget();
             Telemetry telemetry = telemetry();
+            Optional<DeviceConfig.Charging> charging = charging();
             if (!problems.isEmpty()) {
                 return new ConfigParseResult.Invalid(problems);
             }
             return new ConfigParseResult.Parsed(new DeviceConfig(origin, board, deviceId, location, keyStore, mqtt, ledger,
-                    meter, interval, dataDir, budget, telemetry));
+                    meter, interval, dataDir, budget, telemetry, charging));
         }
 
         private String board() {
@@ -418,6 +420,41 @@ public final class DeviceConfigParser {
                 problem("telemetry.home_assistant", "false while telemetry.enabled is false (discovery announces telemetry)", "true");
             }
             return new Telemetry(enabled, homeAssistant, period);
+        }
+
+        private Optional<DeviceConfig.Charging> charging() {
+            ConfigFile.Charging c = file.charging();
+            if (c == null) {
+                return Optional.empty();
+            }
+            Optional<Path> keyFile = required("charging.seal_key_file", c.sealKeyFile());
+            byte[] owner = hex("charging.owner_seal_key", c.ownerSealKey(), 32, "the pile owner's X25519 public key");
+            byte[] supervisor = hex("charging.supervisor_seal_key", c.supervisorSealKey(), 32, "the supervisor's X25519 public key");
+            byte[] salt = hex("charging.owner_salt", c.ownerSalt(), io.wattproof.crypto.seal.PartyPseudonyms.SALT_LENGTH,
+                    "the salt of the owner's pseudonym");
+            String contact = c.ownerContact();
+            if (contact == null || contact.isBlank() || contact.length() > MAX_OWNER_CONTACT_CHARS) {
+                problem("charging.owner_contact", "1.." + MAX_OWNER_CONTACT_CHARS + " characters", contact == null ? "nothing" : quote(contact));
+                contact = null;
+            }
+            if (owner != null && supervisor != null && java.util.Arrays.equals(owner, supervisor)) {
+                // Sealing to the same key twice gives nobody a second copy (docs/sealing.md).
+                problem("charging.supervisor_seal_key", "a key other than charging.owner_seal_key", "the same key");
+            }
+            if (keyFile.isEmpty() || owner == null || supervisor == null || salt == null || contact == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new DeviceConfig.Charging(keyFile.get(), owner, supervisor, contact, salt));
+        }
+
+        private byte[] hex(String field, String value, int length, String what) {
+            String expected = 2 * length + " lowercase hex characters (" + what + ", " + length + " bytes)";
+            if (value == null || !value.matches("[0-9a-f]{" + 2 * length + "}")) {
+                // A salt is half a secret: a malformed one is not echoed into a log.
+                problem(field, expected, value == null ? "nothing" : value.length() + " characters that are not that");
+                return null;
+            }
+            return java.util.HexFormat.of().parseHex(value);
         }
     }
 }

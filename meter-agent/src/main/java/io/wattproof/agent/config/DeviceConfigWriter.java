@@ -74,6 +74,16 @@ public final class DeviceConfigWriter {
         y.append("  enabled: ").append(c.telemetry().enabled()).append('\n');
         y.append("  home_assistant: ").append(c.telemetry().homeAssistant()).append('\n');
         y.append("  period: ").append(BoardProfileParser.formatDuration(c.telemetry().period())).append('\n');
+        c.charging().ifPresent(ch -> {
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            y.append("# A charging pile (docs/charging.md); the relay is the board's gpio.relay.\n");
+            y.append("charging:\n");
+            y.append("  seal_key_file: ").append(scalar(ch.sealKeyFile().toString())).append('\n');
+            y.append("  owner_seal_key: ").append(scalar(hex.formatHex(ch.ownerSealKey()))).append('\n');
+            y.append("  supervisor_seal_key: ").append(scalar(hex.formatHex(ch.supervisorSealKey()))).append('\n');
+            y.append("  owner_contact: ").append(scalar(ch.ownerContact())).append('\n');
+            y.append("  owner_salt: ").append(scalar(hex.formatHex(ch.ownerSalt()))).append('\n');
+        });
         return y.toString();
     }
 
