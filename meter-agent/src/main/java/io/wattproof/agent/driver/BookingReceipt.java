@@ -36,7 +36,7 @@ public sealed interface BookingReceipt {
     static BookingReceipt match(byte[] payload, byte[] tx) {
         ReceiptReading reading = ReceiptCheck.read(payload);
         if (reading instanceof ReceiptVerdict.Malformed m) {
-            return new Malformed("receipt " + m.field() + ": expected " + m.expected() + ", got " + m.actual());
+            return new Malformed("receipt" + (m.field().equals("receipt") ? "" : " " + m.field()) + ": expected " + m.expected() + ", got " + m.actual());
         }
         LedgerReceipt r = (LedgerReceipt) reading;
         byte[] expected = ChargingTransactions.txHash(tx);

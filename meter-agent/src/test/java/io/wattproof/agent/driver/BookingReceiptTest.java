@@ -65,7 +65,7 @@ class BookingReceiptTest {
     void garbageIsMalformedNotAnException() {
         BookingReceipt.Malformed m = assertInstanceOf(BookingReceipt.Malformed.class,
                 BookingReceipt.match(new byte[] {(byte) 0xff, 0x01, 0x02}, tx));
-        assertTrue(m.reason().startsWith("receipt receipt: expected a wattproof.v1.Receipt"), m.reason());
+        assertTrue(m.reason().startsWith("receipt: expected a wattproof.v1.Receipt"), m.reason());
     }
 
     @Test
