@@ -93,12 +93,12 @@ public record PileInfo(DeviceId pile, RecipientPublicKey sealKey, Suite suite, L
             return bad("charge/info: expected a JSON object, got " + JsonFields.describe(root));
         }
         try {
-            String pileHex = text(root, "pile");
+            String pileHex = JsonFields.text(root, "pile", "charge/info");
             if (!pileHex.equalsIgnoreCase(expectedPile.hex())) {
                 return bad("charge/info pile: expected " + expectedPile.hex() + ", got '" + pileHex + "'");
             }
-            Suite suite = suite(text(root, "suite"));
-            byte[] keyBytes = hex(root, "seal_key", -1);
+            Suite suite = suite(JsonFields.text(root, "suite", "charge/info"));
+            byte[] keyBytes = JsonFields.hex(root, "seal_key", -1, "charge/info");
             RecipientPublicKey key;
             try {
                 key = RecipientPublicKey.of(suite.kem(), keyBytes);
@@ -107,7 +107,7 @@ public record PileInfo(DeviceId pile, RecipientPublicKey sealKey, Suite suite, L
             }
             JsonNode offersNode = root.get("offers");
             if (offersNode == null || !offersNode.isArray()) {
-                throw new Bad("charge/info offers: expected an array, got " + describe(offersNode));
+                throw new Bad("charge/info offers: expected an array, got " + JsonFields.describe(offersNode));
             }
             List<Offer> offers = new ArrayList<>();
             for (int i = 0; i < offersNode.size(); i++) {
@@ -122,9 +122,9 @@ public record PileInfo(DeviceId pile, RecipientPublicKey sealKey, Suite suite, L
 
     private static Offer offer(JsonNode node, String where) throws Bad {
         if (node == null || !node.isObject()) {
-            throw new Bad(where + ": expected an object, got " + describe(node));
+            throw new Bad(where + ": expected an object, got " + JsonFields.describe(node));
         }
-        byte[] txHash = hexOf(node, "tx_hash", TX_HASH_LENGTH, where);
+        byte[] txHash = JsonFields.hex(node, "tx_hash", TX_HASH_LENGTH, where);
         long price = JsonFields.positiveLong(node, "unit_price", where);
         long start = JsonFields.epochSeconds(node, "window_start", where);
         long end = JsonFields.epochSeconds(node, "window_end", where);
@@ -151,22 +151,6 @@ public record PileInfo(DeviceId pile, RecipientPublicKey sealKey, Suite suite, L
                     + "P256_CHACHA20_POLY1305, got '" + name + "'");
         }
         return new Suite(kem, aead);
-    }
-
-    private static String text(JsonNode root, String field) throws Bad {
-        return JsonFields.text(root, field, "charge/info");
-    }
-
-    private static byte[] hex(JsonNode root, String field, int length) throws Bad {
-        return hexOf(root, field, length, "charge/info");
-    }
-
-    private static byte[] hexOf(JsonNode node, String field, int length, String where) throws Bad {
-        return JsonFields.hex(node, field, length, where);
-    }
-
-    static String describe(JsonNode node) {
-        return JsonFields.describe(node);
     }
 
     private static String firstLine(String s) {
