@@ -51,6 +51,8 @@ class ChargeCommandIT extends CommandLineTest {
 
     @Test
     void bookStartWatchAndStop() throws Exception {
+        assertEquals(0, run(common("info", "--pile", pile.id().hex())), err);
+        assertTrue(out.contains("offer " + java.util.HexFormat.of().formatHex(pile.offerHash()) + " unit_price 300000 per kWh"), out);
         String from = Instant.now().minusSeconds(10).toString();
         assertEquals(0, run(common("book", "--pile", pile.id().hex(), "--energy", "10000", "--amount", "3000000", "--from", from,
                 "--until", "1h", "--contact", "Erika, B-EM 123E")), err);
@@ -73,6 +75,13 @@ class ChargeCommandIT extends CommandLineTest {
 
         assertEquals(0, run(common("watch", "--booking", booking, "--for", "1s")), err);
         assertTrue(out.contains("watching booking " + booking), out);
+    }
+
+    @Test
+    void anExplicitNonceIsUsedAndMovesTheCounter() throws Exception {
+        assertEquals(0, run(common("book", "--pile", pile.id().hex(), "--energy", "10000", "--amount", "3000000", "--nonce", "4")), err);
+        assertTrue(out.contains("(nonce 4)"), out);
+        assertEquals("4", Files.readString(dir.resolve("owner").resolve(CarOwnerStore.NONCE_FILE)).strip());
     }
 
     @Test
