@@ -337,13 +337,13 @@ public final class CarOwner implements AutoCloseable {
      */
     public RequestResult start(DeviceId pile, byte[] bookingTxHash, RecipientPublicKey pileSealKey, Suite suite, DriverData data)
             throws ConnectionException, InterruptedException {
-        return request(pile, bookingTxHash, "start", SessionMessage.Started.class, () -> DriverRequests.start(settings.chainId(), key,
+        return request(pile, bookingTxHash, "start", SessionMessage.Started.class, true, () -> DriverRequests.start(settings.chainId(), key,
                 bookingTxHash, pile, clock.instant().getEpochSecond(), pileSealKey, suite, data, random));
     }
 
     /** Asks the pile to stop; waits for {@code closed} (or {@code refused}), as {@link #start}. */
     public RequestResult stop(DeviceId pile, byte[] bookingTxHash) throws ConnectionException, InterruptedException {
-        return request(pile, bookingTxHash, "stop", SessionMessage.Closed.class, () -> DriverRequests.stop(settings.chainId(), key,
+        return request(pile, bookingTxHash, "stop", SessionMessage.Closed.class, false, () -> DriverRequests.stop(settings.chainId(), key,
                 bookingTxHash, pile, clock.instant().getEpochSecond()));
     }
 
@@ -352,16 +352,29 @@ public final class CarOwner implements AutoCloseable {
         byte[] sign() throws KeyStoreFailure;
     }
 
-    private RequestResult request(DeviceId pile, byte[] booking, String what, Class<? extends SessionMessage> success, Signer signer)
-            throws ConnectionException, InterruptedException {
+    /**
+     * @param liveMeansSuccess a live value on the session's topic answers too: the pile publishes
+     *     them only while charging this booking, so one proves a start whose {@code started} event
+     *     was lost (events are QoS 0 from the pile, docs/charging.md "Topics")
+     */
+    private RequestResult request(DeviceId pile, byte[] booking, String what, Class<? extends SessionMessage> success,
+                                  boolean liveMeansSuccess, Signer signer) throws ConnectionException, InterruptedException {
         String events = DriverTopics.events(driver, booking);
+        String live = DriverTopics.live(driver, booking);
         String bookingHex = HexFormat.of().formatHex(booking);
         BlockingQueue<SessionMessage> queue = new LinkedBlockingQueue<>();
         Consumer<MqttMessage> h = m -> queue.add(SessionMessage.parseEvent(m.getPayload()));
+        Consumer<MqttMessage> onLive = m -> queue.add(SessionMessage.parseLive(m.getPayload()));
         route(events, h);
+        if (liveMeansSuccess) {
+            route(live, onLive);
+        }
         try {
             // Subscribed (SUBACK) before the first request, so the answer cannot come first.
             subscribe(events, 1);
+            if (liveMeansSuccess) {
+                subscribe(live, 0);
+            }
             SessionMessage.Refused refusal = null;
             String lastProblem = "";
             for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
@@ -383,6 +396,10 @@ public final class CarOwner implements AutoCloseable {
                     if (success.isInstance(m)) {
                         log.info("{} answered booking={} event={}", what, bookingHex, m);
                         return new RequestResult.Answered(m, attempt);
+                    }
+                    if (liveMeansSuccess && m instanceof SessionMessage.Live l) {
+                        log.info("{} answered by a live value booking={} (the started event did not arrive)", what, bookingHex);
+                        return new RequestResult.Answered(new SessionMessage.Started(l.time()), attempt);
                     }
                     switch (m) {
                         case SessionMessage.Refused r -> {
@@ -410,6 +427,10 @@ public final class CarOwner implements AutoCloseable {
         } finally {
             unroute(events, h);
             unsubscribe(events);
+            if (liveMeansSuccess) {
+                unroute(live, onLive);
+                unsubscribe(live);
+            }
         }
     }
 

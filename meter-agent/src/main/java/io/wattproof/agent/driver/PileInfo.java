@@ -97,8 +97,8 @@ public record PileInfo(DeviceId pile, RecipientPublicKey sealKey, Suite suite, L
             if (!pileHex.equalsIgnoreCase(expectedPile.hex())) {
                 return bad("charge/info pile: expected " + expectedPile.hex() + ", got '" + pileHex + "'");
             }
-            Suite suite = suite(JsonFields.text(root, "suite", "charge/info"));
             byte[] keyBytes = JsonFields.hex(root, "seal_key", -1, "charge/info");
+            Suite suite = suite(JsonFields.text(root, "suite", "charge/info"), keyBytes.length);
             RecipientPublicKey key;
             try {
                 key = RecipientPublicKey.of(suite.kem(), keyBytes);
@@ -139,18 +139,24 @@ public record PileInfo(DeviceId pile, RecipientPublicKey sealKey, Suite suite, L
     }
 
     /**
-     * The suite by name: the constant names of {@link Suite} ({@code X25519_AES_128_GCM}) or RFC
-     * 9180 style ({@code DHKEM(X25519, HKDF-SHA256)/HKDF-SHA256/AES-128-GCM}); only HKDF-SHA256 exists here.
+     * The suite by name: the constant names of {@link Suite} ({@code X25519_AES_128_GCM}), RFC 9180
+     * style ({@code DHKEM(X25519, HKDF-SHA256)/HKDF-SHA256/AES-128-GCM}), or the KEM alone ({@code
+     * X25519}, as the pile's shell publishes it). Only HKDF-SHA256 exists here. A name without an
+     * AEAD takes AES-128-GCM: the sealer chooses the AEAD, and the pile opens whichever suite the
+     * record names (docs/sealing.md); a name without a KEM takes the KEM of the key's length.
      */
-    static Suite suite(String name) throws Bad {
+    static Suite suite(String name, int keyLength) throws Bad {
         String n = name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
         Kem kem = n.contains("X25519") ? Kem.X25519_HKDF_SHA256 : n.contains("P256") ? Kem.P256_HKDF_SHA256 : null;
         Aead aead = n.contains("AES128GCM") ? Aead.AES_128_GCM : n.contains("CHACHA20POLY1305") ? Aead.CHACHA20_POLY1305 : null;
-        if (kem == null || aead == null) {
-            throw new Bad("charge/info suite: expected one of X25519_AES_128_GCM, X25519_CHACHA20_POLY1305, P256_AES_128_GCM, "
-                    + "P256_CHACHA20_POLY1305, got '" + name + "'");
+        if (kem == null && aead == null) {
+            throw new Bad("charge/info suite: expected an HPKE suite such as X25519_AES_128_GCM, X25519_CHACHA20_POLY1305, "
+                    + "P256_AES_128_GCM, P256_CHACHA20_POLY1305 or X25519, got '" + name + "'");
         }
-        return new Suite(kem, aead);
+        if (kem == null) {
+            kem = keyLength == Kem.P256_HKDF_SHA256.publicKeyLength() ? Kem.P256_HKDF_SHA256 : Kem.X25519_HKDF_SHA256;
+        }
+        return new Suite(kem, aead != null ? aead : Aead.AES_128_GCM);
     }
 
     private static String firstLine(String s) {

@@ -145,6 +145,17 @@ class CarOwnerIT {
     }
 
     @Test
+    void aLiveValueAnswersAStartWhoseEventWasLost() throws Exception {
+        CarOwner.BookingResult.Booked b = assertInstanceOf(CarOwner.BookingResult.Booked.class, book());
+        pile.loseStartedEvent = true;
+        CarOwner.RequestResult.Answered started = assertInstanceOf(CarOwner.RequestResult.Answered.class,
+                owner.start(pile.id(), b.bookingTxHash(), pile.sealKey.publicKey(), io.wattproof.crypto.seal.Suite.X25519_AES_128_GCM, data));
+        assertInstanceOf(SessionMessage.Started.class, started.event());
+        assertEquals(1, started.attempts(), "answered by the live value, without a second request");
+        assertEquals(1, pile.requests.get());
+    }
+
+    @Test
     void aStartThePileRefusesIsReportedWithItsReason() throws Exception {
         // Never booked: the pile holds no such booking.
         byte[] unknown = new byte[32];
