@@ -12,6 +12,7 @@ import io.wattproof.agent.ledger.FinalRecords;
 import io.wattproof.agent.ledger.LedgerCounters;
 import io.wattproof.agent.ledger.LedgerFollower;
 import io.wattproof.agent.ledger.LedgerSettings;
+import io.wattproof.agent.ledger.LedgerTxListener;
 import io.wattproof.agent.meter.MeterReadException;
 import io.wattproof.agent.meter.MeterSample;
 import io.wattproof.agent.meter.MeterSnapshot;
@@ -110,6 +111,8 @@ public final class MeterAgent implements AutoCloseable {
     private final Deque<SignedRecord> resend = new ArrayDeque<>();
     /** In-flight re-sent records: acknowledged before, so their PUBACK changes nothing stored. */
     private final Set<Long> inFlightResent = new HashSet<>();
+    /** Transactions that are no records, waiting to be handed to the uplink (in memory only; see submitTransaction). */
+    private final Deque<byte[]> transactionsToSend = new ArrayDeque<>();
     private boolean connected;
     /** The outbox reached its budget at the last interval boundary; nothing was recorded. */
     private boolean storageFull;
@@ -128,6 +131,8 @@ public final class MeterAgent implements AutoCloseable {
     private volatile AgentStatus status;
     /** The newest successful read, for live telemetry (io.wattproof.agent.telemetry); null before the first. */
     private volatile MeterSample latestSample;
+    /** Who hears verified bookings and decided transactions; null for nobody. */
+    private volatile LedgerTxListener txListener;
 
     private MeterAgent(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
             QualityFlagSource flags, ClockSyncSource clockSync) {
@@ -215,6 +220,9 @@ public final class MeterAgent implements AutoCloseable {
         MeterAgent agent = new MeterAgent(config, key, meter, uplink, clock, outbox, flags, clockSync);
         if (config.ledger().isPresent()) {
             agent.follower = agent.startFollower(config.ledger().get(), uplink);
+            if (agent.follower != null) {
+                agent.follower.transactions(agent.new TxEvents());
+            }
         }
         log.info("agent starting device={} interval={}s chain={} next_sequence={} unacknowledged={}",
                 agent.deviceId, config.schedule().seconds(), config.chainId(), outbox.chainState().nextSequence(), outbox.depth());
@@ -281,8 +289,84 @@ public final class MeterAgent implements AutoCloseable {
         }
 
         @Override
+        public void resubmitTransaction(byte[] signedTx) {
+            submit(() -> queueTransaction(signedTx));
+        }
+
+        @Override
         public void changed() {
             submit(MeterAgent.this::publishStatus);
+        }
+    }
+
+    /** The follower's verdicts on bookings and transactions, handed on from its thread to the worker thread. */
+    private final class TxEvents implements LedgerTxListener {
+        @Override
+        public void bookingVerified(byte[] bookingTx, long height) {
+            byte[] copy = bookingTx.clone();
+            submit(() -> {
+                LedgerTxListener l = txListener;
+                if (l != null) {
+                    l.bookingVerified(copy, height);
+                }
+            });
+        }
+
+        @Override
+        public void txDecided(byte[] txHash, int resultCode, long height) {
+            byte[] copy = txHash.clone();
+            submit(() -> {
+                LedgerTxListener l = txListener;
+                if (l != null) {
+                    l.txDecided(copy, resultCode, height);
+                }
+            });
+        }
+    }
+
+    /**
+     * Sends {@code signedTx}, a {@code SignedTx} that is no record of the device's chain (a {@code
+     * PileOffer}, a {@code SessionStart}; docs/charging.md), on the device's {@code tx} topic at QoS
+     * 1, beside the records and outside their window. With ledger settings the follower awaits its
+     * receipt and, without a verified one in time, has it sent again until a receipt decides it
+     * ({@link LedgerTxListener#txDecided}). Without them it is sent once, when connected. Such a
+     * transaction is kept in memory only: after a restart its owner sends it again if it still
+     * matters (the ledger answers a duplicate with the receipt of the block that holds it). Any
+     * thread.
+     */
+    public void submitTransaction(byte[] signedTx) {
+        byte[] copy = signedTx.clone();
+        submit(() -> queueTransaction(copy));
+    }
+
+    /**
+     * Sets who hears the bookings of this device's offers that the follower verified on the ledger,
+     * and the decisions on transactions sent with {@link #submitTransaction}; null for nobody. Its
+     * calls come on the agent's worker thread: return quickly (calling {@link #submitTransaction}
+     * from them is fine). Without ledger settings nothing is verified and nobody is called.
+     */
+    public void ledgerTransactions(LedgerTxListener listener) {
+        this.txListener = listener;
+    }
+
+    private void queueTransaction(byte[] signedTx) {
+        if (follower != null) {
+            // Before it goes out: the receipt can come back before send returns.
+            follower.expectTx(signedTx);
+        }
+        if (transactionsToSend.stream().noneMatch(t -> java.util.Arrays.equals(t, signedTx))) {
+            transactionsToSend.add(signedTx);
+        }
+        pump();
+    }
+
+    /** Hands waiting transactions to the uplink, oldest first, while it takes them. */
+    private void sendTransactions() {
+        while (connected && !transactionsToSend.isEmpty()) {
+            if (!uplink.sendTransaction(transactionsToSend.peek())) {
+                return;
+            }
+            transactionsToSend.poll();
         }
     }
 
@@ -541,6 +625,8 @@ public final class MeterAgent implements AutoCloseable {
 
     /** Sends unacknowledged records, oldest first, up to the window. */
     private void pump() {
+        // Every acknowledgement and connection comes through here, so waiting transactions get their turn too.
+        sendTransactions();
         if (!connected || clock.instant().isBefore(pausedUntil) || inFlight.size() >= window) {
             publishStatus();
             return;

@@ -9,6 +9,7 @@ import io.wattproof.agent.ledger.FakeGateway;
 import io.wattproof.agent.ledger.LedgerChain;
 import io.wattproof.agent.ledger.LedgerCounters;
 import io.wattproof.agent.ledger.LedgerSettings;
+import io.wattproof.agent.ledger.LedgerTxListener;
 import io.wattproof.agent.outbox.MemoryOutbox;
 import io.wattproof.agent.provision.TrustAnchor;
 import io.wattproof.agent.record.FirmwareIdentity;
@@ -16,14 +17,21 @@ import io.wattproof.agent.uplink.LedgerChannel;
 import io.wattproof.agent.uplink.Uplink;
 import io.wattproof.lightclient.encoding.LightBlockCodec;
 import io.wattproof.lightclient.provider.ProviderException;
+import io.wattproof.lightclient.tx.TxInclusion;
+import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.LightBlock;
+import io.wattproof.protocol.v1.BodyType;
 import io.wattproof.protocol.v1.LightBlockRequest;
 import io.wattproof.protocol.v1.LightBlockResponse;
+import io.wattproof.protocol.v1.SignedTx;
+import io.wattproof.protocol.v1.TxResultCode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +70,12 @@ class MeterAgentLedgerTest {
         public boolean send(long sequence, byte[] payload) {
             listener.acknowledged(sequence);
             gateway.submit(payload);
+            return true;
+        }
+
+        @Override
+        public boolean sendTransaction(byte[] signedTx) {
+            gateway.submit(signedTx);
             return true;
         }
 
@@ -133,5 +147,39 @@ class MeterAgentLedgerTest {
             assertEquals(1, c.forgeriesDetected());
             assertEquals(agent.status().lastSequence(), c.confirmed());
         }
+    }
+
+    @Test
+    void aTransactionThatIsNoRecordIsDecidedAndABookingHandedOnOnTheWorkerThread() throws Exception {
+        chain.commit(List.of());
+        LedgerUplink uplink = new LedgerUplink(chain);
+        uplink.gateway.withResults = true;
+        List<String> heard = new CopyOnWriteArrayList<>();
+        byte[] offer = SignedTx.newBuilder().setBodyType(BodyType.PILE_OFFER).setBody(ByteString.copyFromUtf8("offer")).build().toByteArray();
+        byte[] booking = SignedTx.newBuilder().setBodyType(BodyType.BOOKING).setBody(ByteString.copyFromUtf8("booking")).build().toByteArray();
+        try (MeterAgent agent = MeterAgent.start(config(Duration.ofSeconds(2)), key, new CountingMeter(), uplink, Clock.systemUTC(),
+                new MemoryOutbox())) {
+            agent.ledgerTransactions(new LedgerTxListener() {
+                @Override
+                public void bookingVerified(byte[] bookingTx, long height) {
+                    heard.add("booking " + Arrays.equals(booking, bookingTx) + " " + Thread.currentThread().getName().startsWith("agent-"));
+                }
+
+                @Override
+                public void txDecided(byte[] txHash, int resultCode, long height) {
+                    heard.add("decided " + Arrays.equals(TxInclusion.txHash(Bytes.of(offer)).toArray(), txHash) + " " + resultCode + " "
+                            + Thread.currentThread().getName().startsWith("agent-"));
+                }
+            });
+            agent.submitTransaction(offer);
+            // The records that keep coming commit the blocks whose headers prove the results.
+            MeterAgentTest.waitFor(() -> heard.contains("decided true 0 true"), Duration.ofSeconds(20));
+            chain.commit(List.of(new byte[] {1}, booking), List.of(0, 0));
+            chain.commit(List.of());
+            uplink.ledger.booking(chain.receiptWithResult(booking, TxResultCode.RESULT_OK).toByteArray());
+            MeterAgentTest.waitFor(() -> heard.contains("booking true true"), Duration.ofSeconds(20));
+            agent.stopMetering();
+        }
+        assertEquals(List.of("decided true 0 true", "booking true true"), heard);
     }
 }

@@ -90,6 +90,19 @@ class MeterAgentTest {
             return true;
         }
 
+        /** Transactions that are no records, as handed over; taken only while {@link #takeTransactions}. */
+        final List<byte[]> transactions = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean takeTransactions = true;
+
+        @Override
+        public boolean sendTransaction(byte[] signedTx) {
+            if (!takeTransactions) {
+                return false;
+            }
+            transactions.add(signedTx);
+            return true;
+        }
+
         @Override
         public void close() {}
     }
@@ -132,6 +145,34 @@ class MeterAgentTest {
             seq++;
         }
         assertTrue(seq > 3);
+    }
+
+    /**
+     * Without ledger settings a transaction that is no record is still sent, once, beside the
+     * records; one the uplink cannot take now waits for a later turn.
+     */
+    @Test
+    void aTransactionThatIsNoRecordIsSentOnceBesideTheRecordsWithoutLedgerSettings() throws Exception {
+        MemoryUplink uplink = new MemoryUplink(true);
+        uplink.takeTransactions = false;
+        byte[] offer = SignedTx.newBuilder().setBodyType(BodyType.PILE_OFFER).setBody(com.google.protobuf.ByteString.copyFromUtf8("offer"))
+                .build().toByteArray();
+        try (MeterAgent agent = MeterAgent.start(config(), key, new CountingMeter(), uplink, Clock.systemUTC())) {
+            agent.submitTransaction(offer);
+            waitFor(() -> agent.status().lastSequence() >= 1, Duration.ofSeconds(10));
+            assertEquals(0, uplink.transactions.size(), "the uplink did not take it");
+            uplink.takeTransactions = true;
+            waitFor(() -> uplink.transactions.size() == 1, Duration.ofSeconds(10));
+            long before = agent.status().lastSequence();
+            waitFor(() -> agent.status().lastSequence() >= before + 2, Duration.ofSeconds(10));
+            agent.stopMetering();
+            assertTrue(agent.awaitDrained(Duration.ofSeconds(5)));
+        }
+        assertEquals(1, uplink.transactions.size(), "sent once");
+        assertArrayEquals(offer, uplink.transactions.get(0));
+        for (List<byte[]> records : uplink.sent.values()) {
+            assertEquals(BodyType.READING, SignedTx.parseFrom(records.get(0)).getBodyType(), "only records on the record path");
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.wattproof.lightclient.store.BlockStatus;
 import io.wattproof.lightclient.store.FileLightStore;
 import io.wattproof.lightclient.store.LightStore;
 import io.wattproof.lightclient.store.LightStoreException;
+import io.wattproof.lightclient.tx.TxInclusion;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.Header;
 import io.wattproof.lightclient.verifier.VerificationOptions;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * A receipt whose header could not be fetched is tried again at the next check; a forgery (a block
  * that fails verification, a proof that fails against a verified header) is counted once, logged,
  * and changes nothing: the record stays, and is sent again until a receipt verifies.
+ *
+ * <p>Beside records, it follows transactions that are no records (docs/charging.md): those the
+ * device sent ({@link #expectTx}), decided by a receipt whose inclusion and result proofs verify,
+ * and bookings of the device's offers from its {@code bookings} topic ({@link #bookingArrived}),
+ * handed on only when proven accepted; both to a {@link LedgerTxListener}.
  */
 public final class LedgerFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LedgerFollower.class);
@@ -58,6 +64,13 @@ public final class LedgerFollower implements AutoCloseable {
 
         /** Send this record again; {@link #expect} it when it goes out. */
         void resubmit(SignedRecord record);
+
+        /**
+         * Send this transaction (no record; see {@link #expectTx}) again: no verified receipt came
+         * within the receipt timeout. {@link #expectTx} it when it goes out. Hosts that send only
+         * records are never asked.
+         */
+        default void resubmitTransaction(byte[] signedTx) {}
 
         /** The counters changed. */
         default void changed() {}
@@ -73,6 +86,19 @@ public final class LedgerFollower implements AutoCloseable {
 
         Tracked(SignedRecord record, Instant due) {
             this.record = record;
+            this.due = due;
+        }
+    }
+
+    /** A transaction the device sent that is no record (docs/charging.md), until a verified receipt decides it. */
+    private static final class TrackedTx {
+        final byte[] signedTx;
+        Instant due;
+        int refusals;
+        final List<Waiting> pending = new ArrayList<>();
+
+        TrackedTx(byte[] signedTx, Instant due) {
+            this.signedTx = signedTx;
             this.due = due;
         }
     }
@@ -104,6 +130,7 @@ public final class LedgerFollower implements AutoCloseable {
 
     private static final int MAX_WAITING_CHECKS = 120;
     private static final int MAX_WAITING_PER_RECORD = 16;
+    private static final int MAX_WAITING_BOOKINGS = 256;
     /**
      * Records made final lately, by tx hash: a receipt that comes for one of them (a second
      * receipt after a re-submission) is still checked, so that a forged one is counted, not
@@ -120,6 +147,15 @@ public final class LedgerFollower implements AutoCloseable {
         }
     };
     private final List<Late> late = new ArrayList<>();
+    /** Transactions sent that are no records, by tx hash, until decided. */
+    private final Map<Bytes, TrackedTx> trackedTxs = new HashMap<>();
+    /** Transactions decided lately, by tx hash: a receipt or a send that comes after is ignored. */
+    private final java.util.Set<Bytes> decidedTxs = recentSet();
+    /** Bookings handed to the listener, by tx hash: each once, however often its receipt comes. */
+    private final java.util.Set<Bytes> bookingsHanded = recentSet();
+    /** Booking receipts waiting for their headers. */
+    private final List<Waiting> bookingsWaiting = new ArrayList<>();
+    private volatile LedgerTxListener txListener;
     private long confirmed;
     private long forgeries;
     private long refused;
@@ -129,6 +165,15 @@ public final class LedgerFollower implements AutoCloseable {
     private boolean trustExpired;
 
     private volatile LedgerCounters counters = LedgerCounters.NONE;
+
+    private static java.util.Set<Bytes> recentSet() {
+        return java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Bytes, Boolean> eldest) {
+                return size() > RECENTLY_FINAL;
+            }
+        });
+    }
 
     private LedgerFollower(LedgerSettings settings, LightStore store, LightBlockProvider provider, Host host, Clock clock,
             String deviceId, Duration checkEvery) throws LightStoreException {
@@ -198,6 +243,11 @@ public final class LedgerFollower implements AutoCloseable {
             }
 
             @Override
+            public void booking(byte[] payload) {
+                follower.bookingArrived(payload);
+            }
+
+            @Override
             public void lightBlockResponse(byte[] correlationData, byte[] payload) {
                 provider.answered(correlationData, payload);
             }
@@ -237,6 +287,49 @@ public final class LedgerFollower implements AutoCloseable {
         run(() -> onReceipt(copy));
     }
 
+    /**
+     * Sets who hears verified bookings and decided transactions; null for nobody. Its calls come on
+     * the follower's thread.
+     */
+    public void transactions(LedgerTxListener listener) {
+        this.txListener = listener;
+    }
+
+    /**
+     * The device is sending {@code signedTx}, a transaction that is no record of its chain (a {@code
+     * PileOffer}, a {@code SessionStart}): its receipt is awaited from now for one receipt timeout,
+     * and once a receipt's inclusion and result proofs verify, {@link LedgerTxListener#txDecided} is
+     * called, once. Without a verified receipt in time the host is asked to send it again
+     * ({@link Host#resubmitTransaction}), until it is decided. Any thread.
+     */
+    public void expectTx(byte[] signedTx) {
+        byte[] copy = signedTx.clone();
+        run(() -> {
+            Bytes hash = TxInclusion.txHash(Bytes.of(copy));
+            if (decidedTxs.contains(hash)) {
+                return;
+            }
+            Instant due = clock.instant().plus(settings.receiptTimeout());
+            TrackedTx t = trackedTxs.get(hash);
+            if (t == null) {
+                trackedTxs.put(hash, new TrackedTx(copy, due));
+            } else {
+                t.due = due;
+            }
+        });
+    }
+
+    /**
+     * A message from the device's {@code bookings} topic, unchecked (docs/charging.md, "How the pile
+     * learns of a booking"). Handed to the listener only when the receipt's inclusion proof holds
+     * against the verified header at its height, its result proof against the verified header
+     * after it, and the proven result is code 0; each booking once. Any thread.
+     */
+    public void bookingArrived(byte[] payload) {
+        byte[] copy = payload.clone();
+        run(() -> onBooking(copy));
+    }
+
     // ---- follower thread -----------------------------------------------------------------------
 
     private void onReceipt(byte[] payload) {
@@ -256,6 +349,11 @@ public final class LedgerFollower implements AutoCloseable {
                 SignedRecord done = recentlyFinal.get(r.txHash());
                 if (done != null) {
                     decide(done, new Waiting(r), null);
+                    return;
+                }
+                TrackedTx tx = trackedTxs.get(r.txHash());
+                if (tx != null) {
+                    decideTx(tx, new Waiting(r));
                     return;
                 }
                 log.debug("ledger receipt not ours device={} tx_hash={} height={}", deviceId, r.txHash().hex(), r.height());
@@ -280,11 +378,12 @@ public final class LedgerFollower implements AutoCloseable {
             return;
         }
         boolean[] retry = {false};
-        Optional<Header> header = verifiedHeader(sequence, r, r.height(), retry);
+        String what = "record " + sequence;
+        Optional<Header> header = verifiedHeader(what, r, r.height(), retry);
         Optional<Header> next = Optional.empty();
         if (header.isPresent() && r.resultProof().isPresent()) {
             // Block h's results are committed in the header of h + 1 (last_results_hash).
-            next = verifiedHeader(sequence, r, r.height() + 1, retry);
+            next = verifiedHeader(what, r, r.height() + 1, retry);
         }
         if (header.isEmpty() || (r.resultProof().isPresent() && next.isEmpty())) {
             if (retry[0]) {
@@ -330,6 +429,172 @@ public final class LedgerFollower implements AutoCloseable {
         publish();
     }
 
+    /**
+     * The headers a receipt with a result proof needs, verified: the one at its height and the one
+     * after it (whose {@code last_results_hash} commits to the block's results). Empty when either
+     * is not verified (yet); {@code retry[0]} then says whether to try again at the next check.
+     */
+    private Optional<Header[]> verifiedHeaders(String what, LedgerReceipt r, boolean[] retry) {
+        Optional<Header> header = verifiedHeader(what, r, r.height(), retry);
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Header> next = verifiedHeader(what, r, r.height() + 1, retry);
+        return next.map(n -> new Header[] {header.get(), n});
+    }
+
+    /**
+     * Decides one receipt of a tracked transaction that is no record. Only a receipt whose
+     * inclusion and result both verify decides it ({@link LedgerTxListener#txDecided}, once); an
+     * unproven refusal backs the re-submission off as for records; anything else leaves it waiting
+     * for the next receipt.
+     */
+    private void decideTx(TrackedTx t, Waiting w) {
+        LedgerReceipt r = w.receipt;
+        String what = "transaction " + r.txHash().hex();
+        if (r.resultProof().isEmpty()) {
+            if (!r.claimsInclusion()) {
+                refused++;
+                t.refusals++;
+                Duration wait = settings.backoffAfterRefusal(t.refusals);
+                t.due = clock.instant().plus(wait);
+                log.error("ledger refused transaction device={} tx_hash={} code={} log=\"{}\" proven=false refusals={}; sent again in {}s",
+                        deviceId, r.txHash().hex(), ReceiptCheck.codeName(r.code()), r.log(), t.refusals, wait.toSeconds());
+                publish();
+            } else {
+                // docs/ledger.md: a transaction that is no record is decided by its proven result only.
+                log.warn("receipt without result proof device={} tx_hash={} height={}; the transaction is not decided by it", deviceId,
+                        r.txHash().hex(), r.height());
+            }
+            return;
+        }
+        boolean[] retry = {false};
+        Optional<Header[]> headers = verifiedHeaders(what, r, retry);
+        if (headers.isEmpty()) {
+            if (retry[0]) {
+                waitTx(t, w);
+            }
+            publish();
+            return;
+        }
+        switch (ReceiptCheck.checkTransaction(r, t.signedTx, headers.get()[0], headers.get()[1])) {
+            case TxReceiptVerdict.Accepted a -> txDecided(r.txHash(), ReceiptCheck.RESULT_OK, a.height());
+            case TxReceiptVerdict.Refused x -> {
+                refused++;
+                log.error("ledger refused transaction device={} tx_hash={} height={} code={} log=\"{}\" proven=true", deviceId,
+                        r.txHash().hex(), x.height(), ReceiptCheck.codeName(x.code()), x.log());
+                txDecided(r.txHash(), x.code(), x.height());
+            }
+            case TxReceiptVerdict.Forged f -> {
+                forgeries++;
+                log.error("FORGED receipt device={} tx_hash={} height={} field={} expected=\"{}\" actual=\"{}\"; transaction not decided",
+                        deviceId, r.txHash().hex(), f.height(), f.what(), f.expected(), f.actual());
+            }
+            // Found by its hash above; without a result proof it returned earlier.
+            case TxReceiptVerdict.NotOurs x -> throw new IllegalStateException(x.describe());
+            case TxReceiptVerdict.Unproven x -> throw new IllegalStateException(x.describe());
+        }
+        publish();
+    }
+
+    private void txDecided(Bytes hash, int code, long height) {
+        trackedTxs.remove(hash);
+        decidedTxs.add(hash);
+        log.info("transaction decided device={} tx_hash={} code={} height={}", deviceId, hash.hex(), ReceiptCheck.codeName(code), height);
+        LedgerTxListener l = txListener;
+        if (l != null) {
+            l.txDecided(hash.toArray(), code, height);
+        }
+    }
+
+    private void waitTx(TrackedTx t, Waiting w) {
+        if (++w.checks > MAX_WAITING_CHECKS) {
+            log.warn("receipt given up device={} tx_hash={} height={}: its headers were not served in {} checks", deviceId,
+                    w.receipt.txHash().hex(), w.receipt.height(), MAX_WAITING_CHECKS);
+            return;
+        }
+        if (!t.pending.contains(w) && t.pending.size() < MAX_WAITING_PER_RECORD) {
+            t.pending.add(w);
+        }
+    }
+
+    private void onBooking(byte[] payload) {
+        switch (ReceiptCheck.read(payload)) {
+            case ReceiptVerdict.Malformed m -> {
+                malformed++;
+                log.warn("booking receipt malformed device={} field={} expected=\"{}\" actual=\"{}\"", deviceId, m.field(), m.expected(),
+                        m.actual());
+                publish();
+            }
+            case LedgerReceipt r -> decideBooking(new Waiting(r));
+        }
+    }
+
+    /**
+     * Decides one booking receipt: the booking is {@code proof.data}, which must hash to the
+     * receipt's {@code tx_hash}; then inclusion and result as for the device's own transactions
+     * (docs/charging.md, "How the pile learns of a booking"). A receipt without a result proof
+     * cannot show the booking was accepted (a block may refuse a booking it includes) and is not
+     * accepted.
+     */
+    private void decideBooking(Waiting w) {
+        LedgerReceipt r = w.receipt;
+        if (bookingsHanded.contains(r.txHash())) {
+            log.debug("booking receipt again device={} tx_hash={}", deviceId, r.txHash().hex());
+            return;
+        }
+        if (r.proof().isEmpty() || r.resultProof().isEmpty()) {
+            malformed++;
+            log.warn("booking receipt malformed device={} field={} expected=\"{}\" actual=\"{}\"", deviceId,
+                    r.proof().isEmpty() ? "proof" : "result_proof", "a proof of the booking's inclusion and result", "none");
+            publish();
+            return;
+        }
+        String what = "booking " + r.txHash().hex();
+        boolean[] retry = {false};
+        Optional<Header[]> headers = verifiedHeaders(what, r, retry);
+        if (headers.isEmpty()) {
+            if (retry[0]) {
+                if (++w.checks > MAX_WAITING_CHECKS) {
+                    log.warn("booking receipt given up device={} tx_hash={} height={}: its headers were not served in {} checks", deviceId,
+                            r.txHash().hex(), r.height(), MAX_WAITING_CHECKS);
+                } else if (!bookingsWaiting.contains(w) && bookingsWaiting.size() < MAX_WAITING_BOOKINGS) {
+                    bookingsWaiting.add(w);
+                }
+            }
+            publish();
+            return;
+        }
+        byte[] booking = r.proof().get().data().toArray();
+        switch (ReceiptCheck.checkTransaction(r, booking, headers.get()[0], headers.get()[1])) {
+            case TxReceiptVerdict.Accepted a -> {
+                bookingsHanded.add(r.txHash());
+                log.info("booking verified device={} tx_hash={} height={}", deviceId, r.txHash().hex(), a.height());
+                LedgerTxListener l = txListener;
+                if (l != null) {
+                    l.bookingVerified(booking, a.height());
+                }
+            }
+            case TxReceiptVerdict.Refused x -> log.info("booking refused by the ledger device={} tx_hash={} height={} code={} log=\"{}\"",
+                    deviceId, r.txHash().hex(), x.height(), ReceiptCheck.codeName(x.code()), x.log());
+            case TxReceiptVerdict.Forged f -> {
+                forgeries++;
+                log.error("FORGED booking receipt device={} tx_hash={} height={} field={} expected=\"{}\" actual=\"{}\"; not held",
+                        deviceId, r.txHash().hex(), f.height(), f.what(), f.expected(), f.actual());
+            }
+            case TxReceiptVerdict.NotOurs n -> {
+                // proof.data is not the transaction tx_hash names.
+                forgeries++;
+                log.error("FORGED booking receipt device={} tx_hash={} height={} field=proof.data expected=\"{}\" actual=\"{}\"; not held",
+                        deviceId, r.txHash().hex(), r.height(), "the transaction with hash " + r.txHash().hex(),
+                        "a transaction with hash " + TxInclusion.txHash(Bytes.of(booking)).hex());
+            }
+            // Checked above.
+            case TxReceiptVerdict.Unproven x -> throw new IllegalStateException(x.describe());
+        }
+        publish();
+    }
+
     /** Keeps {@code w} for the next check, unless it has waited long enough (or too many wait). */
     private void wait(SignedRecord record, Waiting w, Tracked t) {
         if (++w.checks > MAX_WAITING_CHECKS) {
@@ -359,7 +624,7 @@ public final class LedgerFollower implements AutoCloseable {
      * the outcome is counted and logged here, and the receipt kept for the next check when the
      * header could not be fetched.
      */
-    private Optional<Header> verifiedHeader(long sequence, LedgerReceipt r, long height, boolean[] retry) {
+    private Optional<Header> verifiedHeader(String what, LedgerReceipt r, long height, boolean[] retry) {
         SyncResult sync;
         try {
             sync = client.verifyTo(height);
@@ -379,23 +644,23 @@ public final class LedgerFollower implements AutoCloseable {
                 // request, so that a lie in the receipt itself is still found (and counted).
                 retry[0] = true;
                 forgeries++;
-                log.error("FORGED light block device={} height={} provider={} reason=\"{}\"; record {} kept", deviceId, i.height(),
-                        i.provider(), i.reason().describe(), sequence);
+                log.error("FORGED light block device={} height={} provider={} reason=\"{}\"; {} kept", deviceId, i.height(),
+                        i.provider(), i.reason().describe(), what);
             }
             case SyncResult.ForkDetected f -> {
                 retry[0] = true;
                 forgeries++;
-                log.error("ledger fork detected device={} {}; record {} kept", deviceId, f.evidence().describe(), sequence);
+                log.error("ledger fork detected device={} {}; {} kept", deviceId, f.evidence().describe(), what);
             }
             case SyncResult.ProviderFailed p -> {
                 retry[0] = true;
                 if (height > r.height()) {
                     // The header after the receipt's block is usually not committed yet when the receipt comes.
-                    log.debug("results header not yet available device={} height={} error=\"{}\"; receipt for record {} tried again",
-                            deviceId, height, p.error().getMessage(), sequence);
+                    log.debug("results header not yet available device={} height={} error=\"{}\"; receipt for {} tried again",
+                            deviceId, height, p.error().getMessage(), what);
                 } else {
-                    log.warn("light block unavailable device={} height={} error=\"{}\"; receipt for record {} tried again", deviceId,
-                            height, p.error().getMessage(), sequence);
+                    log.warn("light block unavailable device={} height={} error=\"{}\"; receipt for {} tried again", deviceId,
+                            height, p.error().getMessage(), what);
                 }
             }
             case SyncResult.TrustExpired e -> {
@@ -427,6 +692,21 @@ public final class LedgerFollower implements AutoCloseable {
             for (Late l : lateOnes) {
                 decide(l.record(), l.waiting(), null);
             }
+            for (TrackedTx t : new ArrayList<>(trackedTxs.values())) {
+                List<Waiting> waiting = new ArrayList<>(t.pending);
+                t.pending.clear();
+                for (Waiting w : waiting) {
+                    // Decided through an earlier one of these: the rest have nothing left to decide.
+                    if (trackedTxs.get(w.receipt.txHash()) == t) {
+                        decideTx(t, w);
+                    }
+                }
+            }
+            List<Waiting> bookings = new ArrayList<>(bookingsWaiting);
+            bookingsWaiting.clear();
+            for (Waiting w : bookings) {
+                decideBooking(w);
+            }
             for (Tracked t : new ArrayList<>(tracked.values())) {
                 if (!t.due.isAfter(now)) {
                     // Asked again one timeout later if the host cannot send it now (offline, window full).
@@ -436,6 +716,14 @@ public final class LedgerFollower implements AutoCloseable {
                     log.info("record sent again device={} sequence={} reason=\"no verified receipt\"", deviceId, t.record.sequence());
                     host.resubmit(t.record);
                     publish();
+                }
+            }
+            for (TrackedTx t : new ArrayList<>(trackedTxs.values())) {
+                if (!t.due.isAfter(now)) {
+                    t.due = now.plus(settings.receiptTimeout());
+                    log.info("transaction sent again device={} tx_hash={} reason=\"no verified receipt\"", deviceId,
+                            TxInclusion.txHash(Bytes.of(t.signedTx)).hex());
+                    host.resubmitTransaction(t.signedTx.clone());
                 }
             }
         } catch (RuntimeException e) {

@@ -162,14 +162,52 @@ public final class ReceiptCheck {
         if (receipt.resultProof().isEmpty()) {
             return check(receipt, record, verified);
         }
-        if (!TxInclusion.txHash(Bytes.of(record.signedTx())).equals(receipt.txHash())) {
+        return withResult(receipt, Bytes.of(record.signedTx()), record.sequence(), verified, verifiedNext);
+    }
+
+    /**
+     * What {@code receipt} proves about {@code signedTx}, a transaction that is no record of the
+     * device's chain: one the device sent (a {@code PileOffer}, a {@code SessionStart}), or one it
+     * must know was accepted before acting on it (a {@code Booking} of its offer, whose receipt
+     * carries the transaction as {@code proof.data}). Inclusion against {@code verified} and the
+     * result against {@code verifiedNext}, as for records; but the code is never taken on trust: a
+     * receipt without a result proof is {@link TxReceiptVerdict.Unproven}.
+     *
+     * @throws IllegalArgumentException when a header's height is not the receipt's (or the receipt's
+     *     + 1): the caller verified the wrong block
+     */
+    public static TxReceiptVerdict checkTransaction(LedgerReceipt receipt, byte[] signedTx, Header verified, Header verifiedNext) {
+        Objects.requireNonNull(receipt, "receipt");
+        Objects.requireNonNull(signedTx, "signed tx");
+        Objects.requireNonNull(verified, "verified header");
+        Objects.requireNonNull(verifiedNext, "verified next header");
+        Bytes tx = Bytes.of(signedTx);
+        if (!TxInclusion.txHash(tx).equals(receipt.txHash())) {
+            return new TxReceiptVerdict.NotOurs(receipt.txHash());
+        }
+        if (receipt.resultProof().isEmpty()) {
+            return new TxReceiptVerdict.Unproven(receipt.code(), receipt.height());
+        }
+        // Sequence 0 is no record's (records count from 1); it only travels inside the verdict mapped below.
+        return switch (withResult(receipt, tx, 0, verified, verifiedNext)) {
+            case ReceiptVerdict.Final f -> new TxReceiptVerdict.Accepted(f.height(), f.alreadyIncluded());
+            case ReceiptVerdict.RefusedByLedger r -> new TxReceiptVerdict.Refused(receipt.height(), r.code(), r.log());
+            case ReceiptVerdict.Forged f -> new TxReceiptVerdict.Forged(f.height(), f.what(), f.expected(), f.actual());
+            case ReceiptVerdict.NotOurs n -> new TxReceiptVerdict.NotOurs(n.txHash());
+            case ReceiptVerdict.Malformed m -> throw new IllegalStateException(m.describe());
+        };
+    }
+
+    /** Inclusion and result of {@code stored} (the record {@code sequence}, or 0), the receipt carrying a result proof. */
+    private static ReceiptVerdict withResult(LedgerReceipt receipt, Bytes stored, long sequence, Header verified, Header verifiedNext) {
+        if (!TxInclusion.txHash(stored).equals(receipt.txHash())) {
             return new ReceiptVerdict.NotOurs(receipt.txHash());
         }
         if (verifiedNext.height() != receipt.height() + 1) {
             throw new IllegalArgumentException("next header height: expected " + (receipt.height() + 1) + " (the receipt's + 1), got "
                     + verifiedNext.height());
         }
-        ReceiptVerdict inclusion = inclusion(receipt, record, verified);
+        ReceiptVerdict inclusion = inclusion(receipt, stored, sequence, verified);
         if (!(inclusion instanceof ReceiptVerdict.Final)) {
             return inclusion;
         }
@@ -177,25 +215,25 @@ public final class ReceiptCheck {
         switch (verifyResult(receipt, verifiedNext)) {
             case ResultVerdict.Verified v -> proven = v.result();
             case ResultVerdict.IndexMismatch f -> {
-                return forged(record, receipt, "result_proof.proof.index", f.txIndex() + " (the index of the inclusion proof)",
+                return forged(sequence, receipt, "result_proof.proof.index", f.txIndex() + " (the index of the inclusion proof)",
                         Long.toString(f.proofIndex()));
             }
             case ResultVerdict.IndexOutOfRange f -> {
-                return forged(record, receipt, "result_proof.proof.index", "0 ≤ index < total " + f.total(), Long.toString(f.index()));
+                return forged(sequence, receipt, "result_proof.proof.index", "0 ≤ index < total " + f.total(), Long.toString(f.index()));
             }
             case ResultVerdict.AuntCountMismatch f -> {
-                return forged(record, receipt, "result_proof.proof.aunts", f.expected() + " aunts for leaf " + f.index() + " of "
+                return forged(sequence, receipt, "result_proof.proof.aunts", f.expected() + " aunts for leaf " + f.index() + " of "
                         + f.total(), f.actual() + " aunts");
             }
             case ResultVerdict.LeafHashMismatch f -> {
-                return forged(record, receipt, "result_proof.proof.leaf_hash", f.expected().hex(), f.actual().hex());
+                return forged(sequence, receipt, "result_proof.proof.leaf_hash", f.expected().hex(), f.actual().hex());
             }
             case ResultVerdict.RootMismatch f -> {
-                return forged(record, receipt, "result_proof", f.lastResultsHash().hex() + " (last_results_hash of the verified header at"
+                return forged(sequence, receipt, "result_proof", f.lastResultsHash().hex() + " (last_results_hash of the verified header at"
                         + " height " + f.height() + ")", f.computed().hex() + " (from the result and aunts)");
             }
             case ResultVerdict.MalformedResult f -> {
-                return forged(record, receipt, "result_proof.result", "an ExecTxResult", f.reason());
+                return forged(sequence, receipt, "result_proof.result", "an ExecTxResult", f.reason());
             }
             // The heights were checked above.
             case ResultVerdict.HeightMismatch f -> throw new IllegalStateException(f.describe());
@@ -203,11 +241,11 @@ public final class ReceiptCheck {
         // RESULT_ALREADY_INCLUDED claims what RESULT_OK claims: the block accepted the transaction.
         long claimed = receipt.claimsInclusion() ? RESULT_OK : Integer.toUnsignedLong(receipt.code());
         if (proven.code() != claimed) {
-            return forged(record, receipt, "code", proven.code() + " (the result the block committed, "
+            return forged(sequence, receipt, "code", proven.code() + " (the result the block committed, "
                     + "last_results_hash of height " + verifiedNext.height() + ")", Integer.toUnsignedString(receipt.code()));
         }
         if (!proven.isOk()) {
-            return new ReceiptVerdict.RefusedByLedger(record.sequence(), receipt.code(), receipt.log());
+            return new ReceiptVerdict.RefusedByLedger(sequence, receipt.code(), receipt.log());
         }
         return inclusion;
     }
@@ -231,41 +269,40 @@ public final class ReceiptCheck {
         if (!receipt.claimsInclusion()) {
             return new ReceiptVerdict.RefusedByLedger(record.sequence(), receipt.code(), receipt.log());
         }
-        return inclusion(receipt, record, verified);
+        return inclusion(receipt, stored, record.sequence(), verified);
     }
 
     /** The inclusion proof against the verified header: Final, or Forged naming the failed check. */
-    private static ReceiptVerdict inclusion(LedgerReceipt receipt, SignedRecord record, Header verified) {
-        Bytes stored = Bytes.of(record.signedTx());
+    private static ReceiptVerdict inclusion(LedgerReceipt receipt, Bytes stored, long sequence, Header verified) {
         if (verified.height() != receipt.height()) {
             throw new IllegalArgumentException("header height: expected " + receipt.height() + " (the receipt's), got "
                     + verified.height());
         }
         TxProof proof = receipt.proof().orElseThrow(() -> new IllegalArgumentException("a receipt claiming inclusion without proof"));
         if (!proof.data().equals(stored)) {
-            return new ReceiptVerdict.Forged(record.sequence(), receipt.height(), "proof.data",
+            return new ReceiptVerdict.Forged(sequence, receipt.height(), "proof.data",
                     "the stored SignedTx " + abbreviate(stored), abbreviate(proof.data()));
         }
         TxVerdict v = TxInclusion.verify(proof, verified);
         return switch (v) {
-            case TxVerdict.Verified ok -> new ReceiptVerdict.Final(record.sequence(), receipt.height(),
+            case TxVerdict.Verified ok -> new ReceiptVerdict.Final(sequence, receipt.height(),
                     receipt.code() == RESULT_ALREADY_INCLUDED);
-            case TxVerdict.IndexOutOfRange f -> forged(record, receipt, "proof.proof.index", "0 ≤ index < total " + f.total(),
+            case TxVerdict.IndexOutOfRange f -> forged(sequence, receipt, "proof.proof.index", "0 ≤ index < total " + f.total(),
                     Long.toString(f.index()));
-            case TxVerdict.AuntCountMismatch f -> forged(record, receipt, "proof.proof.aunts",
+            case TxVerdict.AuntCountMismatch f -> forged(sequence, receipt, "proof.proof.aunts",
                     f.expected() + " aunts for leaf " + f.index() + " of " + f.total(), f.actual() + " aunts");
-            case TxVerdict.LeafHashMismatch f -> forged(record, receipt, "proof.proof.leaf_hash", f.expected().hex(), f.actual().hex());
-            case TxVerdict.RootMismatch f -> forged(record, receipt, "proof.root_hash",
+            case TxVerdict.LeafHashMismatch f -> forged(sequence, receipt, "proof.proof.leaf_hash", f.expected().hex(), f.actual().hex());
+            case TxVerdict.RootMismatch f -> forged(sequence, receipt, "proof.root_hash",
                     f.computed().hex() + " (from the leaf and aunts)", f.rootHash().hex());
-            case TxVerdict.DataHashMismatch f -> forged(record, receipt, "proof.root_hash",
+            case TxVerdict.DataHashMismatch f -> forged(sequence, receipt, "proof.root_hash",
                     f.dataHash().hex() + " (data_hash of the verified header at height " + f.height() + ")", f.rootHash().hex());
             // Only the IndexedTx checks produce these; kept so that a new verdict cannot pass as final.
-            default -> forged(record, receipt, "proof", "a proof that verifies", v.describe());
+            default -> forged(sequence, receipt, "proof", "a proof that verifies", v.describe());
         };
     }
 
-    private static ReceiptVerdict forged(SignedRecord record, LedgerReceipt receipt, String what, String expected, String actual) {
-        return new ReceiptVerdict.Forged(record.sequence(), receipt.height(), what, expected, actual);
+    private static ReceiptVerdict forged(long sequence, LedgerReceipt receipt, String what, String expected, String actual) {
+        return new ReceiptVerdict.Forged(sequence, receipt.height(), what, expected, actual);
     }
 
     /** {@code RESULT_OK (0)}, or the bare number for a code this version does not know. */

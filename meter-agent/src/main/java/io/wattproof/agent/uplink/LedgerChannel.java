@@ -10,8 +10,9 @@ package io.wattproof.agent.uplink;
 public interface LedgerChannel {
 
     /**
-     * Sets who hears receipts and light-block answers. The uplink subscribes (QoS 1) to the
-     * device's receipts and response topics on every connection, before records are sent on it.
+     * Sets who hears receipts, bookings and light-block answers. The uplink subscribes (QoS 1) to
+     * the device's receipts, bookings and response topics on every connection, before records are
+     * sent on it.
      * Callbacks come on the MQTT client's threads: return quickly.
      */
     void ledger(Subscriber subscriber);
@@ -29,6 +30,12 @@ public interface LedgerChannel {
 
         /** A message on the device's {@code receipts} topic: a {@code Receipt}, unchecked. */
         void receipt(byte[] payload);
+
+        /**
+         * A message on the device's {@code bookings} topic (docs/charging.md, "Topics"): the {@code
+         * Receipt} of a booking of one of the device's offers, unchecked.
+         */
+        void booking(byte[] payload);
 
         /**
          * A message on the device's {@code ledger/response} topic: a {@code LightBlockResponse},

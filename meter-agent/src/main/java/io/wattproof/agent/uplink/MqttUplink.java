@@ -51,6 +51,7 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
     private final String txTopic;
     private final String statusTopic;
     private final String receiptsTopic;
+    private final String bookingsTopic;
     private final String requestTopic;
     private final String responseTopic;
     private final AtomicBoolean connected = new AtomicBoolean();
@@ -87,6 +88,7 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
         this.txTopic = device + "/tx";
         this.statusTopic = device + "/status";
         this.receiptsTopic = device + "/receipts";
+        this.bookingsTopic = device + "/bookings";
         this.requestTopic = device + "/ledger/request";
         this.responseTopic = device + "/ledger/response";
     }
@@ -144,6 +146,10 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
                 LedgerChannel.Subscriber lc = ledger;
                 if (lc != null && topic.equals(receiptsTopic)) {
                     lc.receipt(message.getPayload());
+                    return;
+                }
+                if (lc != null && topic.equals(bookingsTopic)) {
+                    lc.booking(message.getPayload());
                     return;
                 }
                 if (lc != null && topic.equals(responseTopic)) {
@@ -368,12 +374,12 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
      */
     private void ledgerConnected(LedgerChannel.Subscriber subscriber) {
         MqttAsyncClient c = client;
-        String[] topics = {receiptsTopic, responseTopic};
+        String[] topics = {receiptsTopic, responseTopic, bookingsTopic};
         try {
             // The subscriber hears "connected" once the broker has granted the subscriptions (SUBACK,
             // MQTT 5 section 3.9): until then an answer to a request could be dropped. Records sent
             // meanwhile are safe: the broker handles this connection's SUBSCRIBE before them.
-            c.subscribe(topics, new int[] {1, 1}, null, new MqttActionListener() {
+            c.subscribe(topics, new int[] {1, 1, 1}, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] codes = token.getReasonCodes();
@@ -423,6 +429,11 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
         return receiptsTopic;
     }
 
+    /** The topic the gateway sends the receipts of bookings of this device's offers to (docs/charging.md, "Topics"). */
+    public String bookingsTopic() {
+        return bookingsTopic;
+    }
+
     /** The topic light-block requests go to; answers come on {@link #responseTopic()}. */
     public String requestTopic() {
         return requestTopic;
@@ -469,6 +480,38 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
             return true;
         } catch (MqttException e) {
             log.debug("mqtt publish not accepted sequence={} error={}", sequence, e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public boolean sendTransaction(byte[] signedTx) {
+        MqttAsyncClient c = client;
+        if (c == null || !connected.get()) {
+            return false;
+        }
+        MqttMessage message = new MqttMessage(signedTx);
+        message.setQos(1);
+        try {
+            // No user context: the listener below reports nothing to the record window.
+            c.publish(txTopic, message, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        // MQTT 5 section 3.4.2.1: a PUBACK reason code of 0x80 or above refuses the message.
+                        log.warn("mqtt transaction refused topic={} reason_code=0x{}", txTopic, Integer.toHexString(codes[0]));
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    log.debug("mqtt transaction publish failed error={}", failure.getMessage());
+                }
+            });
+            return true;
+        } catch (MqttException e) {
+            log.debug("mqtt transaction not accepted error={}", e.getMessage());
             return false;
         }
     }

@@ -16,6 +16,18 @@ public interface Uplink extends AutoCloseable {
      */
     boolean send(long sequence, byte[] payload);
 
+    /**
+     * Sends a transaction that is no record (a {@code PileOffer}, a {@code SessionStart};
+     * docs/charging.md) to the same {@code tx} topic at QoS 1, beside the records: its
+     * acknowledgement is not reported and takes nothing from the record window. Returns false
+     * without sending when not connected or the client cannot take it now (the broker's Receive
+     * Maximum is used up); the caller offers it again later. An uplink that carries only records
+     * returns false.
+     */
+    default boolean sendTransaction(byte[] signedTx) {
+        return false;
+    }
+
     @Override
     void close();
 

@@ -28,7 +28,7 @@ public final class FakeGateway implements LightBlockProvider {
     /** The next receipt's proof has a flipped aunt. */
     boolean badProofNext;
     /** Receipts carry the proof of their result (against the next block's header). */
-    boolean withResults;
+    public volatile boolean withResults;
     /** The next new transaction is refused by its block (it is included, with this result code). */
     TxResultCode blockRefusesNext;
     /** The next receipt claims this code instead of the block's, its proofs kept. */

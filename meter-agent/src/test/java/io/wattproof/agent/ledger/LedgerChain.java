@@ -133,7 +133,7 @@ public final class LedgerChain {
     }
 
     /** The honest receipt of {@code tx} with {@code code}, with the proof of the result its block gave it. */
-    Receipt receiptWithResult(byte[] tx, TxResultCode code) {
+    public Receipt receiptWithResult(byte[] tx, TxResultCode code) {
         long[] at = find(tx).orElseThrow();
         return receipt(tx, code).toBuilder().setResultProof(resultProof(at[0], (int) at[1])).build();
     }

@@ -1,5 +1,6 @@
 package io.wattproof.agent.ledger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -9,7 +10,16 @@ import io.wattproof.agent.outbox.MemoryOutbox;
 import io.wattproof.agent.outbox.OutboxException;
 import io.wattproof.agent.provision.TrustAnchor;
 import io.wattproof.agent.record.SignedRecord;
+import com.google.protobuf.ByteString;
 import io.wattproof.lightclient.store.MemoryLightStore;
+import io.wattproof.lightclient.tx.TxInclusion;
+import io.wattproof.lightclient.types.Bytes;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.Booking;
+import io.wattproof.protocol.v1.PileOffer;
+import io.wattproof.protocol.v1.Receipt;
+import io.wattproof.protocol.v1.SignedTx;
+import io.wattproof.protocol.v1.TxProof;
 import io.wattproof.protocol.v1.TxResultCode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +41,10 @@ class LedgerFollowerTest {
     private final LedgerChain chain = new LedgerChain(21);
     private final MemoryOutbox outbox = new MemoryOutbox();
     private final List<Long> resent = new ArrayList<>();
+    /** Transactions (no records) the follower asked to send again. */
+    private final List<byte[]> txsResent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What the follower handed on: "booking <tx hash hex> <height>", "decided <tx hash hex> <code> <height>". */
+    private final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeGateway gateway;
     private final LedgerFollower follower;
     private int pruned;
@@ -59,7 +73,23 @@ class LedgerFollowerTest {
                 }
                 send(record);
             }
+
+            @Override
+            public void resubmitTransaction(byte[] signedTx) {
+                txsResent.add(signedTx);
+            }
         }, clock, "00112233445566778899aabbccddeeff00112233");
+        follower.transactions(new LedgerTxListener() {
+            @Override
+            public void bookingVerified(byte[] bookingTx, long height) {
+                heard.add("booking " + hex(TxInclusion.txHash(Bytes.of(bookingTx)).toArray()) + " " + height);
+            }
+
+            @Override
+            public void txDecided(byte[] txHash, int resultCode, long height) {
+                heard.add("decided " + hex(txHash) + " " + resultCode + " " + height);
+            }
+        });
     }
 
     private LedgerFollower followerRef() {
@@ -334,5 +364,183 @@ class LedgerFollowerTest {
         assertEquals(0, follower.counters().confirmed());
         assertEquals(0, follower.counters().forgeriesDetected());
         assertEquals(1, outbox.unconfirmedCount());
+    }
+
+    // ---- transactions that are no records: bookings of the pile's offers, the pile's own offers ---------
+
+    private static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    /** A booking as the ledger would hold it (the follower checks proofs, not the booking's content). */
+    private static byte[] bookingTx(int n) {
+        Booking b = Booking.newBuilder().setOfferTxHash(ByteString.copyFrom(new byte[32])).setNonce(n).build();
+        return SignedTx.newBuilder().setBodyType(BodyType.BOOKING).setBody(b.toByteString())
+                .setSignature(ByteString.copyFrom(new byte[64])).build().toByteArray();
+    }
+
+    private static byte[] offerTx(int n) {
+        PileOffer o = PileOffer.newBuilder().setPileDeviceId(ByteString.copyFrom(new byte[20])).setNonce(n).build();
+        return SignedTx.newBuilder().setBodyType(BodyType.PILE_OFFER).setBody(o.toByteString())
+                .setSignature(ByteString.copyFrom(new byte[64])).build().toByteArray();
+    }
+
+    /** Commits {@code tx} in a block beside a filler, with {@code code} as its result, and the block after it. */
+    private long commitWithNext(byte[] tx, int code) {
+        chain.commit(List.of(new byte[] {(byte) chain.height()}, tx), List.of(0, code));
+        long h = chain.height();
+        chain.commit(List.of());
+        return h;
+    }
+
+    private static String hashOf(byte[] tx) {
+        return hex(TxInclusion.txHash(Bytes.of(tx)).toArray());
+    }
+
+    @Test
+    void aVerifiedAcceptedBookingIsHandedOverOnce() throws Exception {
+        byte[] booking = bookingTx(1);
+        long h = commitWithNext(booking, 0);
+        byte[] receipt = chain.receiptWithResult(booking, TxResultCode.RESULT_OK).toByteArray();
+        follower.bookingArrived(receipt);
+        follower.bookingArrived(receipt); // the gateway's QoS 1 may deliver it twice
+        follower.awaitIdle();
+        assertEquals(List.of("booking " + hashOf(booking) + " " + h), heard);
+        assertEquals(0, follower.counters().forgeriesDetected());
+    }
+
+    @Test
+    void aBookingWaitsForTheHeaderThatProvesItsResult() throws Exception {
+        byte[] booking = bookingTx(2);
+        chain.commit(List.of(new byte[] {9}, booking), List.of(0, 0));
+        long h = chain.height();
+        follower.bookingArrived(chain.receiptWithResult(booking, TxResultCode.RESULT_OK).toByteArray());
+        follower.awaitIdle();
+        assertEquals(List.of(), heard, "not before header h + 1 is verified");
+        nextBlockAndCheck();
+        assertEquals(List.of("booking " + hashOf(booking) + " " + h), heard);
+    }
+
+    @Test
+    void aBookingTheBlockRefusedIsNotHandedOver() throws Exception {
+        byte[] booking = bookingTx(3);
+        commitWithNext(booking, TxResultCode.RESULT_INVALID_VALUE);
+        follower.bookingArrived(chain.receiptWithResult(booking, TxResultCode.RESULT_INVALID).toByteArray());
+        follower.awaitIdle();
+        assertEquals(List.of(), heard);
+        assertEquals(0, follower.counters().forgeriesDetected(), "an honest refusal is no forgery");
+        // And a gateway claiming it was accepted is lying: the result proof says otherwise.
+        follower.bookingArrived(chain.receiptWithResult(booking, TxResultCode.RESULT_INVALID).toBuilder().setCode(0).build().toByteArray());
+        follower.awaitIdle();
+        assertEquals(List.of(), heard);
+        assertEquals(1, follower.counters().forgeriesDetected());
+    }
+
+    @Test
+    void aBookingWhoseProofDoesNotMatchTheHeaderIsCountedAsForgedAndNotHandedOver() throws Exception {
+        byte[] booking = bookingTx(4);
+        commitWithNext(booking, 0);
+        Receipt honest = chain.receiptWithResult(booking, TxResultCode.RESULT_OK);
+        TxProof p = honest.getProof();
+        byte[] aunt = p.getProof().getAunts(0).toByteArray();
+        aunt[0] ^= 1;
+        Receipt flipped = honest.toBuilder().setProof(p.toBuilder().setProof(p.getProof().toBuilder()
+                .setAunts(0, ByteString.copyFrom(aunt)))).build();
+        follower.bookingArrived(flipped.toByteArray());
+        // A booking the ledger never held, passed off under the real one's hash and proof.
+        follower.bookingArrived(honest.toBuilder().setProof(p.toBuilder().setData(ByteString.copyFrom(bookingTx(99)))).build().toByteArray());
+        follower.awaitIdle();
+        assertEquals(List.of(), heard);
+        assertEquals(2, follower.counters().forgeriesDetected());
+        // The honest receipt afterwards is still handed over.
+        follower.bookingArrived(honest.toByteArray());
+        follower.awaitIdle();
+        assertEquals(1, heard.size());
+    }
+
+    @Test
+    void aBookingReceiptWithoutAResultProofIsRefused() throws Exception {
+        byte[] booking = bookingTx(5);
+        commitWithNext(booking, 0);
+        follower.bookingArrived(chain.receipt(booking, TxResultCode.RESULT_OK).toByteArray());
+        follower.bookingArrived(new byte[] {(byte) 0xff, 1});
+        follower.awaitIdle();
+        assertEquals(List.of(), heard);
+        assertEquals(2, follower.counters().malformedReceipts());
+        assertEquals(0, follower.counters().forgeriesDetected());
+    }
+
+    @Test
+    void aTrackedTransactionIsDecidedOnceByAVerifiedReceipt() throws Exception {
+        gateway.withResults = true;
+        byte[] offer = offerTx(1);
+        follower.expectTx(offer);
+        gateway.submit(offer);
+        follower.awaitIdle();
+        assertEquals(List.of(), heard, "the result is proven by the next header only");
+        long h = chain.height();
+        nextBlockAndCheck();
+        assertEquals(List.of("decided " + hashOf(offer) + " 0 " + h), heard);
+        gateway.submit(offer); // answered RESULT_ALREADY_INCLUDED
+        follower.expectTx(offer);
+        follower.checkNow();
+        follower.awaitIdle();
+        assertEquals(1, heard.size(), "decided once");
+        clock.advance(TIMEOUT.plusSeconds(1));
+        follower.checkNow();
+        assertEquals(List.of(), txsResent, "a decided transaction is not sent again");
+    }
+
+    @Test
+    void aTrackedTransactionTheBlockRefusesIsDecidedWithItsCode() throws Exception {
+        gateway.withResults = true;
+        gateway.blockRefusesNext = TxResultCode.RESULT_BAD_NONCE;
+        byte[] offer = offerTx(2);
+        follower.expectTx(offer);
+        gateway.submit(offer);
+        long h = chain.height();
+        nextBlockAndCheck();
+        assertEquals(List.of("decided " + hashOf(offer) + " " + TxResultCode.RESULT_BAD_NONCE_VALUE + " " + h), heard);
+    }
+
+    @Test
+    void aTrackedTransactionWithoutAVerifiedReceiptIsAskedForAgainUntilDecided() throws Exception {
+        byte[] offer = offerTx(3);
+        gateway.withResults = true;
+        gateway.badProofNext = true;
+        follower.expectTx(offer);
+        gateway.submit(offer);
+        nextBlockAndCheck();
+        assertEquals(1, follower.counters().forgeriesDetected());
+        assertEquals(List.of(), heard, "a forged receipt decides nothing");
+        assertEquals(List.of(), txsResent, "nothing is sent again before the timeout");
+
+        clock.advance(TIMEOUT.plusSeconds(1));
+        follower.checkNow();
+        assertEquals(1, txsResent.size());
+        assertArrayEquals(offer, txsResent.get(0));
+        // The host sends it again; the honest receipt (already included) decides it.
+        follower.expectTx(offer);
+        gateway.submit(offer);
+        follower.awaitIdle();
+        assertEquals(1, heard.size());
+        clock.advance(TIMEOUT.plusSeconds(1));
+        follower.checkNow();
+        assertEquals(1, txsResent.size(), "decided: not asked for again");
+    }
+
+    @Test
+    void anUnprovenReceiptDecidesNoTrackedTransaction() throws Exception {
+        byte[] offer = offerTx(4);
+        follower.expectTx(offer);
+        gateway.refuseNext = TxResultCode.RESULT_BAD_NONCE; // a refusal at CheckTx: height 0, nothing proven
+        gateway.submit(offer);
+        gateway.submit(offer); // inclusion proof, but no result proof (withResults off)
+        nextBlockAndCheck();
+        assertEquals(List.of(), heard);
+        assertEquals(1, follower.counters().refusedByLedger());
+        clock.advance(TIMEOUT.plusSeconds(1));
+        follower.checkNow();
+        assertEquals(1, txsResent.size(), "still undecided: sent again after the refusal's back-off");
     }
 }

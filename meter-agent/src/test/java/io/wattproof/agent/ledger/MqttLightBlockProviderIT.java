@@ -60,6 +60,9 @@ class MqttLightBlockProviderIT {
     private MqttAsyncClient responder;
     private final LedgerChain chain = new LedgerChain(11);
     private final BlockingQueue<byte[]> receipts = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> bookings = new LinkedBlockingQueue<>();
+    /** What reached the device's tx topic, as the gateway would see it. */
+    private final BlockingQueue<byte[]> txs = new LinkedBlockingQueue<>();
     private MqttLightBlockProvider provider;
     /** What the responder does with a request: answer it properly, not at all, or with foreign correlation data. */
     private volatile String mode = "answer";
@@ -107,6 +110,11 @@ class MqttLightBlockProviderIT {
             }
 
             @Override
+            public void booking(byte[] payload) {
+                bookings.add(payload);
+            }
+
+            @Override
             public void lightBlockResponse(byte[] correlationData, byte[] payload) {
                 provider.answered(correlationData, payload);
             }
@@ -129,6 +137,10 @@ class MqttLightBlockProviderIT {
         responder.setCallback(new MqttCallback() {
             @Override
             public void messageArrived(String topic, MqttMessage message) throws Exception {
+                if (topic.endsWith("/tx")) {
+                    txs.add(message.getPayload());
+                    return;
+                }
                 MqttProperties in = message.getProperties();
                 long height = LightBlockRequest.parseFrom(message.getPayload()).getHeight();
                 if (mode.equals("silent")) {
@@ -165,6 +177,7 @@ class MqttLightBlockProviderIT {
         o.setCleanStart(true);
         responder.connect(o).waitForCompletion(10_000);
         responder.subscribe("wattproof/v1/devices/+/ledger/request", 1).waitForCompletion(10_000);
+        responder.subscribe("wattproof/v1/devices/+/tx", 1).waitForCompletion(10_000);
     }
 
     @AfterEach
@@ -221,5 +234,23 @@ class MqttLightBlockProviderIT {
         responder.publish("wattproof/v1/devices/" + DEVICE + "/receipts", m).waitForCompletion(5000);
         byte[] got = receipts.poll(10, TimeUnit.SECONDS);
         assertTrue(got != null && got.length == 3 && got[2] == 3, "receipt not delivered");
+    }
+
+    @Test
+    void bookingsReachTheLedgerSubscriberApartFromReceipts() throws Exception {
+        MqttMessage m = new MqttMessage(new byte[] {4, 5});
+        m.setQos(1);
+        responder.publish(uplink.bookingsTopic(), m).waitForCompletion(5000);
+        byte[] got = bookings.poll(10, TimeUnit.SECONDS);
+        assertTrue(got != null && got.length == 2 && got[1] == 5, "booking not delivered");
+        assertEquals("wattproof/v1/devices/" + DEVICE + "/bookings", uplink.bookingsTopic());
+        assertEquals(null, receipts.poll(200, TimeUnit.MILLISECONDS), "a booking is no receipt");
+    }
+
+    @Test
+    void aTransactionThatIsNoRecordGoesToTheTxTopic() throws Exception {
+        assertTrue(uplink.sendTransaction(new byte[] {7, 7, 7}));
+        byte[] got = txs.poll(10, TimeUnit.SECONDS);
+        assertTrue(got != null && got.length == 3 && got[0] == 7, "transaction not delivered");
     }
 }

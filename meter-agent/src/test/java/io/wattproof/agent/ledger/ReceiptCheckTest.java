@@ -341,4 +341,39 @@ class ReceiptCheckTest {
             }
         }
     }
+
+    // ---- checkTransaction: transactions that are no records (a booking, an offer) -------------------
+
+    private TxReceiptVerdict checkTx(Receipt r, byte[] tx) {
+        return ReceiptCheck.checkTransaction(read(r), tx, chain.block(2).header(), chain.block(3).header());
+    }
+
+    @Test
+    void aTransactionIsAcceptedOrRefusedOnlyAsTheBlockProves() {
+        byte[] tx = ours.signedTx();
+        assertEquals(new TxReceiptVerdict.Accepted(2, false), checkTx(chain.receiptWithResult(tx, TxResultCode.RESULT_OK), tx));
+        assertEquals(new TxReceiptVerdict.Accepted(2, true),
+                checkTx(chain.receiptWithResult(tx, TxResultCode.RESULT_ALREADY_INCLUDED), tx));
+        byte[] refused = third.signedTx();
+        assertEquals(new TxReceiptVerdict.Refused(2, TxResultCode.RESULT_INVALID_VALUE, ""),
+                checkTx(chain.receiptWithResult(refused, TxResultCode.RESULT_INVALID), refused));
+    }
+
+    @Test
+    void aTransactionsCodeIsNeverTakenOnTrust() {
+        byte[] tx = ours.signedTx();
+        // Inclusion alone proves no acceptance: the block may have refused it.
+        assertEquals(new TxReceiptVerdict.Unproven(0, 2), checkTx(chain.receipt(tx, TxResultCode.RESULT_OK), tx));
+        TxReceiptVerdict lie = checkTx(chain.receiptWithResult(third.signedTx(), TxResultCode.RESULT_INVALID).toBuilder().setCode(0).build(),
+                third.signedTx());
+        assertEquals("code", assertInstanceOf(TxReceiptVerdict.Forged.class, lie, lie.describe()).what());
+        Receipt honest = chain.receiptWithResult(tx, TxResultCode.RESULT_OK);
+        TxProof p = honest.getProof();
+        byte[] leaf = p.getProof().getLeafHash().toByteArray();
+        leaf[3] ^= 0x10;
+        TxReceiptVerdict flipped = checkTx(honest.toBuilder().setProof(p.toBuilder().setProof(p.getProof().toBuilder()
+                .setLeafHash(ByteString.copyFrom(leaf)))).build(), tx);
+        assertInstanceOf(TxReceiptVerdict.Forged.class, flipped, flipped.describe());
+        assertInstanceOf(TxReceiptVerdict.NotOurs.class, checkTx(honest, other.signedTx()));
+    }
 }

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * through MQTT 5 shared subscriptions, so gateways of one group split the fleet; submits every
  * transaction to the node ({@code broadcast_tx_sync}); answers refusals at once and accepted
  * transactions when their block is committed, with the inclusion proof; publishes each committed
- * block as the retained latest light block; and answers light-block requests on the response topic
- * the request names, if that lies in the requesting device's own subtree.
+ * block as the retained latest light block; sends the receipt of every committed booking to the
+ * {@code bookings} topic of the pile whose offer it books, once the next block proves its result;
+ * and answers light-block requests on the response topic the request names, if that lies in the
+ * requester's own subtree.
  *
  * <p>Threads: Paho's callback thread only queues (so PUBACKs are not held up by the node), the
  * node's commit thread only queues, and one worker thread does everything else in arrival order.
@@ -59,6 +61,10 @@ public final class Gateway implements AutoCloseable {
     /** How long a publish waits for a free slot in the broker's Receive Maximum before it gives up. */
     private static final long PUBLISH_WAIT_MILLIS = 10_000;
     private static final int RESULT_ALREADY_INCLUDED = io.wattproof.protocol.v1.TxResultCode.RESULT_ALREADY_INCLUDED_VALUE;
+    private static final int OFFER_CACHE = 10_000;
+
+    /** A booking's receipt and the pile's bookings topic it goes to. */
+    private record BookingReceipt(String topic, IncludedTx tx) {}
 
     private final GatewayConfig config;
     private final LedgerNode node;
@@ -81,6 +87,18 @@ public final class Gateway implements AutoCloseable {
     private final AtomicLong badProofsServed = new AtomicLong();
     private final AtomicLong receiptsWithheld = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
+    private final AtomicLong bookingsPublished = new AtomicLong();
+
+    // Worker-thread state of the bookings topic (docs/charging.md, "How the pile learns of a booking").
+    /** Receipts of bookings of block h, published once block h + 1 (whose header proves their results) is committed. */
+    private final List<BookingReceipt> bookingsAwaitingNextBlock = new java.util.ArrayList<>();
+    /** Offer tx hash to pile id (hex), as looked up on the ledger; offers never change, so any entry stays true. */
+    private final Map<Bytes, String> offerPiles = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Bytes, String> eldest) {
+            return size() > OFFER_CACHE;
+        }
+    };
 
     private volatile AutoCloseable commitSubscription;
     private volatile boolean closed;
@@ -239,6 +257,59 @@ public final class Gateway implements AutoCloseable {
             Optional<String> topic = pending.take(Bytes.of(tx.hash()));
             topic.ifPresent(t -> sendReceipt(t, tx, proofs));
         }
+        publishBookings(block);
+    }
+
+    /**
+     * The bookings of the blocks before this one go to their piles now that this block's header,
+     * whose {@code last_results_hash} proves their results, is committed (docs/charging.md, "Topics");
+     * the bookings of this block wait for the next. Accepted and refused bookings alike: the pile
+     * tells them apart by the result proof. Always honest, whatever the policy: a booking receipt
+     * is sent once and never asked for again, so a lie would lose the booking rather than test the
+     * pile.
+     */
+    private void publishBookings(CommittedBlock block) {
+        for (BookingReceipt b : bookingsAwaitingNextBlock) {
+            if (publish(b.topic(), WireMessages.receipt(b.tx()).toByteArray(), false, null)) {
+                bookingsPublished.incrementAndGet();
+                log.debug("booking published topic={} tx_hash={} height={} code={}", b.topic(), Bytes.of(b.tx().hash()).hex(),
+                        b.tx().height(), b.tx().result().code());
+            }
+        }
+        bookingsAwaitingNextBlock.clear();
+        for (IncludedTx tx : block.txs()) {
+            Optional<Bytes> offer = WireMessages.bookedOffer(tx.tx());
+            if (offer.isEmpty()) {
+                continue;
+            }
+            Optional<String> pile = pileOf(offer.get());
+            if (pile.isEmpty()) {
+                log.info("booking of an offer not on the ledger tx_hash={} height={} offer={}", Bytes.of(tx.hash()).hex(), tx.height(),
+                        offer.get().hex());
+                continue;
+            }
+            bookingsAwaitingNextBlock.add(new BookingReceipt(Topics.bookings(config.topicPrefix(), pile.get()), tx));
+        }
+    }
+
+    /** The pile of an offer, looked up on the ledger ({@code /tx}); empty when no offer transaction has that hash. */
+    private Optional<String> pileOf(Bytes offerHash) {
+        String cached = offerPiles.get(offerHash);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<IncludedTx> offer;
+        try {
+            offer = node.findTx(offerHash.toArray());
+        } catch (LedgerException e) {
+            publishFailures.incrementAndGet();
+            log.warn("offer of a booking not found offer={} error={}; the pile does not hear of the booking", offerHash.hex(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+        Optional<String> pile = offer.flatMap(o -> WireMessages.offeringPile(o.tx()));
+        pile.ifPresent(p -> offerPiles.put(offerHash, p));
+        return pile;
     }
 
     private void sendReceipt(String topic, IncludedTx tx, List<TxProof> sameBlock) {
@@ -309,7 +380,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void onRequest(Topics.Source source, byte[] payload, String responseTopic, byte[] correlationData) {
-        Optional<String> problem = Topics.responseTopicProblem(config.topicPrefix(), source.id(), responseTopic);
+        Optional<String> problem = Topics.responseTopicProblem(config.topicPrefix(), source.role(), source.id(), responseTopic);
         if (problem.isPresent()) {
             requestsIgnored.incrementAndGet();
             log.warn("light block request ignored from={} reason={}", source.id(), problem.get());
@@ -437,6 +508,11 @@ public final class Gateway implements AutoCloseable {
 
     public long receiptsWithheld() {
         return receiptsWithheld.get();
+    }
+
+    /** Booking receipts handed to the broker on piles' {@code bookings} topics. */
+    public long bookingsPublished() {
+        return bookingsPublished.get();
     }
 
     public GatewayCounters counters() {

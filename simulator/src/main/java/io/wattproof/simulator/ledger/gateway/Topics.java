@@ -13,10 +13,14 @@ public final class Topics {
 
     private Topics() {}
 
-    /** Who a submitter is: a device or an operator, each with its own subtree. */
+    /**
+     * Who a submitter is: a device, an operator or a car owner (docs/charging.md, "Topics"; its id is
+     * its key's id), each with its own subtree.
+     */
     public enum Role {
         DEVICES("devices"),
-        OPERATORS("operators");
+        OPERATORS("operators"),
+        DRIVERS("drivers");
 
         private final String level;
 
@@ -41,19 +45,29 @@ public final class Topics {
     /**
      * The MQTT 5 shared-subscription filters ({@code $share/<group>/<filter>}, MQTT 5 section 4.8.2)
      * a gateway subscribes with: every device's transactions and light-block requests, every
-     * operator's transactions.
+     * operator's transactions, every car owner's transactions and light-block requests.
      */
     public static List<String> sharedFilters(String prefix, String group) {
         String share = "$share/" + group + "/";
         return List.of(
                 share + prefix + "/devices/+/tx",
                 share + prefix + "/devices/+/ledger/request",
-                share + prefix + "/operators/+/tx");
+                share + prefix + "/operators/+/tx",
+                share + prefix + "/drivers/+/tx",
+                share + prefix + "/drivers/+/ledger/request");
     }
 
     /** The retained topic of the latest committed light block. */
     public static String latest(String prefix) {
         return prefix + "/ledger/latest";
+    }
+
+    /**
+     * Where the receipts of bookings of pile {@code pileId}'s offers go (docs/charging.md, "How the
+     * pile learns of a booking"): inside the pile's own subtree, so its broker ACL covers it.
+     */
+    public static String bookings(String prefix, String pileId) {
+        return prefix + "/devices/" + pileId + "/bookings";
     }
 
     /** The receipts topic of the subtree a transaction came from. */
@@ -76,6 +90,7 @@ public final class Topics {
         Role role = switch (levels[0]) {
             case "devices" -> Role.DEVICES;
             case "operators" -> Role.OPERATORS;
+            case "drivers" -> Role.DRIVERS;
             default -> null;
         };
         if (role == null) {
@@ -84,21 +99,22 @@ public final class Topics {
         if (levels.length == 3 && levels[2].equals("tx")) {
             return Optional.of(new Source(role, levels[1], Kind.TX));
         }
-        if (role == Role.DEVICES && levels.length == 4 && levels[2].equals("ledger") && levels[3].equals("request")) {
+        if (role != Role.OPERATORS && levels.length == 4 && levels[2].equals("ledger") && levels[3].equals("request")) {
             return Optional.of(new Source(role, levels[1], Kind.LEDGER_REQUEST));
         }
         return Optional.empty();
     }
 
     /**
-     * Why the gateway must not publish an answer for device {@code deviceId} to {@code responseTopic};
-     * empty when it may. The topic must lie strictly inside {@code <prefix>/devices/<deviceId>/}, so a
-     * device cannot make the gateway write into another device's subtree or a shared topic, and it
+     * Why the gateway must not publish an answer for requester {@code id} of {@code role} to {@code
+     * responseTopic}; empty when it may. The topic must lie strictly inside {@code
+     * <prefix>/<role>/<id>/}, so a device or a car owner cannot make the gateway write into another's
+     * subtree (a car owner least of all into a pile's {@code bookings}) or a shared topic, and it
      * must be a valid topic name: no wildcards (MQTT 5 section 3.3.2.1: a PUBLISH topic name contains
      * none) and no U+0000 (section 1.5.4).
      */
-    public static Optional<String> responseTopicProblem(String prefix, String deviceId, String responseTopic) {
-        String subtree = prefix + "/devices/" + deviceId + "/";
+    public static Optional<String> responseTopicProblem(String prefix, Role role, String id, String responseTopic) {
+        String subtree = prefix + "/" + role.level() + "/" + id + "/";
         if (responseTopic == null || responseTopic.isEmpty()) {
             return Optional.of("response topic: expected one under " + subtree + ", got none");
         }

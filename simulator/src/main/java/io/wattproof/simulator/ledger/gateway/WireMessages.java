@@ -5,15 +5,20 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.wattproof.lightclient.encoding.LightBlockCodec;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.LightBlock;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.Booking;
 import io.wattproof.protocol.v1.LightBlockRequest;
 import io.wattproof.protocol.v1.LightBlockResponse;
 import io.wattproof.protocol.v1.MerkleProof;
+import io.wattproof.protocol.v1.PileOffer;
 import io.wattproof.protocol.v1.Receipt;
+import io.wattproof.protocol.v1.SignedTx;
 import io.wattproof.protocol.v1.TxProof;
 import io.wattproof.simulator.ledger.IncludedTx;
 import io.wattproof.simulator.ledger.TxResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The gateway's messages ({@code wattproof.v1} {@code Receipt}, {@code LightBlockRequest},
@@ -73,6 +78,53 @@ public final class WireMessages {
                 .setResult(ByteString.copyFrom(proof.result().toArray()))
                 .setProof(m)
                 .build();
+    }
+
+    /** A SHA-256 tx hash. */
+    private static final int TX_HASH_BYTES = 32;
+    /** A device id: the first 20 bytes of SHA-256 of the DER key (docs/protocol.md). */
+    private static final int DEVICE_ID_BYTES = 20;
+
+    /**
+     * The offer a committed transaction books ({@code Booking.offer_tx_hash}, 32 bytes), when it is a
+     * {@code SignedTx} with {@code body_type BOOKING}; empty for any other bytes. The ledger decides
+     * whether the booking holds: the gateway only routes its receipt (docs/charging.md, "How the
+     * pile learns of a booking").
+     */
+    public static Optional<Bytes> bookedOffer(byte[] tx) {
+        try {
+            SignedTx signed = SignedTx.parseFrom(tx);
+            if (signed.getBodyType() != BodyType.BOOKING) {
+                return Optional.empty();
+            }
+            Booking booking = Booking.parseFrom(signed.getBody());
+            if (booking.getOfferTxHash().size() != TX_HASH_BYTES) {
+                return Optional.empty();
+            }
+            return Optional.of(Bytes.of(booking.getOfferTxHash().toByteArray()));
+        } catch (InvalidProtocolBufferException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The pile of an offer transaction ({@code PileOffer.pile_device_id}, 20 bytes, in lowercase hex
+     * as in topics), when it is a {@code SignedTx} with {@code body_type PILE_OFFER}; empty otherwise.
+     */
+    public static Optional<String> offeringPile(byte[] tx) {
+        try {
+            SignedTx signed = SignedTx.parseFrom(tx);
+            if (signed.getBodyType() != BodyType.PILE_OFFER) {
+                return Optional.empty();
+            }
+            PileOffer offer = PileOffer.parseFrom(signed.getBody());
+            if (offer.getPileDeviceId().size() != DEVICE_ID_BYTES) {
+                return Optional.empty();
+            }
+            return Optional.of(java.util.HexFormat.of().formatHex(offer.getPileDeviceId().toByteArray()));
+        } catch (InvalidProtocolBufferException e) {
+            return Optional.empty();
+        }
     }
 
     /** The receipt of a transaction the node refused: its code and log, height 0, no proof. */

@@ -16,12 +16,46 @@ class TopicsTest {
     private static final String DEV = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
 
     @Test
-    void sharedFiltersCoverDeviceTxRequestsAndOperatorTx() {
+    void sharedFiltersCoverDeviceTxRequestsOperatorTxAndDriverTxRequests() {
         assertEquals(List.of(
                 "$share/wattproof-gateways/wattproof/v1/devices/+/tx",
                 "$share/wattproof-gateways/wattproof/v1/devices/+/ledger/request",
-                "$share/wattproof-gateways/wattproof/v1/operators/+/tx"), Topics.sharedFilters(P, "wattproof-gateways"));
+                "$share/wattproof-gateways/wattproof/v1/operators/+/tx",
+                "$share/wattproof-gateways/wattproof/v1/drivers/+/tx",
+                "$share/wattproof-gateways/wattproof/v1/drivers/+/ledger/request"), Topics.sharedFilters(P, "wattproof-gateways"));
         assertEquals("wattproof/v1/ledger/latest", Topics.latest(P));
+        assertEquals("wattproof/v1/devices/" + DEV + "/bookings", Topics.bookings(P, DEV));
+    }
+
+    @Test
+    void parsesADriversTopicsAndNamesItsReceiptsTopic() {
+        String driver = "ffeeddccbbaa99887766554433221100ffeeddcc";
+        Source tx = Topics.parse(P, P + "/drivers/" + driver + "/tx").orElseThrow();
+        assertEquals(new Source(Role.DRIVERS, driver, Kind.TX), tx);
+        assertEquals(P + "/drivers/" + driver + "/receipts", Topics.receipts(P, tx));
+        assertEquals(Optional.of(new Source(Role.DRIVERS, driver, Kind.LEDGER_REQUEST)),
+                Topics.parse(P, P + "/drivers/" + driver + "/ledger/request"));
+        for (String t : List.of(P + "/drivers//tx", P + "/drivers/" + driver + "/receipts", P + "/drivers/" + driver + "/bookings",
+                P + "/drivers/" + driver + "/ledger/response", P + "/drivers/" + driver + "/tx/more")) {
+            assertEquals(Optional.empty(), Topics.parse(P, t), t);
+        }
+    }
+
+    @Test
+    void aDriversResponseTopicMustLieInsideItsOwnSubtree() {
+        String driver = "ffeeddccbbaa99887766554433221100ffeeddcc";
+        assertEquals(Optional.empty(), Topics.responseTopicProblem(P, Role.DRIVERS, driver, P + "/drivers/" + driver + "/ledger/response"));
+        // Not a device's subtree, not even the pile's bookings topic, and not another car owner's.
+        for (String t : List.of(P + "/devices/" + driver + "/ledger/response", Topics.bookings(P, DEV),
+                P + "/drivers/" + DEV + "/ledger/response", P + "/drivers/" + driver, P + "/drivers/" + driver + "/#")) {
+            Optional<String> problem = Topics.responseTopicProblem(P, Role.DRIVERS, driver, t);
+            assertTrue(problem.isPresent(), t);
+            assertTrue(problem.get().startsWith("response topic: expected"), problem.get());
+        }
+        assertEquals(Optional.of("response topic: expected one under wattproof/v1/drivers/" + driver + "/, got " + P + "/devices/"
+                + DEV + "/bookings"), Topics.responseTopicProblem(P, Role.DRIVERS, driver, Topics.bookings(P, DEV)));
+        // And a device cannot answer into a car owner's subtree.
+        assertTrue(Topics.responseTopicProblem(P, Role.DEVICES, driver, P + "/drivers/" + driver + "/ledger/response").isPresent());
     }
 
     @Test
@@ -50,19 +84,19 @@ class TopicsTest {
 
     @Test
     void aResponseTopicMustLieInsideTheRequestersOwnSubtree() {
-        assertEquals(Optional.empty(), Topics.responseTopicProblem(P, DEV, P + "/devices/" + DEV + "/ledger/response"));
-        assertEquals(Optional.empty(), Topics.responseTopicProblem(P, DEV, P + "/devices/" + DEV + "/x"));
+        assertEquals(Optional.empty(), Topics.responseTopicProblem(P, Role.DEVICES, DEV, P + "/devices/" + DEV + "/ledger/response"));
+        assertEquals(Optional.empty(), Topics.responseTopicProblem(P, Role.DEVICES, DEV, P + "/devices/" + DEV + "/x"));
 
         String other = "1111111111111111111111111111111111111111";
         for (String t : List.of(P + "/devices/" + other + "/ledger/response", P + "/devices/" + DEV, P + "/devices/" + DEV + "/",
                 P + "/devices/" + DEV + "x/ledger/response", P + "/ledger/latest", "elsewhere/" + DEV,
                 P + "/devices/" + DEV + "/+/response", P + "/devices/" + DEV + "/#", P + "/devices/" + DEV + "/a\u0000b", "")) {
-            Optional<String> problem = Topics.responseTopicProblem(P, DEV, t);
+            Optional<String> problem = Topics.responseTopicProblem(P, Role.DEVICES, DEV, t);
             assertTrue(problem.isPresent(), t);
             assertTrue(problem.get().startsWith("response topic: expected"), problem.get());
         }
         assertEquals(Optional.of("response topic: expected one under wattproof/v1/devices/" + DEV + "/, got none"),
-                Topics.responseTopicProblem(P, DEV, null));
+                Topics.responseTopicProblem(P, Role.DEVICES, DEV, null));
     }
 
     @Test

@@ -6,20 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.wattproof.lightclient.encoding.Hashes;
 import io.wattproof.lightclient.encoding.LightBlockCodec;
 import io.wattproof.lightclient.tx.ResultInclusion;
 import io.wattproof.lightclient.tx.ResultProof;
 import io.wattproof.lightclient.tx.ResultVerdict;
 import io.wattproof.lightclient.tx.TxInclusion;
+import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.lightclient.types.LightBlock;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.Booking;
 import io.wattproof.protocol.v1.LightBlockRequest;
 import io.wattproof.protocol.v1.LightBlockResponse;
+import io.wattproof.protocol.v1.PileOffer;
 import io.wattproof.protocol.v1.Receipt;
+import io.wattproof.protocol.v1.SignedTx;
 import io.wattproof.simulator.ledger.CommittedBlock;
 import io.wattproof.simulator.ledger.IncludedTx;
 import io.wattproof.simulator.ledger.TxResult;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WireMessagesTest {
@@ -113,5 +120,36 @@ class WireMessagesTest {
             assertTrue(error.getLightBlock().isEmpty());
             assertEquals(2, error.getLatestHeight());
         }
+    }
+
+    @Test
+    void findsTheOfferABookingBooksAndThePileOfAnOffer() {
+        byte[] offerHash = new byte[32];
+        offerHash[0] = 7;
+        byte[] pile = new byte[20];
+        pile[19] = (byte) 0xab;
+        byte[] booking = signed(BodyType.BOOKING, Booking.newBuilder().setOfferTxHash(ByteString.copyFrom(offerHash)).build().toByteString());
+        byte[] offer = signed(BodyType.PILE_OFFER, PileOffer.newBuilder().setPileDeviceId(ByteString.copyFrom(pile)).build().toByteString());
+        assertEquals(Optional.of(Bytes.of(offerHash)), WireMessages.bookedOffer(booking));
+        assertEquals(Optional.of("00000000000000000000000000000000000000ab"), WireMessages.offeringPile(offer));
+        // Each only for its own body type.
+        assertEquals(Optional.empty(), WireMessages.bookedOffer(offer));
+        assertEquals(Optional.empty(), WireMessages.offeringPile(booking));
+    }
+
+    @Test
+    void anythingElseIsNoBookingAndNoOffer() {
+        byte[] shortHash = signed(BodyType.BOOKING, Booking.newBuilder().setOfferTxHash(ByteString.copyFrom(new byte[31])).build().toByteString());
+        byte[] shortPile = signed(BodyType.PILE_OFFER, PileOffer.newBuilder().setPileDeviceId(ByteString.copyFrom(new byte[21])).build().toByteString());
+        byte[] notABody = signed(BodyType.BOOKING, ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}));
+        byte[] reading = signed(BodyType.READING, ByteString.EMPTY);
+        for (byte[] tx : new byte[][] {shortHash, shortPile, notABody, reading, new byte[0], {(byte) 0xff, 1, 2}, "reading-1".getBytes(StandardCharsets.UTF_8)}) {
+            assertEquals(Optional.empty(), WireMessages.bookedOffer(tx));
+            assertEquals(Optional.empty(), WireMessages.offeringPile(tx));
+        }
+    }
+
+    private static byte[] signed(BodyType type, ByteString body) {
+        return SignedTx.newBuilder().setBodyType(type).setBody(body).setSignature(ByteString.copyFrom(new byte[64])).build().toByteArray();
     }
 }
