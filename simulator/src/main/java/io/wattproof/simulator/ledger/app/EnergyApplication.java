@@ -929,9 +929,9 @@ public final class EnergyApplication implements Application {
                 : cs.getStartTime() != b.startTime ? "start_time: expected " + b.startTime + " (the SessionStart's), got " + cs.getStartTime()
                 : cs.getStartImportWh() != b.startImportWh ? "start_import_wh: expected " + b.startImportWh + " (the SessionStart's), got "
                         + Long.toUnsignedString(cs.getStartImportWh())
-                : cs.getEndTime() < cs.getStartTime() || cs.getEndTime() > b.windowEnd
-                ? "end_time: expected " + cs.getStartTime() + ".." + b.windowEnd + " (start_time to the booked window's end), got "
-                        + cs.getEndTime()
+                : cs.getEndTime() < cs.getStartTime() || cs.getEndTime() > b.windowEnd + END_GRACE_SECONDS
+                ? "end_time: expected " + cs.getStartTime() + ".." + (b.windowEnd + END_GRACE_SECONDS)
+                        + " (start_time to the booked window's end + " + END_GRACE_SECONDS + " s), got " + cs.getEndTime()
                 : Long.compareUnsigned(cs.getEndImportWh(), cs.getStartImportWh()) < 0
                 ? "end_import_wh: expected at least start_import_wh " + cs.getStartImportWh() + ", got " + cs.getEndImportWh()
                 : cs.getEnergyWh() != cs.getEndImportWh() - cs.getStartImportWh()
@@ -953,6 +953,13 @@ public final class EnergyApplication implements Application {
      * booked energy.
      */
     static final long OVERSHOOT_SECONDS = 15;
+
+    /**
+     * A pile stopping at the booked window's end opens its relay then and reads its end register
+     * after that: a session may end this long after the window (no energy flows in it, the relay
+     * being open), and the readings that settle it may reach as far.
+     */
+    static final long END_GRACE_SECONDS = 15;
 
     static long overshootAllowanceWh(long maxPowerW) {
         return (maxPowerW * OVERSHOOT_SECONDS + 3599) / 3600;
@@ -1046,7 +1053,7 @@ public final class EnergyApplication implements Application {
         book(d.account, start, r.getIntervalSeconds(), r.getExportDeltaWh(), r.getImportDeltaWh());
         // Evidence for the pile's open bookings whose window the interval overlaps.
         for (Booking b : charging.open.values()) {
-            if (b.offer.pile.equals(d.id) && start < b.windowEnd && end > b.windowStart) {
+            if (b.offer.pile.equals(d.id) && start < b.windowEnd + END_GRACE_SECONDS && end > b.windowStart) {
                 b.evidence.add(new Evidence(start, end, r.getImportDeltaWh()));
             }
         }

@@ -399,6 +399,23 @@ class ChargingRulesTest {
     }
 
     @Test
+    void aSessionStoppedAtTheWindowsEndMayEndItsRecordShortlyAfterAndIsSettled() {
+        byte[] booking = started();
+        for (int slot = 1; slot <= 4; slot++) {
+            assertOk(f.one(reading(slot, 1_000)));
+        }
+        // The relay opened at the window's end; the end register was read 10 s later.
+        assertRefusedChangingNothing(TxResultCode.RESULT_INVALID, "end_time: expected " + W_START + ".." + (W_END + 15)
+                + " (start_time to the booked window's end + 15 s), got " + (W_END + 16),
+                session(sessionBody(booking, W_START, W_END + 16, 10_000, 14_050).build()));
+        assertOk(f.one(sessionInChain(sessionBody(booking, W_START, W_END + 10, 10_000, 14_050).build())));
+        assertEquals(BookingStatus.COMPLETED, bookingView(booking).status(), "the reading holding its end is still to come");
+        // The reading after the window is evidence too: inner 4,000 ≤ 4,050 ≤ outer 4,100.
+        assertOk(f.one(reading(5, 100)));
+        assertEquals(BookingStatus.SETTLED, bookingView(booking).status());
+    }
+
+    @Test
     void aBookingStartsOnce() {
         byte[] booking = started();
         assertRefusedChangingNothing(TxResultCode.RESULT_INVALID, "booking_tx_hash: expected a booking that is BOOKED",
