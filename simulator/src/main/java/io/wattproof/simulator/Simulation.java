@@ -2,16 +2,24 @@ package io.wattproof.simulator;
 
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.AgentStatus;
+import io.wattproof.agent.charging.SessionSealer;
+import io.wattproof.agent.driver.CarOwnerStore;
+import io.wattproof.agent.gpio.LoggingRelay;
 import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.provision.TrustAnchor;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.seal.PartyPseudonyms;
+import io.wattproof.crypto.seal.RecipientKeyPair;
+import io.wattproof.crypto.seal.Suite;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
 import io.wattproof.lightclient.types.Bytes;
 import io.wattproof.protocol.v1.TariffContract;
 import io.wattproof.protocol.v1.TxResultCode;
 import io.wattproof.simulator.broker.EmbeddedBroker;
+import io.wattproof.simulator.charging.ChargingScenario;
+import io.wattproof.simulator.charging.OcmfDump;
 import io.wattproof.simulator.fault.LinkProxy;
 import io.wattproof.simulator.fleet.SimulatedDevice;
 import io.wattproof.simulator.ledger.IncludedTx;
@@ -32,6 +40,7 @@ import io.wattproof.simulator.ledger.gateway.GatewayCounters;
 import io.wattproof.simulator.ledger.rpc.CometRpcNode;
 import io.wattproof.simulator.ledger.rpc.CometRpcServer;
 import io.wattproof.simulator.ledger.rpc.CometRpcSource;
+import io.wattproof.simulator.load.ChargingLoad;
 import io.wattproof.simulator.load.LoadProfile;
 import io.wattproof.simulator.meter.VirtualMeter;
 import io.wattproof.simulator.verify.ChainPointFile;
@@ -85,6 +94,15 @@ public final class Simulation implements AutoCloseable {
     /** One relay per device between its agent and the broker, so a device's link can be cut. */
     private final List<LinkProxy> links = new ArrayList<>();
     private final Map<DeviceId, Long> sequenceAtStart = new LinkedHashMap<>();
+    /** In the charging scenario, each pile's relay and what its meter measures; index as {@link #devices}. */
+    private final List<PileHardware> pileHardware = new ArrayList<>();
+
+    /** The supervisor's HPKE key: every session's personal data is sealed to it too. */
+    private RecipientKeyPair supervisor;
+    private ChargingScenario charging;
+
+    /** A pile's virtual relay and the load its meter sees through it. */
+    public record PileHardware(LoggingRelay relay, ChargingLoad load) {}
     private AppSnapshot.Totals totalsAtStart;
 
     private Simulation(SimulationConfig config) {
@@ -173,11 +191,20 @@ public final class Simulation implements AutoCloseable {
         Map<DeviceId, ReadingVerifier.ChainPoint> settled = ChainPointFile.load(chainPointFile());
         SplittableRandom random = new SplittableRandom(20261127L);
         for (int i = 1; i <= config.meters(); i++) {
-            // Every third household has PV, so the fleet both imports and exports around noon.
-            boolean pv = i % 3 == 0;
-            LoadProfile profile = LoadProfile.household(1000L + i, pv, pv ? 4000 + 2000 * random.nextDouble() : 0);
-            String serial = String.format("SIM%06d", i);
-            VirtualMeter meter = VirtualMeter.start(serial, profile, config.zone(), 1000 + 20000 * random.nextDouble(), clock);
+            VirtualMeter meter;
+            if (config.charging().isPresent()) {
+                // A pile's meter measures what its relay lets through to the plugged-in car.
+                LoggingRelay relay = new LoggingRelay(clock);
+                ChargingLoad load = new ChargingLoad(2000L + i, relay::isClosed);
+                meter = VirtualMeter.start(String.format("PILE%05d", i), load, config.zone(), 500 + 5000 * random.nextDouble(), clock);
+                pileHardware.add(new PileHardware(relay, load));
+            } else {
+                // Every third household has PV, so the fleet both imports and exports around noon.
+                boolean pv = i % 3 == 0;
+                LoadProfile profile = LoadProfile.household(1000L + i, pv, pv ? 4000 + 2000 * random.nextDouble() : 0);
+                String serial = String.format("SIM%06d", i);
+                meter = VirtualMeter.start(serial, profile, config.zone(), 1000 + 20000 * random.nextDouble(), clock);
+            }
             if (i == 1 && config.meterSerial().isPresent()) {
                 try {
                     meter.serveSerial(config.meterSerial().get());
@@ -198,6 +225,9 @@ public final class Simulation implements AutoCloseable {
                 throw e;
             }
             devices.add(device);
+            if (config.charging().isPresent()) {
+                device.makePile(pileParts(i, pileHardware.get(pileHardware.size() - 1).relay()));
+            }
             if (auditor != null) {
                 auditor.register(device.key().deviceId(), device.key().algorithm(), device.key().publicKeyInfo());
                 ReadingVerifier.ChainPoint point = settled.get(device.key().deviceId());
@@ -215,6 +245,63 @@ public final class Simulation implements AutoCloseable {
             device.startAgent(agentLedger);
             sequenceAtStart.put(device.key().deviceId(), device.status().lastSequence());
         }
+        if (config.charging().isPresent()) {
+            startCharging(clock);
+        }
+    }
+
+    /**
+     * The charging scenario: the operator funds every car owner's account, then each pile offers
+     * itself and the cars start booking (docs/charging.md).
+     */
+    private void startCharging(Clock clock) throws Exception {
+        SimulationConfig.ChargingSetup setup = config.charging().orElseThrow();
+        List<CarOwnerStore> cars = new ArrayList<>();
+        for (int i = 0; i < setup.cars(); i++) {
+            cars.add(ChargingScenario.carStore(config.runFolder(), i));
+        }
+        fund(ChargingScenario.accounts(cars), ChargingScenario.CAR_CREDIT);
+        List<ChargingScenario.Pile> piles = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            SimulatedDevice d = devices.get(i);
+            PileHardware hw = pileHardware.get(i);
+            piles.add(new ChargingScenario.Pile(d.key().deviceId(), d.pile().orElseThrow(), hw.relay(), hw.load()));
+        }
+        charging = ChargingScenario.start(piles, cars, setup, config.duration(), broker.uri(), config.chainId(), clock, app);
+    }
+
+    /**
+     * What makes device {@code i} (1-based) a pile: an owner with a contact, a salt and an HPKE key,
+     * the pile's own HPKE key, and the supervisor's key, which the simulator holds.
+     */
+    private SimulatedDevice.PileParts pileParts(int i, LoggingRelay relay) {
+        SecureRandom random = new SecureRandom();
+        Suite suite = Suite.X25519_AES_128_GCM;
+        if (supervisor == null) {
+            supervisor = RecipientKeyPair.generate(suite.kem(), random);
+        }
+        RecipientKeyPair pileKey = RecipientKeyPair.generate(suite.kem(), random);
+        RecipientKeyPair ownerKey = RecipientKeyPair.generate(suite.kem(), random);
+        byte[] contact = String.format("Pile owner %03d <owner%03d@example.org>", i, i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        PartyPseudonyms.Commitment owner = PartyPseudonyms.commit(contact, random);
+        SessionSealer sealer = new SessionSealer(suite, pileKey, ownerKey.publicKey(), supervisor.publicKey(), contact, owner.salt(),
+                random);
+        return new SimulatedDevice.PileParts(relay, sealer, pileKey, owner.pseudonym(), config.chainId());
+    }
+
+    /** The operator credits {@code amount} to each account and waits for the block. */
+    private void fund(List<String> accounts, long amount) throws Exception {
+        long nonce = app.snapshot().operatorNonce(operatorId());
+        List<byte[]> pending = new ArrayList<>();
+        for (String account : accounts) {
+            byte[] tx = OperatorTransactions.accountCredit(config.chainId(), operator, ++nonce, account, amount);
+            TxResult r = ledger.submit(tx);
+            if (!r.isOk()) {
+                throw new IllegalStateException("crediting " + account + " was refused: code " + r.code() + " " + r.log());
+            }
+            pending.add(tx);
+        }
+        awaitIncluded(pending, "account credits");
     }
 
     /**
@@ -232,27 +319,36 @@ public final class Simulation implements AutoCloseable {
                 continue;
             }
             byte[] tx = OperatorTransactions.register(config.chainId(), operator, ++nonce, key.algorithm(), key.publicKeyInfo(),
-                    "simulated-sdm630", String.format("simulated household %03d", i + 1), String.format("household-%03d", i + 1));
+                    "simulated-sdm630", String.format("simulated %s %03d", kind(), i + 1), String.format("%s-%03d", kind(), i + 1));
             TxResult r = ledger.submit(tx);
             if (!r.isOk()) {
                 throw new IllegalStateException("registering device " + key.deviceId() + " was refused: code " + r.code() + " " + r.log());
             }
             pending.add(tx);
         }
+        awaitIncluded(pending, "device registrations");
+    }
+
+    /** Waits until every one of the operator's {@code pending} transactions is accepted in a block. */
+    private void awaitIncluded(List<byte[]> pending, String what) throws InterruptedException {
         long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
         for (byte[] tx : pending) {
             Optional<IncludedTx> included;
             while ((included = ledger.findTx(io.wattproof.lightclient.tx.TxInclusion.txHash(Bytes.of(tx)).toArray())).isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("device registrations not in a block after " + REGISTRATION_TIMEOUT.toSeconds() + " s");
+                    throw new IllegalStateException(what + " not in a block after " + REGISTRATION_TIMEOUT.toSeconds() + " s");
                 }
                 Thread.sleep(20);
             }
             if (!included.get().result().isOk()) {
-                throw new IllegalStateException("device registration refused in block " + included.get().height() + ": "
+                throw new IllegalStateException(what + ": one refused in block " + included.get().height() + ": "
                         + included.get().result().log());
             }
         }
+    }
+
+    private String kind() {
+        return config.charging().isPresent() ? "pile" : "household";
     }
 
     private DeviceId operatorId() {
@@ -359,7 +455,8 @@ public final class Simulation implements AutoCloseable {
     public String progressLine(Duration elapsed) {
         return String.format("[%4ds] meters=%d readings=%d verified=%d rejected=%d confirmed=%d height=%d outbox=%d%s",
                 elapsed.toSeconds(), devices.size(), readings(), verified(), rejected(), confirmed(), ledger.latestHeight(),
-                outboxDepth(), config.ledger().byzantineGateway() ? " forgeries_detected=" + forgeriesDetected() : "");
+                outboxDepth(), config.ledger().byzantineGateway() ? " forgeries_detected=" + forgeriesDetected() : "")
+                + (charging == null ? "" : charging.progress());
     }
 
     /**
@@ -367,6 +464,10 @@ public final class Simulation implements AutoCloseable {
      * receipt for every record it signed; then counts.
      */
     public SimulationResult finish(Duration drainTimeout) throws InterruptedException {
+        if (charging != null) {
+            // The cars' sessions end before the run does; a pile needs its meter until its last one has.
+            charging.awaitCars(System.nanoTime() + drainTimeout.toNanos());
+        }
         devices.forEach(SimulatedDevice::stopMetering);
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         for (SimulatedDevice d : devices) {
@@ -378,9 +479,13 @@ public final class Simulation implements AutoCloseable {
             auditor.awaitChained(lastSequences(), Math.max(1000, (deadline - System.nanoTime()) / 1_000_000));
             auditor.awaitIdle(1000);
         }
+        Optional<SimulationResult.ChargingCounts> counts = Optional.empty();
+        if (charging != null) {
+            counts = Optional.of(charging.counts(deadline));
+        }
         GatewayCounters g = gateway.counters();
         return new SimulationResult(devices.size(), readings(), verified(), rejected(), gaps(), confirmed(), ledger.latestHeight(),
-                forgeriesDetected(), g.forgedHeadersServed() + g.badProofsServed(), g.receiptsWithheld());
+                forgeriesDetected(), g.forgedHeadersServed() + g.badProofsServed(), g.receiptsWithheld(), counts);
     }
 
     /**
@@ -419,8 +524,31 @@ public final class Simulation implements AutoCloseable {
         return ChainDumper.write(ledger, dump);
     }
 
+    /**
+     * Writes every charging session of the ledger as OCMF to {@code dump/ocmf} with each pile's
+     * public key (docs/ocmf.md); 0 outside the charging scenario.
+     */
+    public int dumpOcmf(Path dump) throws Exception {
+        if (charging == null) {
+            return 0;
+        }
+        Map<DeviceId, OcmfDump.PileKey> keys = new LinkedHashMap<>();
+        for (SimulatedDevice d : devices) {
+            keys.put(d.key().deviceId(), new OcmfDump.PileKey(d.key(), d.meterSerial()));
+        }
+        return OcmfDump.write(ledger, keys, dump);
+    }
+
+    /** One line per car of the charging scenario; empty otherwise. */
+    public List<String> chargingOutcomes() {
+        return charging == null ? List.of() : charging.outcomeLines();
+    }
+
     @Override
     public void close() {
+        if (charging != null) {
+            charging.close();
+        }
         for (SimulatedDevice d : devices) {
             d.close();
         }

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param meterSerial a serial line on which meter 1 also answers Modbus RTU, for outside masters
  *     (mbpoll, an agent on a board wired to this machine); empty for none
  * @param ledger the reference ledger and gateway the agents submit to
+ * @param charging the charging scenario: the meters are charging piles, and virtual cars book
+ *     and charge at them (docs/charging.md); empty for a fleet of households
  */
 public record SimulationConfig(
         int meters,
@@ -36,7 +38,32 @@ public record SimulationConfig(
         int brokerPort,
         ZoneId zone,
         Optional<SerialLineConfig> meterSerial,
-        LedgerSetup ledger) {
+        LedgerSetup ledger,
+        Optional<ChargingSetup> charging) {
+
+    /** A fleet of households with the ledger {@code ledger}. */
+    public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
+            Path dumpFolder, String chainId, int brokerPort, ZoneId zone, Optional<SerialLineConfig> meterSerial, LedgerSetup ledger) {
+        this(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone, meterSerial, ledger,
+                Optional.empty());
+    }
+
+    /**
+     * How many piles and cars the charging scenario runs.
+     *
+     * @param piles charging piles, each a meter with its agent, a relay and an offer (1 .. 100)
+     * @param cars car owners with their own keys and accounts, spread over the piles (1 .. 1000)
+     */
+    public record ChargingSetup(int piles, int cars) {
+        public ChargingSetup {
+            if (piles < 1 || piles > 100) {
+                throw new IllegalArgumentException("piles: expected 1..100, got " + piles);
+            }
+            if (cars < 1 || cars > 1000) {
+                throw new IllegalArgumentException("cars: expected 1..1000, got " + cars);
+            }
+        }
+    }
 
     /** A run with the default ledger (4 validators, 1 s blocks, honest gateway). */
     public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
@@ -47,7 +74,12 @@ public record SimulationConfig(
 
     public SimulationConfig withLedger(LedgerSetup value) {
         return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, value);
+                meterSerial, value, charging);
+    }
+
+    public SimulationConfig withCharging(ChargingSetup value) {
+        return new SimulationConfig(value.piles(), interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
+                meterSerial, ledger, Optional.of(value));
     }
 
     public SimulationConfig {
@@ -59,6 +91,11 @@ public record SimulationConfig(
         }
         Objects.requireNonNull(meterSerial, "meterSerial");
         Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(charging, "charging");
+        if (charging.isPresent() && charging.get().piles() != meters) {
+            throw new IllegalArgumentException("meters: expected one per pile (" + charging.get().piles() + ") in the charging scenario, got "
+                    + meters);
+        }
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new IllegalArgumentException("broker port: expected 0..65535, got " + brokerPort);
         }

@@ -17,22 +17,48 @@ package io.wattproof.simulator;
  * @param forgeriesDetected forged headers and bad proofs the agents detected
  * @param forgeriesServed forged headers and bad proofs the gateway served (0 unless byzantine)
  * @param receiptsWithheld receipts a byzantine gateway did not send
+ * @param charging the charging scenario's counts; empty for a run of meters only
  */
 public record SimulationResult(int meters, long readings, long verified, long rejected, long gaps, long confirmed, long height,
-                               long forgeriesDetected, long forgeriesServed, long receiptsWithheld) {
+                               long forgeriesDetected, long forgeriesServed, long receiptsWithheld,
+                               java.util.Optional<ChargingCounts> charging) {
+
+    public SimulationResult(int meters, long readings, long verified, long rejected, long gaps, long confirmed, long height,
+            long forgeriesDetected, long forgeriesServed, long receiptsWithheld) {
+        this(meters, readings, verified, rejected, gaps, confirmed, height, forgeriesDetected, forgeriesServed, receiptsWithheld,
+                java.util.Optional.empty());
+    }
+
+    /**
+     * What became of the charging scenario's bookings (docs/charging.md).
+     *
+     * @param bookings bookings the ledger accepted during the run
+     * @param sessions ChargingSession records the ledger accepted
+     * @param settled sessions settled against the pile's readings
+     * @param disputes bookings disputed
+     * @param unaccounted bookings neither settled, expired nor disputed at the end (a session still
+     *     open, or a record not yet judged)
+     * @param relayViolations relay closings that no verified booking covers: the pile's relay log
+     *     against the ledger's bookings of that pile
+     */
+    public record ChargingCounts(long bookings, long sessions, long settled, long disputes, long unaccounted, long relayViolations) {}
 
     /** The one line a run ends with; scripts parse it. */
     public String summaryLine() {
         return "summary: meters=" + meters + " readings=" + readings + " verified=" + verified + " rejected=" + rejected
-                + " gaps=" + gaps + " confirmed=" + confirmed + " height=" + height + " forgeries_detected=" + forgeriesDetected;
+                + " gaps=" + gaps + " confirmed=" + confirmed + " height=" + height + " forgeries_detected=" + forgeriesDetected
+                + charging.map(c -> " sessions=" + c.sessions() + " settled=" + c.settled() + " disputes=" + c.disputes()
+                        + " relay_violations=" + c.relayViolations()).orElse("");
     }
 
     /**
      * A run passes when nothing was refused, nothing went missing, the agents verified the inclusion
-     * of at least 90 % of the readings themselves, and every forgery served was detected.
+     * of at least 90 % of the readings themselves, and every forgery served was detected; with
+     * charging, also: at least one session, every session settled, no dispute, every booking
+     * accounted for and no relay violation.
      */
     public boolean passed() {
-        return rejected == 0 && gaps == 0 && confirmed * 10 >= readings * 9 && forgeriesDetected == forgeriesServed;
+        return failures().isEmpty();
     }
 
     /** Why {@link #passed()} is false, for the console; empty when it passed. */
@@ -51,6 +77,23 @@ public record SimulationResult(int meters, long readings, long verified, long re
             s.append("forgeries_detected=").append(forgeriesDetected).append(" (the gateway served ").append(forgeriesServed)
                     .append("); ");
         }
+        charging.ifPresent(c -> {
+            if (c.sessions() == 0) {
+                s.append("sessions=0 (expected at least one); ");
+            }
+            if (c.settled() != c.sessions()) {
+                s.append("settled=").append(c.settled()).append(" (expected every one of ").append(c.sessions()).append(" sessions); ");
+            }
+            if (c.disputes() != 0) {
+                s.append("disputes=").append(c.disputes()).append(" (expected 0); ");
+            }
+            if (c.unaccounted() != 0) {
+                s.append(c.unaccounted()).append(" of ").append(c.bookings()).append(" bookings neither settled nor expired; ");
+            }
+            if (c.relayViolations() != 0) {
+                s.append("relay_violations=").append(c.relayViolations()).append(" (expected 0); ");
+            }
+        });
         return s.isEmpty() ? "" : s.substring(0, s.length() - 2);
     }
 }

@@ -31,7 +31,13 @@ import picocli.CommandLine.Option;
             "record's inclusion proof itself. Prints one progress line per second and ends with",
             "  summary: meters=N readings=R verified=V rejected=X gaps=G confirmed=C height=H forgeries_detected=F",
             "Exit status: 0 when rejected=0, gaps=0, confirmed >= 90%% of readings and every forgery served was detected;",
-            "1 otherwise; 2 on bad arguments."
+            "1 otherwise; 2 on bad arguments.",
+            "",
+            "--scenario charging runs charging piles instead of households: each pile offers itself on the ledger, virtual",
+            "cars book, start, charge and stop, and the summary adds sessions=S settled=T disputes=D relay_violations=V;",
+            "it passes when every session settled, no booking is left open, nothing is disputed and no relay closed",
+            "without a verified booking. With --dump, every session is also written as OCMF: DIR/ocmf/<sessionId>.ocmf",
+            "and the pile's key as DIR/ocmf/<pileDeviceId>.pem."
         })
 public final class SimulatorCommand implements Callable<Integer> {
 
@@ -103,6 +109,16 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "the gateway reaches the ledger over that RPC, as it would a CometBFT node, instead of in process")
     boolean gatewayViaRpc;
 
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "metering (households) or charging (piles and cars, docs/charging.md) (default: ${DEFAULT-VALUE})")
+    String scenario = "metering";
+
+    @Option(names = "--piles", paramLabel = "P", description = "charging piles in the charging scenario (default: ${DEFAULT-VALUE})")
+    int piles = 3;
+
+    @Option(names = "--cars", paramLabel = "C", description = "cars in the charging scenario (default: ${DEFAULT-VALUE})")
+    int cars = 5;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "how long to wait at the end for every record to be confirmed (default: 30s)")
     Duration drainTimeout = Duration.ofSeconds(30);
@@ -165,6 +181,22 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (rpcPort != null && (rpcPort < 0 || rpcPort > 65535)) {
             throw new CommandLine.ParameterException(cli, "--rpc-port: expected 0..65535, got " + rpcPort);
         }
+        boolean charging = switch (scenario) {
+            case "metering" -> false;
+            case "charging" -> true;
+            default -> throw new CommandLine.ParameterException(cli, "--scenario: expected metering or charging, got " + scenario);
+        };
+        if (charging && (piles < 1 || piles > 100)) {
+            throw new CommandLine.ParameterException(cli, "--piles: expected 1..100, got " + piles);
+        }
+        if (charging && (cars < 1 || cars > 1000)) {
+            throw new CommandLine.ParameterException(cli, "--cars: expected 1..1000, got " + cars);
+        }
+        if (charging && keyAlgorithm != KeyAlgorithm.ECDSA_P256_SHA256) {
+            // OCMF signs with ECDSA-secp256r1-SHA256 only (docs/ocmf.md); a pile's key must be P-256.
+            throw new CommandLine.ParameterException(cli, "--key-alg: expected p256 in the charging scenario (OCMF signs with "
+                    + "ECDSA-secp256r1), got " + keyAlgorithm);
+        }
         LedgerSetup ledger = new LedgerSetup(validators, blockInterval, valsetChangeEvery, byzantineGateway, receiptTimeout,
                 rpcPort == null ? -1 : rpcPort, gatewayViaRpc);
         Optional<SerialLineConfig> serialLine = Optional.empty();
@@ -176,9 +208,13 @@ public final class SimulatorCommand implements Callable<Integer> {
             }
         }
         Path runFolder = data != null ? data : Files.createTempDirectory("wattproof-sim-");
-        SimulationConfig config = new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dump, chainId, brokerPort,
+        SimulationConfig config = new SimulationConfig(charging ? piles : meters, interval, duration, keyAlgorithm, runFolder, dump, chainId, brokerPort,
                 ZoneId.systemDefault(), serialLine, ledger);
-        out.printf("wattproof simulator: meters=%d interval=%ds duration=%ds key=%s validators=%d block=%s%s%s run=%s%s%n", meters,
+        if (charging) {
+            config = config.withCharging(new SimulationConfig.ChargingSetup(piles, cars));
+        }
+        out.printf("wattproof simulator: %s interval=%ds duration=%ds key=%s validators=%d block=%s%s%s run=%s%s%n",
+                charging ? "scenario=charging piles=" + piles + " cars=" + cars : "meters=" + meters,
                 interval.toSeconds(), duration.toSeconds(), keyAlgorithm, validators, format(blockInterval),
                 valsetChangeEvery > 0 ? " valset-change-every=" + valsetChangeEvery : "", byzantineGateway ? " byzantine-gateway" : "",
                 runFolder, dump != null ? " dump=" + dump : "");
@@ -204,7 +240,12 @@ public final class SimulatorCommand implements Callable<Integer> {
             out.println("metering stopped; waiting until every record is confirmed");
             result = sim.finish(drainTimeout);
             out.println(sim.progressLine(Duration.ofNanos(System.nanoTime() - start)));
+            sim.chargingOutcomes().forEach(out::println);
             if (dump != null) {
+                if (charging) {
+                    int sessions = sim.dumpOcmf(dump);
+                    out.println("charging sessions exported as OCMF: " + sessions + " in " + dump.resolve("ocmf"));
+                }
                 long height = sim.dumpChain(dump);
                 out.println("chain dumped: heights 1.." + height + " in " + dump.resolve("chain")
                         + "; check it with: bin/light-client verify-chain --dir " + dump);

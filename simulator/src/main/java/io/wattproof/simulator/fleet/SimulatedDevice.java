@@ -3,6 +3,10 @@ package io.wattproof.simulator.fleet;
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.AgentStatus;
 import io.wattproof.agent.MeterAgent;
+import io.wattproof.agent.charging.ChargingPile;
+import io.wattproof.agent.charging.ChargingPiles;
+import io.wattproof.agent.charging.SessionSealer;
+import io.wattproof.agent.gpio.Relay;
 import io.wattproof.agent.ledger.LedgerCounters;
 import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.meter.ModbusMeterSource;
@@ -12,6 +16,7 @@ import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.crypto.seal.RecipientKeyPair;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
 import io.wattproof.modbus.master.ModbusTcpMaster;
 import io.wattproof.modbus.master.ModbusTcpMasterConfig;
@@ -20,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One simulated installation: a virtual meter and the agent that reads it, with the agent's own key
@@ -35,6 +41,9 @@ public final class SimulatedDevice implements AutoCloseable {
     private final Clock clock;
     private LedgerSettings ledger;
     private MeterAgent agent;
+    /** Set for a charging pile: what its shell runs on. */
+    private PileParts pileParts;
+    private ChargingPile pile;
     private AgentStatus lastStatus;
     /** Ledger counters of agents that ran on this device before the current one, this run. */
     private long confirmedBefore;
@@ -56,12 +65,34 @@ public final class SimulatedDevice implements AutoCloseable {
         this.config = config.meterSerial(meter.serial()).build();
     }
 
+    /**
+     * What makes this device a charging pile (docs/charging.md): its relay, its sealer (the pile's
+     * HPKE key, the owner's and supervisor's keys, the owner's contact) and its owner's pseudonym.
+     */
+    public record PileParts(Relay relay, SessionSealer sealer, RecipientKeyPair sealKey, byte[] ownerPseudonym,
+                            String chainId) {}
+
+    /** Makes the device a charging pile from its next {@link #startAgent} on. */
+    public synchronized void makePile(PileParts parts) {
+        this.pileParts = parts;
+    }
+
+    /** The pile's shell while the agent runs; empty for a household or a stopped agent. */
+    public synchronized Optional<ChargingPile> pile() {
+        return Optional.ofNullable(pile);
+    }
+
     public static AgentConfig.Builder configFor(Path folder) {
         return AgentConfig.builder(folder.resolve("data"));
     }
 
     public DeviceKey key() {
         return key;
+    }
+
+    /** The serial number of the device's meter. */
+    public String meterSerial() {
+        return meter.serial();
     }
 
     /** Starts the agent on the device's data folder (again, after {@link #stopAgent}). */
@@ -85,11 +116,25 @@ public final class SimulatedDevice implements AutoCloseable {
         MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()).withMaxReconnectDelay(Duration.ofSeconds(2)));
         AgentConfig agentConfig = this.ledger == null ? config : config.withLedger(this.ledger);
         agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, VirtualMeter.UNIT_ID, VirtualMeter.MAP), uplink, clock);
+        if (pileParts != null) {
+            pile = startPile(agent, uplink);
+        }
+    }
+
+    /** The pile's shell inside the agent, wired as the daemon wires it (docs/charging.md, "The pile's shell"). */
+    private ChargingPile startPile(MeterAgent running, MqttUplink uplink) {
+        ChargingPile.Settings settings = ChargingPile.Settings.of(pileParts.chainId(), config.dataDir(), pileParts.ownerPseudonym(),
+                pileParts.sealKey().publicKey().encoded(), "X25519_AES_128_GCM");
+        return ChargingPiles.startIn(running, uplink, settings, key, pileParts.relay(), pileParts.sealer(), clock);
     }
 
     /** Stops the agent as a service stop would: metering ends, the outbox is committed and closed. */
     public synchronized void stopAgent() {
         if (agent != null) {
+            if (pile != null) {
+                pile.close();
+                pile = null;
+            }
             agent.close();
             lastStatus = agent.status();
             agent.ledger().ifPresent(c -> {
