@@ -1,14 +1,18 @@
 package io.wattproof.simulator.verify;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.protocol.SignBytes;
 import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.ChargingSession;
 import io.wattproof.protocol.v1.Reading;
 import io.wattproof.protocol.v1.SignedTx;
 import io.wattproof.simulator.verify.Verdict.Duplicate;
 import io.wattproof.simulator.verify.Verdict.Held;
+import io.wattproof.simulator.verify.Verdict.NotARecord;
 import io.wattproof.simulator.verify.Verdict.Reason;
 import io.wattproof.simulator.verify.Verdict.Rejected;
 import io.wattproof.simulator.verify.Verdict.Verified;
@@ -27,8 +31,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Checks every received {@code SignedTx} carrying a {@code Reading} against the keys registered at
- * provisioning and against each device's hash chain (DESIGN.md §4, §7).
+ * Checks every received {@code SignedTx} carrying a record of a device's chain — a {@code Reading},
+ * or a charging pile's {@code ChargingSession} (docs/charging.md, "Who signs what") — against the
+ * keys registered at provisioning and against each device's hash chain (DESIGN.md §4, §7). A
+ * session record is checked as a reading is, under its own sign-bytes domain, but has no interval:
+ * it spans readings signed before it, so the interval check skips it and the chain's last interval
+ * end stays the last reading's. Other transactions on the same topic (a pile's offer or session
+ * start) are {@link NotARecord}: the ledger checks them, not this verifier.
  *
  * <p>Order of checks, cheapest and least trusting first: envelope and body shape (MALFORMED),
  * registered device (UNKNOWN_DEVICE), algorithm and optional public key (ALGORITHM_MISMATCH,
@@ -189,23 +198,46 @@ public final class ReadingVerifier {
             return new Rejected(null, 0, Reason.MALFORMED,
                     "payload: expected a serialized SignedTx, got " + payload.length + " bytes that do not parse");
         }
-        if (tx.getBodyType() != BodyType.READING) {
-            return new Rejected(null, 0, Reason.MALFORMED, "body_type: expected READING (1), got "
-                    + tx.getBodyType() + " (" + tx.getBodyTypeValue() + ")");
-        }
-        Reading reading;
+        BodyType bodyType = tx.getBodyType();
+        Message body;
+        ByteString deviceIdField;
+        long sequence;
+        ByteString previousHash;
         try {
-            reading = Reading.parseFrom(tx.getBody());
+            switch (bodyType) {
+                case READING -> {
+                    Reading reading = Reading.parseFrom(tx.getBody());
+                    body = reading;
+                    deviceIdField = reading.getDeviceId();
+                    sequence = reading.getSequence();
+                    previousHash = reading.getPreviousHash();
+                }
+                case CHARGING_SESSION -> {
+                    ChargingSession session = ChargingSession.parseFrom(tx.getBody());
+                    body = session;
+                    deviceIdField = session.getDeviceId();
+                    sequence = session.getSequence();
+                    previousHash = session.getPreviousHash();
+                }
+                // 0 is what an empty or cut-off payload parses to, and a number wattproof.proto
+                // does not define is no v1 transaction: both malformed, not someone else's business.
+                case BODY_TYPE_UNSPECIFIED, UNRECOGNIZED -> {
+                    return new Rejected(null, 0, Reason.MALFORMED, "body_type: expected a body type of wattproof/v1, got "
+                            + bodyType + " (" + tx.getBodyTypeValue() + ")");
+                }
+                default -> {
+                    return new NotARecord(bodyType);
+                }
+            }
         } catch (InvalidProtocolBufferException e) {
-            return new Rejected(null, 0, Reason.MALFORMED,
-                    "body: expected a serialized Reading, got " + tx.getBody().size() + " bytes that do not parse");
+            return new Rejected(null, 0, Reason.MALFORMED, "body: expected a serialized " + SignBytes.messageType(bodyType)
+                    + ", got " + tx.getBody().size() + " bytes that do not parse");
         }
-        if (reading.getDeviceId().size() != DeviceId.LENGTH) {
+        if (deviceIdField.size() != DeviceId.LENGTH) {
             return new Rejected(null, 0, Reason.MALFORMED, "device_id: expected " + DeviceId.LENGTH
-                    + " bytes, got " + reading.getDeviceId().size());
+                    + " bytes, got " + deviceIdField.size());
         }
-        DeviceId id = DeviceId.of(reading.getDeviceId().toByteArray());
-        long sequence = reading.getSequence();
+        DeviceId id = DeviceId.of(deviceIdField.toByteArray());
         if (sequence == 0) {
             return new Rejected(id, 0, Reason.MALFORMED, "sequence: expected at least 1, got 0");
         }
@@ -215,7 +247,7 @@ public final class ReadingVerifier {
             return new Rejected(id, 0, Reason.MALFORMED,
                     "sequence: expected at most 2^63-1, got " + Long.toUnsignedString(sequence));
         }
-        int previousLength = reading.getPreviousHash().size();
+        int previousLength = previousHash.size();
         if (previousLength != 0 && previousLength != HASH_LENGTH) {
             return new Rejected(id, sequence, Reason.MALFORMED,
                     "previous_hash: expected 0 or " + HASH_LENGTH + " bytes, got " + previousLength);
@@ -236,13 +268,13 @@ public final class ReadingVerifier {
             return new Rejected(id, sequence, Reason.PUBLIC_KEY_MISMATCH, "public_key: expected the registered key of device "
                     + id + ", got a key of device " + DeviceId.fromPublicKeyInfo(tx.getPublicKey().toByteArray()));
         }
-        byte[] signBytes = SignBytes.of(BodyType.READING, chainId, tx.getBody().toByteArray());
+        byte[] signBytes = SignBytes.of(bodyType, chainId, tx.getBody().toByteArray());
         byte[] signature = tx.getSignature().toByteArray();
         if (signatureCheck.verify(algorithm, key.publicKeyInfo(), signBytes, signature)
                 instanceof SignatureCheck.Invalid bad) {
             return new Rejected(id, sequence, Reason.BAD_SIGNATURE, bad.detail());
         }
-        return place(chain, new Candidate(id, sequence, algorithm, reading, signBytes, signature,
+        return place(chain, new Candidate(id, sequence, algorithm, body, previousHash.toByteArray(), signBytes, signature,
                 SignBytes.recordHash(signBytes)));
     }
 
@@ -269,7 +301,7 @@ public final class ReadingVerifier {
         if (broken.isPresent()) {
             return new Rejected(record.deviceId, sequence, broken.get().reason(), broken.get().detail());
         }
-        chain.append(record.recordHash, intervalEnd(record.reading));
+        chain.append(record.recordHash, intervalEnd(chain, record));
         releaseSuccessors(chain);
         return record.verified();
     }
@@ -289,16 +321,24 @@ public final class ReadingVerifier {
 
     private record Problem(Reason reason, String detail) {}
 
-    private static long intervalEnd(Reading reading) {
-        return reading.getIntervalStart() + reading.getIntervalSeconds();
+    /**
+     * The chain's last interval end once {@code record} is chained: a session record has no interval
+     * of its own (docs/charging.md, "ChargingSession"), so the next reading is checked against the
+     * reading before the session.
+     */
+    private static long intervalEnd(DeviceChain chain, Candidate record) {
+        return record.body instanceof Reading reading
+                ? reading.getIntervalStart() + reading.getIntervalSeconds()
+                : chain.lastIntervalEnd;
     }
 
     /**
      * The record must sit at chain head + 1: returns what is wrong with its previous_hash, or with
      * its interval when it covers time an earlier record already covered (a reading signed twice).
+     * Session records have no interval and are checked for their link only.
      */
     private static Optional<Problem> linkProblem(DeviceChain chain, Candidate record) {
-        byte[] previous = record.reading.getPreviousHash().toByteArray();
+        byte[] previous = record.previousHash;
         if (record.sequence == 1) {
             return previous.length == 0
                     ? Optional.empty()
@@ -311,10 +351,10 @@ public final class ReadingVerifier {
                     + " (record hash of sequence " + (record.sequence - 1) + "), got "
                     + (previous.length == 0 ? "empty" : HEX.formatHex(previous))));
         }
-        if (record.reading.getIntervalStart() < chain.lastIntervalEnd) {
+        if (record.body instanceof Reading reading && reading.getIntervalStart() < chain.lastIntervalEnd) {
             return Optional.of(new Problem(Reason.OVERLAPPING_INTERVAL, "interval_start: expected at or after "
-                    + chain.lastIntervalEnd + " (end of sequence " + (record.sequence - 1) + "), got "
-                    + record.reading.getIntervalStart()));
+                    + chain.lastIntervalEnd + " (end of the last reading before sequence " + record.sequence + "), got "
+                    + reading.getIntervalStart()));
         }
         return Optional.empty();
     }
@@ -331,7 +371,7 @@ public final class ReadingVerifier {
             if (broken.isPresent()) {
                 verdict = new Rejected(next.deviceId, next.sequence, broken.get().reason(), broken.get().detail());
             } else {
-                chain.append(next.recordHash, intervalEnd(next.reading));
+                chain.append(next.recordHash, intervalEnd(chain, next));
                 verdict = next.verified();
             }
             count(verdict);
@@ -347,6 +387,7 @@ public final class ReadingVerifier {
             case Verified v -> devices.get(v.deviceId()).verified++;
             case Duplicate d -> devices.get(d.deviceId()).duplicates++;
             case Held h -> { } // counted as the size of the held map: a gauge
+            case NotARecord n -> { } // not a chain record: the ledger's to check, not counted here
             case Rejected r -> {
                 DeviceChain chain = r.deviceId() == null ? null : devices.get(r.deviceId());
                 (chain != null ? chain.rejected : unattributedRejections).merge(r.reason(), 1L, Long::sum);
@@ -355,10 +396,10 @@ public final class ReadingVerifier {
     }
 
     /** A record whose signature verified, before it is chained. */
-    private record Candidate(DeviceId deviceId, long sequence, KeyAlgorithm algorithm, Reading reading,
+    private record Candidate(DeviceId deviceId, long sequence, KeyAlgorithm algorithm, Message body, byte[] previousHash,
                              byte[] signBytes, byte[] signature, byte[] recordHash) {
         Verified verified() {
-            return new Verified(deviceId, sequence, algorithm, reading, signBytes, signature);
+            return new Verified(deviceId, sequence, algorithm, body, signBytes, signature);
         }
     }
 
@@ -370,7 +411,7 @@ public final class ReadingVerifier {
         long base;
         /** Record hash of sequence {@code base}, known when resumed. */
         byte[] baseHash;
-        /** End (epoch s) of the head record's interval. */
+        /** End (epoch s) of the last reading's interval; a session record after it leaves it unchanged. */
         long lastIntervalEnd = Long.MIN_VALUE;
         final NavigableMap<Long, Candidate> held = new TreeMap<>();
         final EnumMap<Reason, Long> rejected = new EnumMap<>(Reason.class);

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The simulator's receiving side: subscribes to every device's transaction topic on the broker,
- * checks each record with a {@link ReadingVerifier} and, when asked, dumps verified records for
- * auditors. Messages are queued by the MQTT callback and checked on one worker thread, so a slow
+ * checks each record (readings and charging piles' session records) with a {@link ReadingVerifier}
+ * and, when asked, dumps verified records for auditors. Messages are queued by the MQTT callback and checked on one worker thread, so a slow
  * disk never holds up PUBACKs.
  */
 public final class ReceivingSide implements AutoCloseable {
@@ -162,6 +162,7 @@ public final class ReceivingSide implements AutoCloseable {
                     r.deviceId(), r.sequence(), r.reason(), r.detail());
             case Verdict.Duplicate d -> log.debug("duplicate record device={} sequence={}", d.deviceId(), d.sequence());
             case Verdict.Held h -> log.debug("record held device={} sequence={} waiting_for={}", h.deviceId(), h.sequence(), h.waitingFor());
+            case Verdict.NotARecord n -> log.debug("not a chain record, left to the ledger body_type={}", n.bodyType());
         }
     }
 

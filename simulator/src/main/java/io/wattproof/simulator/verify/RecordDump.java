@@ -29,6 +29,10 @@ import java.util.Set;
  *   openssl dgst -sm3 -verify public.pem -signature 7.sig -sigopt distid:1234567812345678 7.signbytes (SM2)
  * </pre>
  *
+ * <p>A charging pile's {@code ChargingSession} records take their sequence in the same directory,
+ * written the same way; the sign-bytes begin with the domain ({@code wattproof/v1/Reading} or
+ * {@code wattproof/v1/ChargingSession}, docs/protocol.md), which tells a reader which body follows.
+ *
  * <p>Each file is written to a temporary file in the same directory and renamed into place, so a
  * reader never sees a partial file. Files are not forced to disk: after a crash the dump can be
  * rebuilt from the devices' outboxes, and an fsync per file would dominate a large simulation.

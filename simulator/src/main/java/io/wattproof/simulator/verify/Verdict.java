@@ -2,11 +2,15 @@ package io.wattproof.simulator.verify;
 
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.KeyAlgorithm;
+import com.google.protobuf.Message;
 import io.wattproof.protocol.SignBytes;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.ChargingSession;
 import io.wattproof.protocol.v1.Reading;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The outcome of checking one received record. Match it with {@code switch}; only {@link Verified}
@@ -18,17 +22,34 @@ public sealed interface Verdict {
      * The record is signed by its registered device key and its {@code previous_hash} is the record
      * hash of the device's record {@code sequence - 1}; every sequence below it is verified too.
      *
+     * <p>A device's chain holds two kinds of record (docs/charging.md, "Who signs what"): its
+     * {@code Reading}s and, for a charging pile, its {@code ChargingSession}s.
+     *
+     * @param body the parsed body: a {@link Reading} or a {@link ChargingSession}
      * @param signBytes exactly the bytes the device signed (domain prefix, chain id, body)
      * @param signature the raw signature as carried in {@code SignedTx.signature}
      */
-    record Verified(DeviceId deviceId, long sequence, KeyAlgorithm algorithm, Reading reading,
+    record Verified(DeviceId deviceId, long sequence, KeyAlgorithm algorithm, Message body,
                     byte[] signBytes, byte[] signature) implements Verdict {
         public Verified {
             Objects.requireNonNull(deviceId, "device id");
             Objects.requireNonNull(algorithm, "algorithm");
-            Objects.requireNonNull(reading, "reading");
+            if (!(body instanceof Reading) && !(body instanceof ChargingSession)) {
+                throw new IllegalArgumentException("body: expected a Reading or a ChargingSession, got "
+                        + (body == null ? "null" : body.getClass().getSimpleName()));
+            }
             signBytes = signBytes.clone();
             signature = signature.clone();
+        }
+
+        /** READING or CHARGING_SESSION: the {@code SignedTx.body_type} the record was signed under. */
+        public BodyType bodyType() {
+            return body instanceof Reading ? BodyType.READING : BodyType.CHARGING_SESSION;
+        }
+
+        /** The body when the record is a reading; empty for a charging pile's session record. */
+        public Optional<Reading> reading() {
+            return body instanceof Reading r ? Optional.of(r) : Optional.empty();
         }
 
         @Override
@@ -49,7 +70,7 @@ public sealed interface Verdict {
         @Override
         public boolean equals(Object o) {
             return o instanceof Verified v && deviceId.equals(v.deviceId) && sequence == v.sequence
-                    && algorithm == v.algorithm && reading.equals(v.reading)
+                    && algorithm == v.algorithm && body.equals(v.body)
                     && Arrays.equals(signBytes, v.signBytes) && Arrays.equals(signature, v.signature);
         }
 
@@ -60,7 +81,8 @@ public sealed interface Verdict {
 
         @Override
         public String toString() {
-            return "Verified[deviceId=" + deviceId + ", sequence=" + sequence + ", algorithm=" + algorithm
+            return "Verified[deviceId=" + deviceId + ", sequence=" + sequence + ", bodyType=" + bodyType()
+                    + ", algorithm=" + algorithm
                     + ", recordHash=" + HexFormat.of().formatHex(recordHash()) + "]";
         }
     }
@@ -91,6 +113,18 @@ public sealed interface Verdict {
     }
 
     /**
+     * A well-formed transaction of another body type than a chain record (READING,
+     * CHARGING_SESSION): a pile's offer or session start, a booking, an operator transaction. The
+     * ledger checks those (docs/charging.md, docs/ledger.md); this verifier neither checks nor
+     * counts them, and nothing changed.
+     */
+    record NotARecord(BodyType bodyType) implements Verdict {
+        public NotARecord {
+            Objects.requireNonNull(bodyType, "body type");
+        }
+    }
+
+    /**
      * The record was refused and changed no chain state.
      *
      * @param deviceId the body's device id, or null when the payload did not get that far
@@ -105,7 +139,10 @@ public sealed interface Verdict {
     }
 
     enum Reason {
-        /** Not a SignedTx, body not a Reading, wrong body_type, or a field outside its range. */
+        /**
+         * Not a SignedTx, body_type unspecified or not one of wattproof/v1, body not of its
+         * body_type, or a field outside its range.
+         */
         MALFORMED,
         /** No key is registered for the body's device id. */
         UNKNOWN_DEVICE,

@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.wattproof.agent.charging.ChargingTransactions;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.protocol.SignBytes;
 import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.ChargingSession;
 import io.wattproof.protocol.v1.Reading;
 import io.wattproof.protocol.v1.SignedTx;
 import io.wattproof.simulator.verify.Verdict.Duplicate;
 import io.wattproof.simulator.verify.Verdict.Held;
+import io.wattproof.simulator.verify.Verdict.NotARecord;
 import io.wattproof.simulator.verify.Verdict.Reason;
 import io.wattproof.simulator.verify.Verdict.Rejected;
 import io.wattproof.simulator.verify.Verdict.Verified;
@@ -72,7 +75,8 @@ class ReadingVerifierTest {
             Verified v = assertVerified(verifier.accept(d.payload(readings.get(i))), i + 1);
             assertEquals(d.id, v.deviceId());
             assertEquals(algorithm, v.algorithm());
-            assertEquals(readings.get(i), v.reading());
+            assertEquals(BodyType.READING, v.bodyType());
+            assertEquals(readings.get(i), v.reading().orElseThrow());
             assertArrayEquals(TestDevice.signBytes(readings.get(i)), v.signBytes());
             assertEquals(64, v.signature().length);
             assertTrue(verifier.drainReleased().isEmpty());
@@ -270,7 +274,9 @@ class ReadingVerifierTest {
         for (int i = 0; i < 2_000; i++) {
             byte[] junk = new byte[random.nextInt(300)];
             random.nextBytes(junk);
-            assertInstanceOf(Rejected.class, verifier.accept(junk));
+            Verdict v = verifier.accept(junk);
+            // Junk that happens to parse as another body type is left alone like any non-record.
+            assertTrue(v instanceof Rejected || v instanceof NotARecord, () -> "verdict " + v);
         }
 
         // Every truncation of a valid payload: some cut at a field boundary and parse, but none is valid.
@@ -287,17 +293,25 @@ class ReadingVerifierTest {
         TestDevice d = device(KeyAlgorithm.ED25519);
         Reading good = d.readings(1).get(0);
 
-        assertEquals("body_type: expected READING (1), got CHARGING_SESSION (2)", assertRejected(verifier.accept(
-                d.txBuilder(good).setBodyType(BodyType.CHARGING_SESSION).build().toByteArray()), Reason.MALFORMED).detail());
-        assertEquals("body_type: expected READING (1), got UNRECOGNIZED (99)", assertRejected(verifier.accept(
+        assertEquals("body_type: expected a body type of wattproof/v1, got BODY_TYPE_UNSPECIFIED (0)", assertRejected(
+                verifier.accept(d.txBuilder(good).setBodyTypeValue(0).build().toByteArray()), Reason.MALFORMED).detail());
+        assertEquals("body_type: expected a body type of wattproof/v1, got UNRECOGNIZED (99)", assertRejected(verifier.accept(
                 d.txBuilder(good).setBodyTypeValue(99).build().toByteArray()), Reason.MALFORMED).detail());
         assertEquals("body: expected a serialized Reading, got 3 bytes that do not parse", assertRejected(verifier.accept(
                 d.txBuilder(good).setBody(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x00})).build().toByteArray()),
+                Reason.MALFORMED).detail());
+        assertEquals("body: expected a serialized ChargingSession, got 3 bytes that do not parse", assertRejected(
+                verifier.accept(d.txBuilder(good).setBodyType(BodyType.CHARGING_SESSION)
+                        .setBody(ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x00})).build().toByteArray()),
                 Reason.MALFORMED).detail());
 
         Reading shortId = good.toBuilder().setDeviceId(good.getDeviceId().substring(0, 19)).build();
         assertEquals("device_id: expected 20 bytes, got 19",
                 assertRejected(verifier.accept(d.payload(shortId)), Reason.MALFORMED).detail());
+        ChargingSession session = d.session(2, new byte[32], 0, 1);
+        ChargingSession shortSessionId = session.toBuilder().setDeviceId(session.getDeviceId().substring(0, 19)).build();
+        assertEquals("device_id: expected 20 bytes, got 19",
+                assertRejected(verifier.accept(d.payload(shortSessionId)), Reason.MALFORMED).detail());
 
         Rejected zero = assertRejected(verifier.accept(d.payload(good.toBuilder().setSequence(0).build())), Reason.MALFORMED);
         assertEquals("sequence: expected at least 1, got 0", zero.detail());
@@ -312,7 +326,7 @@ class ReadingVerifierTest {
 
         // Malformed records that name a registered device are charged to it.
         assertEquals(3, stateOf(d).counters().rejected(Reason.MALFORMED));
-        assertEquals(7, verifier.snapshot().total().rejected(Reason.MALFORMED));
+        assertEquals(9, verifier.snapshot().total().rejected(Reason.MALFORMED));
     }
 
     @ParameterizedTest
@@ -499,5 +513,165 @@ class ReadingVerifierTest {
         verifier.resume(other.id, 1, new byte[32], otherChain.get(0).getIntervalStart() + 900);
         assertRejected(verifier.accept(other.payload(otherChain.get(1))), Reason.BROKEN_CHAIN);
         assertThrows(IllegalStateException.class, () -> verifier.resume(d.id, 1, new byte[32], 0));
+    }
+
+    // A charging pile's chain: readings and ChargingSession records share sequence and
+    // previous_hash (docs/charging.md, "Who signs what").
+
+    private static byte[] hashOf(Reading r) {
+        return SignBytes.recordHash(TestDevice.signBytes(r));
+    }
+
+    private static byte[] hashOf(ChargingSession s) {
+        return SignBytes.recordHash(TestDevice.signBytes(s));
+    }
+
+    private static long endOf(Reading r) {
+        return r.getIntervalStart() + r.getIntervalSeconds();
+    }
+
+    /** A session spanning reading {@code before} and an hour past it: later than any reading end so far. */
+    private static ChargingSession sessionAfter(TestDevice d, Reading before, long sequence) {
+        return d.session(sequence, hashOf(before), before.getIntervalStart(), endOf(before) + 3600);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void aSessionRecordIsChainedBetweenReadings(KeyAlgorithm algorithm) {
+        TestDevice d = device(algorithm);
+        Reading first = d.readings(1).get(0);
+        ChargingSession session = sessionAfter(d, first, 2);
+        Reading third = d.reading(3, hashOf(session)).toBuilder().setIntervalStart(endOf(first)).build();
+
+        assertVerified(verifier.accept(d.payload(first)), 1);
+        Verified v = assertVerified(verifier.accept(d.payload(session)), 2);
+        assertEquals(BodyType.CHARGING_SESSION, v.bodyType());
+        assertEquals(session, v.body());
+        assertTrue(v.reading().isEmpty());
+        assertArrayEquals(TestDevice.signBytes(session), v.signBytes());
+        assertArrayEquals(hashOf(session), v.recordHash());
+        ReadingVerifier.ChainPoint point = verifier.chainPoint(d.id).orElseThrow();
+        assertEquals(2, point.sequence());
+        assertArrayEquals(hashOf(session), point.recordHash());
+        assertEquals(endOf(first), point.intervalEnd(), "a session leaves the last interval end the reading's");
+
+        assertVerified(verifier.accept(d.payload(third)), 3);
+        DeviceSnapshot s = stateOf(d);
+        assertEquals(3, s.chainHead());
+        assertEquals(3, s.counters().verified());
+        assertEquals(0, s.counters().rejectedTotal());
+
+        assertEquals(new Duplicate(d.id, 2), verifier.accept(d.payload(session)));
+        Rejected other = assertRejected(verifier.accept(d.payload(session.toBuilder().setEnergyWh(1).build())),
+                Reason.EQUIVOCATION);
+        assertTrue(other.detail().contains(HexFormat.of().formatHex(hashOf(session))), other.detail());
+        // A reading signed for the session's sequence is a second record for it too.
+        assertRejected(verifier.accept(d.payload(d.reading(2, hashOf(first)))), Reason.EQUIVOCATION);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void aSessionArrivingBeforeThePrecedingReadingIsHeldAndReleased(KeyAlgorithm algorithm) {
+        TestDevice d = device(algorithm);
+        List<Reading> readings = d.readings(2);
+        ChargingSession session = sessionAfter(d, readings.get(1), 3);
+        Reading fourth = d.reading(4, hashOf(session));
+
+        assertEquals(new Held(d.id, 4, 1), verifier.accept(d.payload(fourth)));
+        assertEquals(new Held(d.id, 3, 1), verifier.accept(d.payload(session)));
+        assertEquals(new Duplicate(d.id, 3), verifier.accept(d.payload(session)));
+        assertVerified(verifier.accept(d.payload(readings.get(0))), 1);
+        assertTrue(verifier.drainReleased().isEmpty(), "3 and 4 still wait for 2");
+
+        assertVerified(verifier.accept(d.payload(readings.get(1))), 2);
+        List<Verdict> released = verifier.drainReleased();
+        assertEquals(2, released.size());
+        assertEquals(BodyType.CHARGING_SESSION, assertVerified(released.get(0), 3).bodyType());
+        assertEquals(fourth, assertVerified(released.get(1), 4).reading().orElseThrow());
+        assertEquals(List.of(4L, 4L, 1L, 0L), chainState(stateOf(d)), "head, verified, one duplicate, none held");
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void aSessionWithABadSignatureOrAWrongLinkIsRejected(KeyAlgorithm algorithm) throws Exception {
+        TestDevice d = device(algorithm);
+        Reading first = d.readings(1).get(0);
+        ChargingSession session = sessionAfter(d, first, 2);
+        assertVerified(verifier.accept(d.payload(first)), 1);
+        List<Long> before = chainState(stateOf(d));
+
+        SignedTx good = SignedTx.parseFrom(d.payload(session));
+        byte[] signature = good.getSignature().toByteArray();
+        signature[10] ^= 0x01;
+        assertRejected(verifier.accept(good.toBuilder().setSignature(ByteString.copyFrom(signature)).build().toByteArray()),
+                Reason.BAD_SIGNATURE);
+        // Signed as if it were a reading: the sign-bytes domain keeps the two bodies apart (docs/protocol.md).
+        byte[] asReading = d.sign(SignBytes.of(BodyType.READING, TestDevice.CHAIN_ID, session.toByteArray()));
+        assertRejected(verifier.accept(good.toBuilder().setSignature(ByteString.copyFrom(asReading)).build().toByteArray()),
+                Reason.BAD_SIGNATURE);
+        // A session signed by another pile's key.
+        TestDevice other = TestDevice.create(algorithm);
+        assertRejected(verifier.accept(other.payload(session)), Reason.BAD_SIGNATURE);
+
+        byte[] wrong = hashOf(first);
+        wrong[0] ^= 1;
+        Rejected broken = assertRejected(verifier.accept(d.payload(d.session(2, wrong, 0, 1))), Reason.BROKEN_CHAIN);
+        assertEquals("previous_hash: expected " + HexFormat.of().formatHex(hashOf(first)) + " (record hash of sequence 1), got "
+                + HexFormat.of().formatHex(wrong), broken.detail());
+        assertRejected(verifier.accept(d.payload(d.session(2, new byte[0], 0, 1))), Reason.BROKEN_CHAIN);
+
+        assertEquals(before, chainState(stateOf(d)));
+        assertEquals(3, stateOf(d).counters().rejected(Reason.BAD_SIGNATURE));
+        assertEquals(2, stateOf(d).counters().rejected(Reason.BROKEN_CHAIN));
+        assertVerified(verifier.accept(d.payload(session)), 2);
+    }
+
+    @Test
+    void offersAndSessionStartsAreNotRecordsAndCountedNowhere() throws Exception {
+        TestDevice d = device(KeyAlgorithm.ECDSA_P256_SHA256);
+        TestDevice car = TestDevice.create(KeyAlgorithm.ED25519);
+        byte[] offer = ChargingTransactions.offer(TestDevice.CHAIN_ID, d.deviceKey(), 1, new byte[32], 25, 1_767_225_600L,
+                1_767_232_800L, 11_000);
+        byte[] booking = ChargingTransactions.booking(TestDevice.CHAIN_ID, car.deviceKey(), 1,
+                ChargingTransactions.txHash(offer), new byte[32], 7_000, 200, 1_767_225_600L, 1_767_229_200L, 200, new byte[32]);
+        byte[] bookingHash = ChargingTransactions.txHash(booking);
+        byte[] start = ChargingTransactions.sessionStart(TestDevice.CHAIN_ID, d.deviceKey(), bookingHash, 1_767_225_700L,
+                10_000, ChargingTransactions.startRequest(TestDevice.CHAIN_ID, car.deviceKey(), bookingHash, d.id, 1_767_225_650L));
+
+        assertEquals(new NotARecord(BodyType.PILE_OFFER), verifier.accept(offer));
+        assertEquals(new NotARecord(BodyType.BOOKING), verifier.accept(booking));
+        assertEquals(new NotARecord(BodyType.SESSION_START), verifier.accept(start));
+        // Not checked at all: whether a non-record is authentic is the ledger's question.
+        SignedTx tampered = SignedTx.parseFrom(offer).toBuilder().setSignature(ByteString.EMPTY).build();
+        assertEquals(new NotARecord(BodyType.PILE_OFFER), verifier.accept(tampered.toByteArray()));
+
+        VerifierSnapshot snapshot = verifier.snapshot();
+        assertEquals(0, snapshot.total().rejectedTotal());
+        assertEquals(0, snapshot.total().verified());
+        assertEquals(0, snapshot.total().held());
+        assertEquals(List.of(0L, 0L, 0L, 0L), chainState(stateOf(d)));
+        assertTrue(verifier.drainReleased().isEmpty());
+        assertVerified(verifier.accept(d.chain(1).get(0)), 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void aReadingAfterASessionIsCheckedAgainstTheReadingBeforeIt(KeyAlgorithm algorithm) {
+        TestDevice d = device(algorithm);
+        Reading first = d.readings(1).get(0);
+        ChargingSession session = sessionAfter(d, first, 2);
+        assertVerified(verifier.accept(d.payload(first)), 1);
+        assertVerified(verifier.accept(d.payload(session)), 2);
+
+        // The first reading's interval signed again behind the session: still a reading signed twice.
+        Reading again = first.toBuilder().setSequence(3).setPreviousHash(ByteString.copyFrom(hashOf(session))).build();
+        Rejected r = assertRejected(verifier.accept(d.payload(again)), Reason.OVERLAPPING_INTERVAL);
+        assertEquals("interval_start: expected at or after " + endOf(first) + " (end of the last reading before sequence 3), got "
+                + first.getIntervalStart(), r.detail());
+        assertEquals(2, stateOf(d).chainHead());
+
+        // The session's end_time is no interval: a reading may start where the last reading ended.
+        Reading next = d.reading(3, hashOf(session)).toBuilder().setIntervalStart(endOf(first)).build();
+        assertVerified(verifier.accept(d.payload(next)), 3);
     }
 }

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.protocol.SignBytes;
+import io.wattproof.protocol.v1.ChargingSession;
+import io.wattproof.protocol.v1.Reading;
 import io.wattproof.simulator.verify.Verdict.Verified;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +65,26 @@ class RecordDumpTest {
         Files.write(deviceDir.resolve("7.changed"), changed);
         assertNotEquals(0, openssl(algorithm, deviceDir, "7.changed", "7.sig"));
         assertNotEquals(0, openssl(algorithm, deviceDir, "6.signbytes", "7.sig"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void aPileSessionRecordIsDumpedAndVerifiedLikeAReading(KeyAlgorithm algorithm) throws Exception {
+        assumeTrue(Files.isExecutable(OPENSSL), "needs " + OPENSSL + " (Debian package openssl)");
+        ReadingVerifier verifier = new ReadingVerifier(TestDevice.CHAIN_ID);
+        TestDevice d = TestDevice.create(algorithm);
+        RegisteredKey key = verifier.register(d.id, algorithm, d.spki);
+        RecordDump dump = new RecordDump(dir);
+        Reading first = d.readings(1).get(0);
+        ChargingSession session = d.session(2, SignBytes.recordHash(TestDevice.signBytes(first)), first.getIntervalStart(),
+                first.getIntervalStart() + 900);
+        dump.write(key, assertInstanceOf(Verified.class, verifier.accept(d.payload(first))));
+        dump.write(key, assertInstanceOf(Verified.class, verifier.accept(d.payload(session))));
+
+        Path deviceDir = dir.resolve(d.id.hex());
+        assertArrayEquals(TestDevice.signBytes(session), Files.readAllBytes(deviceDir.resolve("2.signbytes")));
+        assertEquals(0, openssl(algorithm, deviceDir, "2.signbytes", "2.sig"));
+        assertNotEquals(0, openssl(algorithm, deviceDir, "1.signbytes", "2.sig"));
     }
 
     @Test

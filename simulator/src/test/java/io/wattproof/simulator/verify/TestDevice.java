@@ -1,11 +1,17 @@
 package io.wattproof.simulator.verify;
 
 import com.google.protobuf.ByteString;
+import io.wattproof.agent.charging.ChargingTransactions;
 import io.wattproof.crypto.DeviceId;
+import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.KeyStoreFailure;
+import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.Signatures;
+import io.wattproof.crypto.VerifyingKey;
 import io.wattproof.protocol.SignBytes;
 import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.ChargingSession;
 import io.wattproof.protocol.v1.Reading;
 import io.wattproof.protocol.v1.SignedTx;
 import java.math.BigInteger;
@@ -154,6 +160,55 @@ final class TestDevice {
     /** Payloads of readings 1..n, each chained to the one before. */
     List<byte[]> chain(int n) {
         return readings(n).stream().map(this::payload).toList();
+    }
+
+    /** This device's key as the charging code signs with it (ChargingTransactions). */
+    DeviceKey deviceKey() {
+        VerifyingKey verifying = PublicKeys.fromSubjectPublicKeyInfo(spki);
+        return new DeviceKey() {
+            @Override
+            public VerifyingKey verifyingKey() {
+                return verifying;
+            }
+
+            @Override
+            public byte[] sign(byte[] message) {
+                return TestDevice.this.sign(message);
+            }
+        };
+    }
+
+    /**
+     * A session record at {@code sequence} of this device's chain, as a charging pile signs it;
+     * {@code startTime} and {@code endTime} span readings signed before it.
+     */
+    ChargingSession session(long sequence, byte[] previousHash, long startTime, long endTime) {
+        return ChargingSession.newBuilder()
+                .setDeviceId(ByteString.copyFrom(id.bytes()))
+                .setSequence(sequence)
+                .setContractTxHash(ByteString.copyFrom(new byte[32]))
+                .setStartTime(startTime)
+                .setEndTime(endTime)
+                .setStartImportWh(10_000)
+                .setEndImportWh(17_500)
+                .setEnergyWh(7_500)
+                .setEndReason(ChargingSession.EndReason.STOPPED_BY_USER)
+                .setOwnerPseudonym(ByteString.copyFrom(new byte[32]))
+                .setDriverPseudonym(ByteString.copyFrom(new byte[32]))
+                .setPreviousHash(ByteString.copyFrom(previousHash))
+                .build();
+    }
+
+    static byte[] signBytes(ChargingSession session) {
+        return SignBytes.of(BodyType.CHARGING_SESSION, CHAIN_ID, session.toByteArray());
+    }
+
+    byte[] payload(ChargingSession session) {
+        try {
+            return ChargingTransactions.session(CHAIN_ID, deviceKey(), session);
+        } catch (KeyStoreFailure e) {
+            throw new AssertionError(e);
+        }
     }
 
     static byte[] lowS(byte[] raw) {
