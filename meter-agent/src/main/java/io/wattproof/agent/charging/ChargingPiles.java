@@ -1,6 +1,7 @@
 package io.wattproof.agent.charging;
 
 import io.wattproof.agent.MeterAgent;
+import io.wattproof.agent.gpio.Relay;
 import io.wattproof.agent.ledger.LedgerTxListener;
 import io.wattproof.agent.meter.MeterSample;
 import io.wattproof.agent.record.ChargingSessionFactory;
