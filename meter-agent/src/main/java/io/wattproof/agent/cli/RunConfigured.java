@@ -9,6 +9,10 @@ import io.wattproof.agent.MeterAgent;
 import io.wattproof.agent.board.BoardProfile;
 import io.wattproof.agent.board.BoardProfileException;
 import io.wattproof.agent.board.BoardProfiles;
+import io.wattproof.agent.charging.ChargingPile;
+import io.wattproof.agent.charging.ChargingPiles;
+import io.wattproof.agent.charging.SealKeyFile;
+import io.wattproof.agent.charging.SessionSealer;
 import io.wattproof.agent.clock.ClockSyncSources;
 import io.wattproof.agent.config.ConfigParseResult;
 import io.wattproof.agent.config.ConfigProblem;
@@ -18,14 +22,17 @@ import io.wattproof.agent.daemon.AgentDaemon;
 import io.wattproof.agent.daemon.StatusFile;
 import io.wattproof.agent.daemon.SystemdNotify;
 import io.wattproof.agent.gpio.GpioException;
+import io.wattproof.agent.gpio.Pi4jRelay;
 import io.wattproof.agent.gpio.Pi4jS0Input;
 import io.wattproof.agent.gpio.Pi4jTamperInput;
-import io.wattproof.agent.gpio.S0InputConfig;
 import io.wattproof.agent.gpio.Pull;
+import io.wattproof.agent.gpio.Relay;
+import io.wattproof.agent.gpio.RelayConfig;
+import io.wattproof.agent.gpio.S0InputConfig;
 import io.wattproof.agent.gpio.ScheduledGpioTimer;
 import io.wattproof.agent.gpio.StatusLed;
-import io.wattproof.agent.gpio.TamperInputConfig;
 import io.wattproof.agent.gpio.TamperEventPublisher;
+import io.wattproof.agent.gpio.TamperInputConfig;
 import io.wattproof.agent.gpio.TamperLatch;
 import io.wattproof.agent.gpio.TamperListener;
 import io.wattproof.agent.ledger.LedgerSettings;
@@ -38,9 +45,14 @@ import io.wattproof.agent.provision.TrustAnchorResult;
 import io.wattproof.agent.record.QualityFlagSource;
 import io.wattproof.agent.telemetry.TelemetryPublisher;
 import io.wattproof.agent.telemetry.TelemetrySettings;
+import io.wattproof.agent.uplink.LiveChannel;
+import io.wattproof.agent.uplink.LiveChannelFanOut;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.seal.RecipientKeyPair;
+import io.wattproof.crypto.seal.RecipientPublicKey;
+import io.wattproof.crypto.seal.Suite;
 import io.wattproof.modbus.frame.rtu.RtuTiming;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterMapException;
@@ -53,8 +65,10 @@ import io.wattproof.modbus.transport.SerialLineConfig;
 import io.wattproof.modbus.transport.SerialPortTransport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,10 +183,15 @@ final class RunConfigured {
             agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, map), mqttUplink,
                     clock, flags, ClockSyncSources.auto(clock));
         }
+        // Telemetry and a charging pile each get a view of the uplink's live channel.
+        LiveChannelFanOut live = new LiveChannelFanOut(mqttUplink);
         // Live values for the owner and Home Assistant discovery, as the file's telemetry says (docs/telemetry.md).
         TelemetryPublisher telemetry = config.telemetry().enabled()
-                ? TelemetryPublisher.start(agent, mqttUplink, TelemetrySettings.of(config.telemetry(), config.location(), board.name(),
+                ? TelemetryPublisher.start(agent, live.attach(), TelemetrySettings.of(config.telemetry(), config.location(), board.name(),
                         dataDir, agentConfig.samplePeriod()), clock)
+                : null;
+        ChargingPile pile = config.charging().isPresent()
+                ? chargingPile(config, board, gpio, agent, live.attach(), key, dataDir, clock, standingAlarms).orElse(null)
                 : null;
         Path statusDir = StatusFile.directory(System.getenv(), dataDir);
         SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
@@ -187,6 +206,10 @@ final class RunConfigured {
         CountDownLatch stopped = new CountDownLatch(1);
         Context gpioContext = gpio;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (pile != null) {
+                // Opens the relay: nothing flows while the agent is down.
+                pile.close();
+            }
             if (telemetry != null) {
                 telemetry.close();
             }
@@ -202,6 +225,54 @@ final class RunConfigured {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The pile's shell when the configuration has a charging section (docs/charging.md, "The pile's
+     * shell"): the relay is the board's {@code gpio.relay}, the pile's HPKE key is read from the
+     * file the section names. A board without a relay line, no GPIO, or an unreadable key file is a
+     * standing alarm: the agent meters on, and the pile takes no booking, so its relay stays open.
+     */
+    static Optional<ChargingPile> chargingPile(DeviceConfig config, BoardProfile board, Context gpio, MeterAgent agent,
+            LiveChannel live, DeviceKey key, Path dataDir, Clock clock, List<String> alarms) {
+        DeviceConfig.Charging charging = config.charging().orElseThrow();
+        Optional<BoardProfile.OutputPin> relayLine = board.gpio().relay();
+        if (relayLine.isEmpty()) {
+            return pileNotStarted(alarms, "board " + board.name() + " names no gpio.relay line");
+        }
+        if (gpio == null) {
+            return pileNotStarted(alarms, "GPIO is unavailable, so the relay on GPIO " + relayLine.get().pin() + " cannot be switched");
+        }
+        RecipientKeyPair sealKey;
+        try {
+            sealKey = SealKeyFile.read(charging.sealKeyFile());
+        } catch (IOException | RuntimeException e) {
+            return pileNotStarted(alarms, charging.sealKeyFile() + ": " + e.getMessage());
+        }
+        Relay relay;
+        try {
+            relay = Pi4jRelay.create(gpio, RelayConfig.fromBoard(relayLine.get()));
+        } catch (GpioException | RuntimeException e) {
+            return pileNotStarted(alarms, "relay on GPIO " + relayLine.get().pin() + ": " + e.getMessage());
+        }
+        Suite suite = Suite.X25519_AES_128_GCM;
+        SessionSealer sealer;
+        try {
+            sealer = new SessionSealer(suite, sealKey, RecipientPublicKey.of(suite.kem(), charging.ownerSealKey()),
+                    RecipientPublicKey.of(suite.kem(), charging.supervisorSealKey()),
+                    charging.ownerContact().getBytes(StandardCharsets.UTF_8), charging.ownerSalt(), new SecureRandom());
+        } catch (IllegalArgumentException e) {
+            return pileNotStarted(alarms, "charging seal keys: " + e.getMessage());
+        }
+        ChargingPile.Settings settings = ChargingPile.Settings.of(config.ledger().chainId(), dataDir, charging.ownerPseudonym(),
+                sealKey.publicKey().encoded(), "X25519_AES_128_GCM");
+        return Optional.of(ChargingPiles.startIn(agent, live, settings, key, relay, sealer, clock));
+    }
+
+    private static Optional<ChargingPile> pileNotStarted(List<String> alarms, String why) {
+        alarms.add("charging pile not started: " + why);
+        log.error("charging pile not started: {}; the agent meters on, the relay stays open", why);
+        return Optional.empty();
     }
 
     /**
