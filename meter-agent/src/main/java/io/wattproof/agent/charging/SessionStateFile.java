@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.zip.CRC32;
 
 /**
  * The open session of a pile, {@code <data dir>/charging-session.bin} beside the outbox: written
@@ -90,31 +89,17 @@ public final class SessionStateFile {
         b.putInt(request.length).put(request);
         b.putLong(s.startTime().getEpochSecond()).putLong(s.startImportWh());
         b.putLong(s.lastSampleAt().getEpochSecond()).putInt(s.lastSampleAt().getNano()).putLong(s.lastImportWh());
-        CRC32 crc = new CRC32();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
+        StateFrame.appendCrc(b);
         return b.array();
     }
 
     static Load decode(byte[] bytes) {
-        if (bytes.length < MAGIC.length + 1 + 4) {
-            return new Load.Corrupt(FILE_NAME + ": expected at least " + (MAGIC.length + 5) + " bytes, got " + bytes.length);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
-        if (stored != (int) crc.getValue()) {
-            return new Load.Corrupt(String.format(FILE_NAME + " crc: expected %08x, got %08x", (int) crc.getValue(), stored));
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes, 0, bytes.length - 4);
-        byte[] magic = new byte[MAGIC.length];
-        b.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
-            return new Load.Corrupt(FILE_NAME + " magic: expected WPCS, got " + java.util.HexFormat.of().formatHex(magic));
-        }
-        int version = b.get() & 0xff;
-        if (version != VERSION) {
-            return new Load.Corrupt(FILE_NAME + " version: expected " + VERSION + ", got " + version);
+        ByteBuffer b;
+        switch (StateFrame.open(bytes, FILE_NAME, MAGIC, VERSION)) {
+            case StateFrame.Opened.Corrupt c -> {
+                return new Load.Corrupt(c.reason());
+            }
+            case StateFrame.Opened.Body body -> b = body.body();
         }
         try {
             byte[] booking = short16(b);
