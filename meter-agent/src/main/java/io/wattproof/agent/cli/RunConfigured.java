@@ -247,7 +247,9 @@ final class RunConfigured {
         try {
             sealKey = SealKeyFile.read(charging.sealKeyFile());
         } catch (IOException | RuntimeException e) {
-            return pileNotStarted(alarms, charging.sealKeyFile() + ": " + e.getMessage());
+            // SealKeyFile names the file in its messages; a missing file is named by the JDK's alone.
+            return pileNotStarted(alarms, e instanceof java.nio.file.NoSuchFileException
+                    ? charging.sealKeyFile() + ": no such file" : e.getMessage());
         }
         Relay relay;
         try {

@@ -82,5 +82,17 @@ class RunConfiguredPileTest {
         assertEquals(1, alarms.size());
         assertTrue(alarms.get(0).startsWith("charging pile not started: " + key + ": "), alarms.toString());
         assertTrue(!alarms.get(0).contains("not a key"), "the key file's content is never shown: " + alarms);
+        assertEquals(1, alarms.get(0).split(java.util.regex.Pattern.quote(key.toString()), -1).length - 1, "named once: " + alarms);
+
+        alarms.clear();
+        Path missing = dir.resolve("missing.key");
+        com.pi4j.context.Context gpio2 = io.wattproof.modbus.testing.MockPi4j.context();
+        try {
+            assertTrue(RunConfigured.chargingPile(config("raspberry-pi-4b", missing), BoardProfiles.resolve("raspberry-pi-4b"), gpio2, null,
+                    null, null, dir, Clock.systemUTC(), alarms).isEmpty());
+        } finally {
+            gpio2.shutdown();
+        }
+        assertEquals(List.of("charging pile not started: " + missing + ": no such file"), alarms);
     }
 }
