@@ -143,6 +143,9 @@ public final class ChargingPile implements AutoCloseable {
     private ChargingController.Phase publishedPhase;
     private boolean closedDown;
     private ScheduledExecutorService ticker;
+    /** Offers the pile keeps open by itself; empty when its owner (or the simulator) makes them. */
+    private Optional<OfferPolicy> offerPolicy = Optional.empty();
+    private Optional<Instant> lastOfferedAt = Optional.empty();
 
     private ChargingPile(Settings settings, DeviceKey key, Relay relay, SessionSealer sealer, Host host, Clock clock) {
         this.settings = settings;
@@ -261,6 +264,39 @@ public final class ChargingPile implements AutoCloseable {
                 unitPrice, windowStart, windowEnd, maxPowerW);
         publishInfo();
         return ChargingTransactions.txHash(tx);
+    }
+
+    /**
+     * From now on the pile keeps an offer open by itself: it offers at once if {@code policy} asks
+     * for it, then checks at every tick ({@link OfferPolicy#next}: a new offer when none ends more
+     * than a day ahead, at most one an hour, so a refused offer is retried hourly).
+     */
+    public synchronized void keepOffering(OfferPolicy policy) {
+        offerPolicy = Optional.of(policy);
+        lastOfferedAt = Optional.empty();
+        log.info("pile keeps an offer open pile={} unit_price={} max_power_w={} window_days={}", pileId, policy.unitPrice(),
+                policy.maxPowerW(), policy.windowDays());
+        offerIfDue(clock.instant());
+    }
+
+    private void offerIfDue(Instant now) {
+        if (closedDown || offerPolicy.isEmpty()) {
+            return;
+        }
+        OfferPolicy policy = offerPolicy.get();
+        dropExpiredOffers(now);
+        Optional<OfferPolicy.Window> due = policy.next(now, offers.values(), lastOfferedAt);
+        if (due.isEmpty()) {
+            return;
+        }
+        // Counted before the try: a pile that cannot offer (unreadable state file) says so once an hour.
+        lastOfferedAt = Optional.of(now);
+        try {
+            publishOffer(policy.unitPrice(), due.get().start(), due.get().end(), policy.maxPowerW());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            log.error("offer not made pile={} error=\"{}\"; tried again in {} min", pileId, e.getMessage(),
+                    OfferPolicy.RETRY.toMinutes());
+        }
     }
 
     // ---- from the ledger -----------------------------------------------------------------------
@@ -420,6 +456,7 @@ public final class ChargingPile implements AutoCloseable {
                 }
             }
             run(controller.onTick(now));
+            offerIfDue(now);
             if (pendingClose != null && !appending && !now.isBefore(nextAppendAt)) {
                 appendSession();
             }

@@ -24,10 +24,12 @@ public final class ChargingPiles {
 
     /**
      * Opens the pile (closing a session a power cut left open), subscribes it on {@code live},
-     * connects it to the agent's ledger follower and starts its tick.
+     * connects it to the agent's ledger follower and starts its tick. With an {@code offers}
+     * policy the pile keeps an offer open by itself ({@link ChargingPile#keepOffering}); without
+     * one, offers are its caller's to publish.
      */
     public static ChargingPile startIn(MeterAgent agent, LiveChannel live, ChargingPile.Settings settings, DeviceKey key, Relay relay,
-            SessionSealer sealer, Clock clock) {
+            SessionSealer sealer, Clock clock, Optional<OfferPolicy> offers) {
         ChargingPile pile = ChargingPile.open(settings, key, relay, sealer, hostOf(agent, live), clock);
         live.live(pile.subscriber());
         agent.ledgerTransactions(new LedgerTxListener() {
@@ -41,6 +43,8 @@ public final class ChargingPiles {
                 pile.txDecided(txHash, resultCode, height);
             }
         });
+        // After the ledger listener: the first offer's result must find its way back to the pile.
+        offers.ifPresent(pile::keepOffering);
         pile.startTicking();
         return pile;
     }

@@ -11,6 +11,7 @@ import io.wattproof.agent.board.BoardProfileException;
 import io.wattproof.agent.board.BoardProfiles;
 import io.wattproof.agent.charging.ChargingPile;
 import io.wattproof.agent.charging.ChargingPiles;
+import io.wattproof.agent.charging.OfferPolicy;
 import io.wattproof.agent.charging.SealKeyFile;
 import io.wattproof.agent.charging.SessionSealer;
 import io.wattproof.agent.clock.ClockSyncSources;
@@ -232,6 +233,7 @@ final class RunConfigured {
      * shell"): the relay is the board's {@code gpio.relay}, the pile's HPKE key is read from the
      * file the section names. A board without a relay line, no GPIO, or an unreadable key file is a
      * standing alarm: the agent meters on, and the pile takes no booking, so its relay stays open.
+     * With {@code charging.offer} the pile keeps an offer open by itself ({@link OfferPolicy}).
      */
     static Optional<ChargingPile> chargingPile(DeviceConfig config, BoardProfile board, Context gpio, MeterAgent agent,
             LiveChannel live, DeviceKey key, Path dataDir, Clock clock, List<String> alarms) {
@@ -268,7 +270,12 @@ final class RunConfigured {
         }
         ChargingPile.Settings settings = ChargingPile.Settings.of(config.ledger().chainId(), dataDir, charging.ownerPseudonym(),
                 sealKey.publicKey().encoded(), "X25519_AES_128_GCM");
-        return Optional.of(ChargingPiles.startIn(agent, live, settings, key, relay, sealer, clock));
+        Optional<OfferPolicy> offers = charging.offer().map(o -> new OfferPolicy(o.unitPrice(), o.maxPowerW(), o.windowDays()));
+        if (offers.isEmpty()) {
+            log.info("charging pile makes no offers: the configuration has no charging.offer; it can be booked only on offers "
+                    + "it already holds");
+        }
+        return Optional.of(ChargingPiles.startIn(agent, live, settings, key, relay, sealer, clock, offers));
     }
 
     private static Optional<ChargingPile> pileNotStarted(List<String> alarms, String why) {

@@ -30,5 +30,9 @@ record ConfigFile(
 
     record Telemetry(Boolean enabled, Boolean homeAssistant, String period) {}
 
-    record Charging(String sealKeyFile, String ownerSealKey, String supervisorSealKey, String ownerContact, String ownerSalt) {}
+    record Charging(String sealKeyFile, String ownerSealKey, String supervisorSealKey, String ownerContact, String ownerSalt,
+            Offer offer) {}
+
+    /** Long, not Integer: an out-of-range number is then a problem naming the key, not a binding error. */
+    record Offer(Long unitPrice, Long maxPowerW, Long windowDays) {}
 }

@@ -197,11 +197,14 @@ public record DeviceConfig(
      * @param ownerContact the pile owner's contact, sealed into every session record
      * @param ownerSalt 32 bytes: with the contact it opens the offers' owner_pseudonym
      *     (PartyPseudonyms)
+     * @param offer the offer the pile keeps open by itself; empty: the pile makes no offers
      */
-    public record Charging(Path sealKeyFile, byte[] ownerSealKey, byte[] supervisorSealKey, String ownerContact, byte[] ownerSalt) {
+    public record Charging(Path sealKeyFile, byte[] ownerSealKey, byte[] supervisorSealKey, String ownerContact, byte[] ownerSalt,
+            Optional<Offer> offer) {
         public Charging {
             Objects.requireNonNull(sealKeyFile, "seal key file");
             Objects.requireNonNull(ownerContact, "owner contact");
+            Objects.requireNonNull(offer, "offer");
             ownerSealKey = ownerSealKey.clone();
             supervisorSealKey = supervisorSealKey.clone();
             ownerSalt = ownerSalt.clone();
@@ -232,7 +235,7 @@ public record DeviceConfig(
         public boolean equals(Object o) {
             return o instanceof Charging c && sealKeyFile.equals(c.sealKeyFile) && java.util.Arrays.equals(ownerSealKey, c.ownerSealKey)
                     && java.util.Arrays.equals(supervisorSealKey, c.supervisorSealKey) && ownerContact.equals(c.ownerContact)
-                    && java.util.Arrays.equals(ownerSalt, c.ownerSalt);
+                    && java.util.Arrays.equals(ownerSalt, c.ownerSalt) && offer.equals(c.offer);
         }
 
         @Override
@@ -243,7 +246,18 @@ public record DeviceConfig(
         /** The salt opens the owner's pseudonym: it is not printed. */
         @Override
         public String toString() {
-            return "Charging[sealKeyFile=" + sealKeyFile + ", owner contact of " + ownerContact.length() + " characters]";
+            return "Charging[sealKeyFile=" + sealKeyFile + ", owner contact of " + ownerContact.length() + " characters, offer="
+                    + offer + "]";
         }
     }
+
+    /**
+     * The offer a pile keeps open (docs/charging.md, "In the daemon and the simulator"): the
+     * {@code charging.offer} keys, checked as {@code OfferPolicy} checks them.
+     *
+     * @param unitPrice micro-units per kWh, 1..10^9
+     * @param maxPowerW W, 1..1,000,000
+     * @param windowDays each offer's window, 1..30 days
+     */
+    public record Offer(long unitPrice, int maxPowerW, int windowDays) {}
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.wattproof.agent.AgentConfig;
 import io.wattproof.agent.board.BoardProfileParser;
+import io.wattproof.agent.charging.OfferPolicy;
 import io.wattproof.agent.config.DeviceConfig.Atecc608Store;
 import io.wattproof.agent.config.DeviceConfig.KeyStoreSettings;
 import io.wattproof.agent.config.DeviceConfig.Ledger;
@@ -441,10 +442,34 @@ public final class DeviceConfigParser {
                 // Sealing to the same key twice gives nobody a second copy (docs/sealing.md).
                 problem("charging.supervisor_seal_key", "a key other than charging.owner_seal_key", "the same key");
             }
+            Optional<DeviceConfig.Offer> offer = offer(c.offer());
             if (keyFile.isEmpty() || owner == null || supervisor == null || salt == null || contact == null) {
                 return Optional.empty();
             }
-            return Optional.of(new DeviceConfig.Charging(keyFile.get(), owner, supervisor, contact, salt));
+            return Optional.of(new DeviceConfig.Charging(keyFile.get(), owner, supervisor, contact, salt, offer));
+        }
+
+        /** The ranges are OfferPolicy's (and publishOffer's): what the ledger would refuse is refused here. */
+        private Optional<DeviceConfig.Offer> offer(ConfigFile.Offer o) {
+            if (o == null) {
+                return Optional.empty();
+            }
+            Long price = bounded("charging.offer.unit_price", o.unitPrice(), 1, OfferPolicy.MAX_UNIT_PRICE, "micro-units per kWh");
+            Long power = bounded("charging.offer.max_power_w", o.maxPowerW(), 1, OfferPolicy.MAX_POWER_W, "W");
+            Long days = o.windowDays() == null ? Long.valueOf(OfferPolicy.DEFAULT_WINDOW_DAYS)
+                    : bounded("charging.offer.window_days", o.windowDays(), 1, OfferPolicy.MAX_WINDOW_DAYS, "days");
+            if (price == null || power == null || days == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new DeviceConfig.Offer(price, power.intValue(), days.intValue()));
+        }
+
+        private Long bounded(String field, Long value, long min, long max, String unit) {
+            if (value == null || value < min || value > max) {
+                problem(field, min + ".." + max + " " + unit, value == null ? "nothing" : value.toString());
+                return null;
+            }
+            return value;
         }
 
         private byte[] hex(String field, String value, int length, String what) {

@@ -83,6 +83,13 @@ public final class DeviceConfigWriter {
             y.append("  supervisor_seal_key: ").append(scalar(hex.formatHex(ch.supervisorSealKey()))).append('\n');
             y.append("  owner_contact: ").append(scalar(ch.ownerContact())).append('\n');
             y.append("  owner_salt: ").append(scalar(hex.formatHex(ch.ownerSalt()))).append('\n');
+            ch.offer().ifPresent(o -> {
+                y.append("  # The pile keeps an offer of [now, now + window_days) open on the ledger.\n");
+                y.append("  offer:\n");
+                y.append("    unit_price: ").append(o.unitPrice()).append('\n');
+                y.append("    max_power_w: ").append(o.maxPowerW()).append('\n');
+                y.append("    window_days: ").append(o.windowDays()).append('\n');
+            });
         });
         return y.toString();
     }

@@ -4,15 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattproof.agent.AgentConfig;
+import io.wattproof.agent.MeterAgent;
+import io.wattproof.agent.TestDeviceKey;
 import io.wattproof.agent.board.BoardProfiles;
+import io.wattproof.agent.charging.ChargingPile;
+import io.wattproof.agent.charging.SealKeyFile;
 import io.wattproof.agent.config.ConfigParseResult;
 import io.wattproof.agent.config.DeviceConfig;
 import io.wattproof.agent.config.DeviceConfigParser;
+import io.wattproof.agent.meter.MeterSnapshot;
+import io.wattproof.agent.meter.MeterSource;
+import io.wattproof.agent.record.FirmwareIdentity;
+import io.wattproof.agent.uplink.LiveChannel;
+import io.wattproof.agent.uplink.Uplink;
+import io.wattproof.crypto.seal.Kem;
+import io.wattproof.crypto.seal.RecipientKeyPair;
+import io.wattproof.protocol.v1.BodyType;
+import io.wattproof.protocol.v1.PileOffer;
+import io.wattproof.protocol.v1.SignedTx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +44,10 @@ class RunConfiguredPileTest {
     Path dir;
 
     private DeviceConfig config(String board, Path sealKeyFile) {
+        return config(board, sealKeyFile, "");
+    }
+
+    private DeviceConfig config(String board, Path sealKeyFile, String chargingExtra) {
         String text = String.join("\n",
                 "schema: wattproof-agent/1",
                 "board: " + board,
@@ -43,7 +66,7 @@ class RunConfiguredPileTest {
                 "  supervisor_seal_key: \"" + "22".repeat(32) + "\"",
                 "  owner_contact: \"owner\"",
                 "  owner_salt: \"" + "33".repeat(32) + "\"",
-                "");
+                "") + chargingExtra;
         return assertInstanceOf(ConfigParseResult.Parsed.class, DeviceConfigParser.parse("agent.yaml", text)).config();
     }
 
@@ -94,5 +117,105 @@ class RunConfiguredPileTest {
             gpio2.shutdown();
         }
         assertEquals(List.of("charging pile not started: " + missing + ": no such file"), alarms);
+    }
+
+    /** Meters on with a register rising 1 Wh a read. */
+    private static final class RisingMeter implements MeterSource {
+        private final AtomicLong wh = new AtomicLong();
+
+        @Override
+        public MeterSnapshot read() {
+            return new MeterSnapshot(wh.incrementAndGet() / 1000.0, 0, 0, new double[] {230}, new double[] {0});
+        }
+
+        @Override
+        public String model() {
+            return "TEST";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Connected, acknowledging records; keeps the transactions that are no records. */
+    private static final class TxUplink implements Uplink {
+        final List<byte[]> transactions = new CopyOnWriteArrayList<>();
+        private volatile Listener listener;
+
+        @Override
+        public void start(Listener listener) {
+            this.listener = listener;
+            listener.connected(10);
+        }
+
+        @Override
+        public boolean send(long sequence, byte[] payload) {
+            listener.acknowledged(sequence);
+            return true;
+        }
+
+        @Override
+        public boolean sendTransaction(byte[] signedTx) {
+            transactions.add(signedTx.clone());
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final LiveChannel NO_LIVE = new LiveChannel() {
+        @Override
+        public void live(Subscriber subscriber) {}
+
+        @Override
+        public boolean publishLive(String topic, byte[] payload, boolean retained) {
+            return false;
+        }
+    };
+
+    /** The configuration's charging.offer reaches the pile: it offers at start, and without the section it does not. */
+    @Test
+    void aPileWithAnOfferSectionOffersAtStartAndOneWithoutDoesNot() throws Exception {
+        Path key = dir.resolve("seal.key");
+        SealKeyFile.write(key, RecipientKeyPair.generate(Kem.X25519_HKDF_SHA256, new SecureRandom()));
+        String offer = "  offer:\n    unit_price: 300000\n    max_power_w: 11000\n    window_days: 3\n";
+        for (boolean withOffer : new boolean[] {true, false}) {
+            Path data = Files.createDirectories(dir.resolve(withOffer ? "with" : "without"));
+            DeviceConfig c = config("raspberry-pi-4b", key, withOffer ? offer : "");
+            AgentConfig agentConfig = AgentConfig.builder(data).chainId("wattproof-sim").interval(Duration.ofSeconds(1))
+                    .meterSerial("1").firmware(new FirmwareIdentity("0.1.0", new byte[32])).build();
+            TxUplink uplink = new TxUplink();
+            List<String> alarms = new ArrayList<>();
+            com.pi4j.context.Context gpio = io.wattproof.modbus.testing.MockPi4j.context();
+            TestDeviceKey deviceKey = new TestDeviceKey();
+            try (MeterAgent agent = MeterAgent.start(agentConfig, deviceKey, new RisingMeter(), uplink, Clock.systemUTC())) {
+                ChargingPile pile = RunConfigured.chargingPile(c, BoardProfiles.resolve("raspberry-pi-4b"), gpio, agent, NO_LIVE,
+                        deviceKey, data, Clock.systemUTC(), alarms).orElseThrow(() -> new AssertionError(alarms.toString()));
+                try {
+                    assertEquals(List.of(), alarms);
+                    if (!withOffer) {
+                        assertTrue(pile.offers().isEmpty(), "no charging.offer: no offers");
+                        continue;
+                    }
+                    PileOffer o = pile.offers().values().iterator().next();
+                    assertEquals(1, pile.offers().size());
+                    assertEquals(300_000, o.getUnitPrice());
+                    assertEquals(11_000, o.getMaxPowerW());
+                    assertEquals(3 * 86_400, o.getWindowEnd() - o.getWindowStart());
+                    // The agent's worker sends it on the tx topic.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (uplink.transactions.isEmpty() && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertEquals(1, uplink.transactions.size(), "the offer left through the agent");
+                    assertEquals(BodyType.PILE_OFFER, SignedTx.parseFrom(uplink.transactions.get(0)).getBodyType());
+                } finally {
+                    pile.close();
+                }
+            } finally {
+                gpio.shutdown();
+            }
+        }
     }
 }

@@ -73,4 +73,55 @@ class DeviceConfigChargingTest {
         List<ConfigProblem> unknown = problems(BASE + "charging:\n  relay_pin: 17\n");
         assertFalse(unknown.isEmpty());
     }
+
+    private static String withOffer(String offerKeys) {
+        return charging("/etc/wattproof/pile-seal.key", OWNER, SUPERVISOR, "owner@example.org", SALT) + "  offer:\n" + offerKeys;
+    }
+
+    private static DeviceConfig parsed(String text) {
+        return assertInstanceOf(ConfigParseResult.Parsed.class, DeviceConfigParser.parse("agent.yaml", text)).config();
+    }
+
+    @Test
+    void anOfferSectionReadsWritesBackAndDefaultsToAWeek() {
+        DeviceConfig c = parsed(withOffer("    unit_price: 300000\n    max_power_w: 11000\n    window_days: 14\n"));
+        assertEquals(Optional.of(new DeviceConfig.Offer(300_000, 11_000, 14)), c.charging().orElseThrow().offer());
+        assertEquals(c, parsed(DeviceConfigWriter.write(c)));
+
+        DeviceConfig week = parsed(withOffer("    unit_price: 1000000000\n    max_power_w: 1000000\n"));
+        assertEquals(Optional.of(new DeviceConfig.Offer(1_000_000_000L, 1_000_000, 7)), week.charging().orElseThrow().offer());
+        assertEquals(week, parsed(DeviceConfigWriter.write(week)));
+        assertTrue(DeviceConfigWriter.write(week).contains("window_days: 7"));
+
+        DeviceConfig none = parsed(charging("/k", OWNER, SUPERVISOR, "c", SALT));
+        assertEquals(Optional.empty(), none.charging().orElseThrow().offer(), "no offer section: the pile makes no offers");
+        assertEquals(none, parsed(DeviceConfigWriter.write(none)));
+        assertFalse(DeviceConfigWriter.write(none).contains("offer:"));
+    }
+
+    @Test
+    void everyBadOfferValueIsNamedWithWhatWasExpectedAndWhatWasFound() {
+        record Bad(String keys, String field, String expected, String actual) {}
+        for (Bad b : List.of(
+                new Bad("    unit_price: 0\n    max_power_w: 11000\n", "charging.offer.unit_price", "1..1000000000 micro-units per kWh", "0"),
+                new Bad("    unit_price: 1000000001\n    max_power_w: 11000\n", "charging.offer.unit_price",
+                        "1..1000000000 micro-units per kWh", "1000000001"),
+                new Bad("    unit_price: -5\n    max_power_w: 11000\n", "charging.offer.unit_price", "1..1000000000 micro-units per kWh",
+                        "-5"),
+                new Bad("    max_power_w: 11000\n", "charging.offer.unit_price", "1..1000000000 micro-units per kWh", "nothing"),
+                new Bad("    unit_price: 300000\n    max_power_w: 0\n", "charging.offer.max_power_w", "1..1000000 W", "0"),
+                new Bad("    unit_price: 300000\n    max_power_w: 1000001\n", "charging.offer.max_power_w", "1..1000000 W", "1000001"),
+                new Bad("    unit_price: 300000\n", "charging.offer.max_power_w", "1..1000000 W", "nothing"),
+                new Bad("    unit_price: 300000\n    max_power_w: 11000\n    window_days: 0\n", "charging.offer.window_days",
+                        "1..30 days", "0"),
+                new Bad("    unit_price: 300000\n    max_power_w: 11000\n    window_days: 31\n", "charging.offer.window_days",
+                        "1..30 days", "31"))) {
+            List<ConfigProblem> p = problems(withOffer(b.keys()));
+            assertEquals(List.of(new ConfigProblem("agent.yaml", b.field(), b.expected(), b.actual())), p, b.keys());
+        }
+        List<ConfigProblem> notANumber = problems(withOffer("    unit_price: cheap\n    max_power_w: 11000\n"));
+        assertTrue(notANumber.get(0).field().contains("unit_price"), notANumber.toString());
+        assertFalse(problems(withOffer("    unit_price: 1\n    max_power_w: 1\n    price_per_hour: 3\n")).isEmpty(),
+                "an unknown key is refused");
+    }
 }

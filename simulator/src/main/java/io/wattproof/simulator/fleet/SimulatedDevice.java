@@ -125,7 +125,8 @@ public final class SimulatedDevice implements AutoCloseable {
     private ChargingPile startPile(MeterAgent running, MqttUplink uplink) {
         ChargingPile.Settings settings = ChargingPile.Settings.of(pileParts.chainId(), config.dataDir(), pileParts.ownerPseudonym(),
                 pileParts.sealKey().publicKey().encoded(), "X25519_AES_128_GCM");
-        return ChargingPiles.startIn(running, uplink, settings, key, pileParts.relay(), pileParts.sealer(), clock);
+        return ChargingPiles.startIn(running, uplink, settings, key, pileParts.relay(), pileParts.sealer(), clock,
+                Optional.empty());
     }
 
     /** Stops the agent as a service stop would: metering ends, the outbox is committed and closed. */
