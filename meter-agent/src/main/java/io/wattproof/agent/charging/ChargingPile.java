@@ -130,6 +130,8 @@ public final class ChargingPile implements AutoCloseable {
     private final Map<String, VerifiedBooking> held = new LinkedHashMap<>();
     /** SessionStart tx hash (hex) → booking hash (hex), until the ledger decides it. */
     private final Map<String, String> startsAwaited = new LinkedHashMap<>();
+    /** SessionStarts of sessions from before a restart, sent again: tx hash (hex) → booking hash (hex). */
+    private final Map<String, String> startsResent = new LinkedHashMap<>();
     /** False when the pile state file was unreadable: the next offer nonce is unknown. */
     private boolean offersUsable = true;
     /** A session file that could not be read, or whose recovery is not done yet: no new session until it is. */
@@ -352,6 +354,10 @@ public final class ChargingPile implements AutoCloseable {
             saveQuietly();
             log.warn("offer refused pile={} offer={} nonce={} result={} height={}", pileId, hash, nonce, resultCode, height);
             publishInfo();
+        } else if (startsResent.containsKey(hash)) {
+            String booking = startsResent.remove(hash);
+            log.info("session start sent again after a restart pile={} booking={} result={} height={}{}", pileId, booking, resultCode,
+                    height, ok ? "" : " (the first one is on the ledger, or the booking is no longer open)");
         } else if (startsAwaited.containsKey(hash)) {
             String booking = startsAwaited.remove(hash);
             if (ok) {
@@ -522,6 +528,27 @@ public final class ChargingPile implements AutoCloseable {
             // Nothing more the pile can do than say so: the controller already ended the session.
             log.error("relay open failed pile={} why=\"{}\" error={}", pileId, why, e.getMessage());
         }
+    }
+
+    /**
+     * The SessionStart of a session a power cut left open, sent again before the session is
+     * closed: the agent keeps transactions awaiting their receipt in memory only, so a cut soon
+     * after the relay closed can lose it, and without it the ledger refuses the session record.
+     * The file holds what it was built from; signed anew, it is a new transaction, which the ledger
+     * refuses if it holds the first one (a booking starts once). Either answer changes nothing here.
+     */
+    private void resubmitStart(OpenSession open) {
+        byte[] tx;
+        try {
+            tx = ChargingTransactions.sessionStart(settings.chainId(), key, open.bookingTxHash(), open.startTime().getEpochSecond(),
+                    open.startImportWh(), open.startRequest());
+        } catch (KeyStoreFailure e) {
+            log.error("signing the session start again failed pile={} booking={} error={}", pileId, hex(open.bookingTxHash()),
+                    e.getMessage());
+            return;
+        }
+        startsResent.put(hex(ChargingTransactions.txHash(tx)), hex(open.bookingTxHash()));
+        host.submitTransaction(tx);
     }
 
     private void submitStart(SessionStart body) {
@@ -810,6 +837,7 @@ public final class ChargingPile implements AutoCloseable {
                 }
                 log.warn("open session found after restart pile={} booking={} last_import_wh={} at={}; closing it as FAULT",
                         pileId, booking, open.lastImportWh(), open.lastSampleAt());
+                resubmitStart(open);
                 run(controller.resume(open, clock.instant()));
             }
         }

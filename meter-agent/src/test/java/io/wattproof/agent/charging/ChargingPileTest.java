@@ -222,9 +222,19 @@ class ChargingPileTest {
         relay = new LoggingRelay(clock);
         host.reopen();
         clock.set(T.plusSeconds(400));
+        int submittedBefore = host.submitted.size();
         pile = open();
+        // The start is sent again (the cut may have lost it with the agent's memory), before the session is closed.
+        List<byte[]> resent = host.submitted.subList(submittedBefore, host.submitted.size());
+        assertEquals(1, resent.size());
+        io.wattproof.protocol.v1.SignedTx startTx = io.wattproof.protocol.v1.SignedTx.parseFrom(resent.get(0));
+        assertEquals(io.wattproof.protocol.v1.BodyType.SESSION_START, startTx.getBodyType());
+        io.wattproof.protocol.v1.SessionStart start = io.wattproof.protocol.v1.SessionStart.parseFrom(startTx.getBody());
+        assertEquals(5000, start.getStartImportWh());
         List<ChargingSession> sessions = host.sessions();
         assertEquals(1, sessions.size());
+        assertEquals(start.getStartTime(), sessions.get(0).getStartTime());
+        assertEquals(start.getStartImportWh(), sessions.get(0).getStartImportWh());
         assertEquals(EndReason.FAULT, sessions.get(0).getEndReason());
         assertEquals(7000, sessions.get(0).getEndImportWh(), "the last register the file held");
         assertEquals(T.plusSeconds(61).getEpochSecond(), sessions.get(0).getEndTime());
