@@ -771,6 +771,13 @@ public final class ChargingPile implements AutoCloseable {
                 dropExpiredOffers(clock.instant());
                 log.info("pile state loaded pile={} offer_nonce={} offers={} used_bookings={}", pileId, offerNonce, offers.size(),
                         used.size());
+                // The agent forgets transactions awaiting their receipt at a restart, and an offer
+                // kept here may never have reached the ledger. The same bytes again are harmless:
+                // the ledger answers a transaction it holds with the block that holds it. In nonce
+                // order, as they were made.
+                for (byte[] tx : offerTxs.values()) {
+                    host.submitTransaction(tx);
+                }
             }
         }
     }

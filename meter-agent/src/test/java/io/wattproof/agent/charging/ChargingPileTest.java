@@ -225,9 +225,15 @@ class ChargingPileTest {
         int submittedBefore = host.submitted.size();
         pile = open();
         // The start is sent again (the cut may have lost it with the agent's memory), before the session is closed.
-        List<byte[]> resent = host.submitted.subList(submittedBefore, host.submitted.size());
+        List<SignedTx> resent = new java.util.ArrayList<>();
+        for (byte[] tx : host.submitted.subList(submittedBefore, host.submitted.size())) {
+            SignedTx parsed = SignedTx.parseFrom(tx);
+            if (parsed.getBodyType() == io.wattproof.protocol.v1.BodyType.SESSION_START) {
+                resent.add(parsed);
+            }
+        }
         assertEquals(1, resent.size());
-        io.wattproof.protocol.v1.SignedTx startTx = io.wattproof.protocol.v1.SignedTx.parseFrom(resent.get(0));
+        SignedTx startTx = resent.get(0);
         assertEquals(io.wattproof.protocol.v1.BodyType.SESSION_START, startTx.getBodyType());
         io.wattproof.protocol.v1.SessionStart start = io.wattproof.protocol.v1.SessionStart.parseFrom(startTx.getBody());
         assertEquals(5000, start.getStartImportWh());
@@ -298,15 +304,20 @@ class ChargingPileTest {
         assertTrue(host.publishedOn("/charge/info").getLast().retained());
         assertTrue(host.publishedOn("/charge/info").getLast().payload().contains(HexFormat.of().formatHex(second)));
 
+        List<byte[]> before = List.copyOf(host.submitted);
         host.reopen();
         pile = open();
         assertEquals(2, pile.offers().size(), "kept across a restart");
+        // Sent again, the same bytes in nonce order: the agent forgot them, the ledger may never have seen them.
+        assertEquals(4, host.submitted.size());
+        assertArrayEquals(before.get(0), host.submitted.get(2));
+        assertArrayEquals(before.get(1), host.submitted.get(3));
         byte[] third = pile.publishOffer(PRICE, T0.getEpochSecond(), T0.plusSeconds(7200).getEpochSecond(), 7_000);
-        assertEquals(3, PileOffer.parseFrom(SignedTx.parseFrom(host.submitted.get(2)).getBody()).getNonce());
+        assertEquals(3, PileOffer.parseFrom(SignedTx.parseFrom(host.submitted.getLast()).getBody()).getNonce());
         pile.txDecided(third, TxResultCode.RESULT_INVALID_VALUE, 10);
         assertEquals(2, pile.offers().size(), "a refused offer is dropped");
         pile.publishOffer(PRICE, T0.getEpochSecond(), T0.plusSeconds(7200).getEpochSecond(), 7_000);
-        assertEquals(3, PileOffer.parseFrom(SignedTx.parseFrom(host.submitted.get(3)).getBody()).getNonce(), "its nonce reused");
+        assertEquals(3, PileOffer.parseFrom(SignedTx.parseFrom(host.submitted.getLast()).getBody()).getNonce(), "its nonce reused");
 
         // After the one-hour window ends, that offer is gone, after a restart too.
         clock.set(T0.plusSeconds(3600));
