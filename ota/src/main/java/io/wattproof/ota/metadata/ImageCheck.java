@@ -6,10 +6,10 @@ import java.util.HexFormat;
 
 /**
  * Checks image bytes as they arrive against the length and SHA-256 of an {@link ImageEntry} (TUF
- * §5.7 "Fetch target"). It refuses as soon as one byte more than the announced length arrives, so
- * an endless stream (TUF §1.5.2, "endless data attacks") cannot fill the device's storage; at the
- * end it checks the length and the hash. Once refused it stays refused. Not thread-safe: one
- * download feeds one checker.
+ * §5.7 "Verify the desired target against its targets metadata"). It refuses as soon as one byte
+ * more than the announced length arrives, so an endless stream (TUF §1.5.2, "endless data
+ * attacks") cannot fill the device's storage; at the end it checks the length and the hash. Once
+ * refused it stays refused. Not thread-safe: one download feeds one checker.
  */
 public final class ImageCheck {
 

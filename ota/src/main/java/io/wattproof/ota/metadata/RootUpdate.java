@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Root rotation, TUF §5.3 "Update the root role": root version N+1 replaces the trusted version N
+ * Root rotation, TUF §5.3 "Update the root metadata file": root version N+1 replaces the trusted version N
  * only when a threshold of N's keys and a threshold of its own keys signed it. The first condition
  * keeps an attacker without the old keys out; the second proves the new keys are held and usable,
  * so a mistyped key or threshold cannot lock the device out of all later updates.

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 
 /**
- * Verification of targets metadata against the trusted root, TUF §5.6 "Update the targets role"
+ * Verification of targets metadata against the trusted root, TUF §5.6 "Download the top-level targets metadata file"
  * with the snapshot and timestamp roles folded in: the device remembers the last targets version
  * and body hash itself ({@link LastTargets}) instead of learning them from snapshot metadata.
  */
