@@ -46,6 +46,12 @@ class ImageChoiceTest {
     }
 
     @Test
+    void aFloorAboveTheRunningVersionStillAllowsANewerImage() {
+        // After a failed install fell back to 5, the floor may already be 6; 7 is still allowed.
+        assertEquals("agent-7", assertInstanceOf(ImageChoice.Install.class, ImageChoice.choose(verified(v5, v7), PI, 5, 6)).image().name());
+    }
+
+    @Test
     void runningTheNewestIsUpToDate() {
         assertEquals(new ImageChoice.UpToDate(7), ImageChoice.choose(verified(v5, v7), PI, 7, 5));
     }
