@@ -123,6 +123,20 @@ final class Bodies {
                 return Verdict.refused(Refusal.Reason.MALFORMED, field + ".min_from_version", "0 ≤ min_from_version ≤ version " + image.getVersion(),
                         Long.toUnsignedString(image.getMinFromVersion()));
             }
+            for (int j = 0; j < images.size(); j++) {
+                ImageEntry earlier = images.get(j);
+                if (earlier.version() == image.getVersion()) {
+                    for (String board : image.getCompatibleBoardsList()) {
+                        if (earlier.runsOn(board)) {
+                            // Two images of one version for one board: which one the device
+                            // installs would depend on list order, and two devices could differ.
+                            return Verdict.refused(Refusal.Reason.MALFORMED, field + ".version",
+                                    "one image per version and board", "version " + image.getVersion() + " for '" + board
+                                            + "' also in targets.images[" + j + "]");
+                        }
+                    }
+                }
+            }
             images.add(new ImageEntry(name, image.getVersion(), image.getCompatibleBoardsList(), image.getLength(),
                     image.getSha256().toByteArray(), image.getMinFromVersion()));
         }

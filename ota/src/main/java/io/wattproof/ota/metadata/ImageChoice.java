@@ -36,7 +36,9 @@ public sealed interface ImageChoice {
                     boards.isEmpty() ? "no images" : "images for " + boards);
         }
         ImageEntry image = newest.get();
-        if (image.version() == runningVersion && runningVersion > versionFloor) {
+        // The steady state after a successful install: the floor has been raised to the running
+        // version and the newest image is that one. Nothing to install, nothing to refuse.
+        if (image.version() == runningVersion && runningVersion >= versionFloor) {
             return new UpToDate(runningVersion);
         }
         long lowest = Math.max(runningVersion, versionFloor);

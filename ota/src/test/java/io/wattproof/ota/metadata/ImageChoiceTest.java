@@ -54,6 +54,8 @@ class ImageChoiceTest {
     @Test
     void runningTheNewestIsUpToDate() {
         assertEquals(new ImageChoice.UpToDate(7), ImageChoice.choose(verified(v5, v7), PI, 7, 5));
+        // The floor raised to the running version after a good install: still just up to date.
+        assertEquals(new ImageChoice.UpToDate(7), ImageChoice.choose(verified(v5, v7), PI, 7, 7));
     }
 
     @Test
@@ -67,10 +69,11 @@ class ImageChoiceTest {
 
     @Test
     void anImageAtOrBelowTheFloorIsARollback() {
-        // Running 7 after a downgrade that the floor forbids going below: 7 is the floor, the newest is 7.
-        Refusal atFloor = assertInstanceOf(ImageChoice.Refused.class, ImageChoice.choose(verified(v5, v7), PI, 7, 7)).refusal();
+        // Running 5 (fallen back) with floor 7: the newest, 7, is at the floor and is refused.
+        Refusal atFloor = assertInstanceOf(ImageChoice.Refused.class, ImageChoice.choose(verified(v5, v7), PI, 5, 7)).refusal();
         assertEquals(Refusal.Reason.ROLLBACK, atFloor.reason());
         assertEquals("image.version", atFloor.field());
+        assertEquals("7 (agent-7)", atFloor.actual());
         // Targets that offer only version 5 to a device with floor 6.
         Refusal below = assertInstanceOf(ImageChoice.Refused.class, ImageChoice.choose(verified(v5), PI, 5, 6)).refusal();
         assertEquals(Refusal.Reason.ROLLBACK, below.reason());

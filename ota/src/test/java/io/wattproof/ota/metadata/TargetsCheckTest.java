@@ -183,6 +183,11 @@ class TargetsCheckTest {
         assertEquals("targets.images[0].version", huge.field());
         assertEquals("18446744073709551615", huge.actual());
 
+        Targets twoForOneBoard = targets(3, 1, image, image("other", 7, 0, new byte[] {1}, "raspberry-pi-5", "raspberry-pi-4b"));
+        Refusal ambiguous = refused(TargetsCheck.verify(root, signedTargets(twoForOneBoard, a, b), NOW, LastTargets.NONE));
+        assertEquals("targets.images[1].version", ambiguous.field());
+        assertEquals("version 7 for 'raspberry-pi-4b' also in targets.images[0]", ambiguous.actual());
+
         Targets farExpiry = targets.toBuilder().setExpires(Long.MAX_VALUE).build();
         assertEquals("targets.expires", refused(TargetsCheck.verify(root, signedTargets(farExpiry, a, b), NOW, LastTargets.NONE)).field());
     }
