@@ -164,11 +164,13 @@ public final class SlotInstaller implements Installer {
         if (!(committed instanceof Outcome.Done<SlotState> c)) {
             return refusedAs(committed);
         }
+        // The marker first: it says only that this version passed its health check, which is true
+        // from now on, so a cut before the state write can never leave the marker behind the state.
+        store.markCommitted(c.value().good(), c.value().content(c.value().good()).version());
         Outcome<SlotState> saved = store.save(c.value());
         if (!(saved instanceof Outcome.Done<SlotState>)) {
             return refusedAs(saved);
         }
-        store.markCommitted(c.value().good(), c.value().content(c.value().good()).version());
         return new Outcome.Done<>(c.value().good());
     }
 

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  * {@link #load} takes the valid file with the higher generation, so a state once written to
  * either file holds, and one damaged file (flash decay) loses nothing. Only when both are damaged
  * is the state {@link Loaded.Corrupt}; then the rule is the {@code .committed} markers: boot the
- * slot whose marker holds the highest version (the last commit; a slot being written has had its
- * marker removed with its old contents).
+ * slot whose marker holds the highest version (the last version that passed its health check; the
+ * marker is written just before the commit's state, and a slot being cleared loses its marker
+ * before any of its files).
  */
 public final class SlotStore {
 

@@ -99,6 +99,14 @@ class PowerCutTest {
             assertArrayEquals(image(last.content(again).version()),
                     Files.readAllBytes(new SlotStore(root, Steps.NONE).slotDir(again).resolve(SlotInstaller.IMAGE_FILE)), where);
             assertEquals(SlotState.Condition.GOOD, last.content(again).condition(), where);
+            // And it can still be updated: nothing is left stuck half way.
+            SlotInstaller later = new SlotInstaller(new SlotStore(root, Steps.NONE), 1);
+            done(later.install(download(dir, 4), entry(4, image(4))));
+            SlotInstaller onV4 = new SlotInstaller(new SlotStore(root, Steps.NONE), 1);
+            Slot v4 = done(onV4.bootSlot());
+            done(onV4.confirm());
+            assertArrayEquals(image(4), Files.readAllBytes(new SlotStore(root, Steps.NONE).slotDir(v4).resolve(SlotInstaller.IMAGE_FILE)), where);
+            assertEquals(4, assertInstanceOf(SlotStore.Loaded.Found.class, new SlotStore(root, Steps.NONE).load()).state().floor().value(), where);
         }
     }
 }

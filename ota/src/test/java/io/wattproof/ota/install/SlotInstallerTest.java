@@ -131,4 +131,34 @@ class SlotInstallerTest {
         assertEquals(Slot.A, done(installer.bootSlot()));
         assertEquals(InstallRefusal.Reason.NO_TRIAL, refused(installer.confirm()).reason());
     }
+
+    @Test
+    void withBothStateFilesDamagedTheHighestCommitMarkerBoots() throws IOException {
+        Path root = dir.resolve("dev");
+        SlotInstaller installer = new SlotInstaller(provisioned(root, Steps.NONE), 1);
+        done(installer.install(download(dir, 2), entry(2, image(2))));
+        SlotInstaller trial = new SlotInstaller(new SlotStore(root, Steps.NONE), 1);
+        done(trial.bootSlot());
+        done(trial.confirm());
+        Files.write(root.resolve("ota-state.bin"), new byte[] {9});
+        Files.write(root.resolve("ota-state.bin.copy"), new byte[0]);
+        assertEquals(Slot.B, done(new SlotInstaller(new SlotStore(root, Steps.NONE), 1).bootSlot()));
+        SlotState rebuilt = state(root);
+        assertEquals(2, rebuilt.floor().value());
+        assertEquals(new SlotState.Content(SlotState.Condition.GOOD, 2), rebuilt.b());
+        // And the device installs again from there, into A.
+        assertEquals(Slot.A, done(trial.install(download(dir, 3), entry(3, image(3)))));
+    }
+
+    @Test
+    void withBothStateFilesDamagedAndNoMarkerTheStateIsUnknown() throws IOException {
+        Path root = dir.resolve("dev");
+        provisioned(root, Steps.NONE);
+        Files.delete(root.resolve("slots/a/.committed"));
+        Files.write(root.resolve("ota-state.bin"), new byte[] {9});
+        Files.write(root.resolve("ota-state.bin.copy"), new byte[] {9});
+        InstallRefusal r = refused(new SlotInstaller(new SlotStore(root, Steps.NONE), 1).bootSlot());
+        assertEquals(InstallRefusal.Reason.STATE_UNKNOWN, r.reason());
+        assertEquals("slots/*/.committed", r.field());
+    }
 }
