@@ -23,7 +23,9 @@ public record InstallRefusal(Reason reason, String field, String expected, Strin
         /** The state file cannot be read and no slot is known to be good. */
         STATE_UNKNOWN,
         /** An external install tool (rauc) exited with an error. */
-        TOOL_FAILED
+        TOOL_FAILED,
+        /** A probe of the health check still failing when its window ended. */
+        HEALTH
     }
 
     public String message() {
