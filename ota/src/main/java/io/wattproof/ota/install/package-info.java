@@ -7,6 +7,7 @@
  * io.wattproof.ota.install.SlotStore} persists it durably beside the slot folders; {@link
  * io.wattproof.ota.install.Installer} is the step an update takes, by slot folders ({@link
  * io.wattproof.ota.install.SlotInstaller}) or by a full-system bundle handed to RAUC ({@link
- * io.wattproof.ota.install.RaucInstaller}). docs/ota.md, "Install", states the rules.
+ * io.wattproof.ota.install.RaucInstaller}); {@link io.wattproof.ota.install.HealthCheck} judges a
+ * trial boot. docs/ota.md, "Install", states the rules.
  */
 package io.wattproof.ota.install;

@@ -35,15 +35,26 @@ class PowerCutTest {
     /** Counts steps and cuts the power at step {@code cutAt} (never if negative). */
     static final class Cutter implements Steps {
         final int cutAt;
+        final Path root;
         final List<String> seen = new ArrayList<>();
+        long highestFloor;
 
         Cutter(int cutAt) {
+            this(cutAt, null);
+        }
+
+        /** Also reads the floor on disk at every step, to check later that it never went down. */
+        Cutter(int cutAt, Path root) {
             this.cutAt = cutAt;
+            this.root = root;
         }
 
         @Override
-        public void reached(String step) {
+        public void reached(String step) throws IOException {
             seen.add(step);
+            if (root != null && new SlotStore(root, Steps.NONE).load() instanceof SlotStore.Loaded.Found f) {
+                highestFloor = Math.max(highestFloor, f.state().floor().value());
+            }
             if (seen.size() == cutAt) {
                 throw new SimulatedPowerCut(step);
             }
@@ -66,14 +77,14 @@ class PowerCutTest {
     @Test
     void afterACutAtEveryStepTheDeviceBootsACompleteSlotAtOrAboveTheFloor() throws IOException {
         Cutter counting = new Cutter(-1);
-        lifeOf(SlotInstallerTest.provisioned(dir.resolve("count"), Steps.NONE).slotDir(Slot.A).getParent().getParent(), dir, counting);
+        SlotInstallerTest.provisioned(dir.resolve("count"), Steps.NONE);
+        lifeOf(dir.resolve("count"), dir, counting);
         int steps = counting.seen.size();
         assertTrue(steps > 20, "steps seen: " + counting.seen);
         for (int k = 1; k <= steps; k++) {
             Path root = dir.resolve("cut-" + k);
             SlotInstallerTest.provisioned(root, Steps.NONE);
-            Cutter cutter = new Cutter(k);
-            long floorBefore = 1;
+            Cutter cutter = new Cutter(k, root);
             try {
                 lifeOf(root, dir, cutter);
                 throw new AssertionError("no cut at step " + k);
@@ -81,9 +92,19 @@ class PowerCutTest {
                 // The device lost power here.
             }
             String where = "cut after step " + k + " (" + cutter.seen.get(k - 1) + ")";
-            SlotStore.Loaded loaded = new SlotStore(root, Steps.NONE).load();
-            SlotState before = assertInstanceOf(SlotStore.Loaded.Found.class, loaded, where).state();
-            assertTrue(before.floor().value() >= floorBefore, where);
+            SlotState before = assertInstanceOf(SlotStore.Loaded.Found.class, new SlotStore(root, Steps.NONE).load(), where).state();
+            assertTrue(before.floor().value() >= cutter.highestFloor, where + ": floor " + before.floor() + " after " + cutter.highestFloor);
+            if (k % 2 == 0) {
+                // And on every other one, the power fails again after each step of the next start.
+                for (int j = 1; j <= 4; j++) {
+                    try {
+                        new SlotInstaller(new SlotStore(root, new Cutter(j)), 1).bootSlot();
+                    } catch (SimulatedPowerCut again) {
+                        // Cut during the start.
+                    }
+                }
+                where += ", then during four starts";
+            }
             SlotInstaller restarted = new SlotInstaller(new SlotStore(root, Steps.NONE), 1);
             Slot booted = done(restarted.bootSlot());
             SlotState after = assertInstanceOf(SlotStore.Loaded.Found.class, new SlotStore(root, Steps.NONE).load(), where).state();

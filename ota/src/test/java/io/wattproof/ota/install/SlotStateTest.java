@@ -11,12 +11,10 @@ import org.junit.jupiter.api.Test;
 class SlotStateTest {
 
     static <T> T done(Outcome<T> o) {
-        return assertInstanceOf(Outcome.Done.class, o, () -> o.toString()) instanceof Outcome.Done<?> d ? cast(d.value()) : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T cast(Object o) {
-        return (T) o;
+        if (o instanceof Outcome.Done<T> d) {
+            return d.value();
+        }
+        throw new AssertionError("expected Done, got " + o);
     }
 
     static InstallRefusal refused(Outcome<?> o) {
