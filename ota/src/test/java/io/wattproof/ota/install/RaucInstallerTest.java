@@ -1,0 +1,141 @@
+package io.wattproof.ota.install;
+
+import static io.wattproof.ota.install.SlotStateTest.done;
+import static io.wattproof.ota.install.SlotStateTest.refused;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattproof.ota.metadata.ImageEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a stand-in rauc: a shell script that appends its arguments to {@code calls}, prints
+ * {@code status-out} for {@code status --output-format=shell}, and exits with the number in
+ * {@code exit-<subcommand>} (0 if absent), printing {@code stderr-<subcommand>} to stderr.
+ */
+class RaucInstallerTest {
+    @TempDir
+    Path dir;
+    Path rauc;
+    Path state;
+
+    private static final ImageEntry V2 = new ImageEntry("system", 2, List.of("raspberry-pi-4b"), 3, new byte[32], 0);
+
+    @BeforeEach
+    void standIn() throws IOException {
+        rauc = dir.resolve("rauc");
+        Files.writeString(rauc, """
+                #!/bin/sh
+                d=$(dirname "$0")
+                echo "$*" >> "$d/calls"
+                if [ "$1 $2" = "status --output-format=shell" ]; then cat "$d/status-out"; fi
+                sub="$1"; [ "$1" = status ] && [ -n "$2" ] && sub="$2"
+                [ -f "$d/stderr-$sub" ] && cat "$d/stderr-$sub" >&2
+                [ -f "$d/exit-$sub" ] && exit $(cat "$d/exit-$sub")
+                exit 0
+                """);
+        Files.setPosixFilePermissions(rauc, PosixFilePermissions.fromString("rwx------"));
+        booted("A");
+        state = dir.resolve("state");
+    }
+
+    private void booted(String slot) throws IOException {
+        Files.writeString(dir.resolve("status-out"), "RAUC_SYSTEM_COMPATIBLE='wattproof'\nRAUC_SYSTEM_BOOTED_BOOTNAME='" + slot + "'\n");
+    }
+
+    private List<String> calls() throws IOException {
+        return Files.exists(dir.resolve("calls")) ? Files.readAllLines(dir.resolve("calls")) : List.of();
+    }
+
+    @Test
+    void installThenAPassingHealthCheckMarksTheNewSlotGoodAndRaisesTheFloor() throws IOException {
+        Path bundle = dir.resolve("update.raucb");
+        Files.writeString(bundle, "abc");
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1);
+        assertEquals(Slot.A, done(installer.bootSlot()));
+        assertEquals(Slot.B, done(installer.install(bundle, V2)));
+        booted("B");
+        RaucInstaller afterRestart = new RaucInstaller(rauc, state, 1);
+        assertEquals(Slot.B, done(afterRestart.bootSlot()));
+        assertEquals(Slot.B, done(afterRestart.confirm()));
+        assertEquals(List.of("status --output-format=shell", "status --output-format=shell", "install " + bundle.toAbsolutePath(),
+                "status --output-format=shell", "status --output-format=shell", "status mark-good booted"), calls());
+        assertEquals(new VersionFloor(2), done(afterRestart.floor()));
+        assertEquals(InstallRefusal.Reason.ROLLBACK, refused(afterRestart.install(bundle, V2)).reason());
+    }
+
+    @Test
+    void aFailingHealthCheckMarksTheBootedSlotBad() throws IOException {
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1);
+        done(installer.install(dir.resolve("b.raucb"), V2));
+        booted("B");
+        assertEquals(Slot.A, done(installer.rollback()));
+        assertEquals("status mark-bad booted", calls().get(calls().size() - 1));
+        assertEquals(new VersionFloor(1), done(installer.floor()));
+    }
+
+    @Test
+    void afterTheBootLoaderFellBackTheNewSlotIsMarkedBadAndNotConfirmed() throws IOException {
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1);
+        done(installer.install(dir.resolve("b.raucb"), V2));
+        // Still on A: the trial of B used its attempts.
+        InstallRefusal r = refused(installer.confirm());
+        assertEquals(InstallRefusal.Reason.WRONG_SLOT, r.reason());
+        assertEquals(new VersionFloor(1), done(installer.floor()));
+        assertEquals(Slot.A, done(installer.rollback()));
+        assertEquals("status mark-bad other", calls().get(calls().size() - 1));
+    }
+
+    @Test
+    void aFailingRaucIsARefusalWithItsStderrAndChangesNothing() throws IOException {
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1);
+        byte[] before = Files.readAllBytes(state.resolve("ota-rauc.bin"));
+        Files.writeString(dir.resolve("exit-install"), "1");
+        Files.writeString(dir.resolve("stderr-install"), "Failed to check bundle: signature invalid");
+        InstallRefusal r = refused(installer.install(dir.resolve("b.raucb"), V2));
+        assertEquals(InstallRefusal.Reason.TOOL_FAILED, r.reason());
+        assertEquals("rauc install", r.field());
+        assertEquals("exit 1: Failed to check bundle: signature invalid", r.actual());
+        assertArrayEquals(before, Files.readAllBytes(state.resolve("ota-rauc.bin")));
+        assertEquals(InstallRefusal.Reason.NO_TRIAL, refused(installer.confirm()).reason());
+    }
+
+    @Test
+    void aFailingMarkGoodLeavesTheTrialPendingAndTheFloorDown() throws IOException {
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1);
+        done(installer.install(dir.resolve("b.raucb"), V2));
+        booted("B");
+        Files.writeString(dir.resolve("exit-mark-good"), "2");
+        assertEquals(InstallRefusal.Reason.TOOL_FAILED, refused(installer.confirm()).reason());
+        assertEquals(new VersionFloor(1), done(installer.floor()));
+        Files.delete(dir.resolve("exit-mark-good"));
+        assertEquals(Slot.B, done(installer.confirm()));
+        assertEquals(new VersionFloor(2), done(installer.floor()));
+    }
+
+    @Test
+    void anImageAtTheFloorNeverReachesRauc() throws IOException {
+        RaucInstaller installer = new RaucInstaller(rauc, state, 2);
+        assertEquals(InstallRefusal.Reason.ROLLBACK, refused(installer.install(dir.resolve("b.raucb"), V2)).reason());
+        assertTrue(calls().isEmpty(), calls().toString());
+    }
+
+    @Test
+    void aDamagedFloorFileRefusesInstalls() throws IOException {
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1);
+        byte[] b = Files.readAllBytes(state.resolve("ota-rauc.bin"));
+        b[10] ^= 1;
+        Files.write(state.resolve("ota-rauc.bin"), b);
+        assertEquals(InstallRefusal.Reason.STATE_UNKNOWN, refused(installer.install(dir.resolve("b.raucb"), V2)).reason());
+        assertEquals(InstallRefusal.Reason.STATE_UNKNOWN, refused(installer.floor()).reason());
+        assertTrue(calls().isEmpty());
+    }
+}
