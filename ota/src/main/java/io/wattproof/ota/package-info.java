@@ -2,7 +2,8 @@
  * Signed over-the-air updates: threshold-signed metadata, A/B slots, health check, rollback and a
  * monotonic version floor.
  *
- * <p>So far the metadata and its verification ({@code io.wattproof.ota.metadata}, docs/ota.md);
- * transport, storage and install are to come.
+ * <p>The metadata, its verification and the device's trust store ({@code io.wattproof.ota.metadata}),
+ * the A/B install ({@code io.wattproof.ota.install}) and {@link io.wattproof.ota.DurableFiles},
+ * which both use (docs/ota.md); transport is to come.
  */
 package io.wattproof.ota;
