@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
         versionProvider = MeterAgentCommand.Version.class,
         description = "Wattproof meter agent: signs every metering interval with the device key and sends it over MQTT.",
         subcommands = {KeysCommand.class, CaCommand.class, MeterAgentCommand.Keygen.class, MeterAgentCommand.Run.class, ReadCommand.class,
-                ModelsCommand.class, BoardsCommand.class, StatusCommand.class, ProvisionCommand.class, ChargeCommand.class})
+                ModelsCommand.class, BoardsCommand.class, StatusCommand.class, ProvisionCommand.class, ChargeCommand.class,
+                OtaCommand.class})
 public final class MeterAgentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.wattproof.ota.install;
 
+import io.wattproof.ota.DurableFiles;
 import io.wattproof.ota.metadata.ImageEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,7 +116,7 @@ public final class RaucInstaller implements Installer {
         CRC32 crc = new CRC32();
         crc.update(b.array(), 0, LENGTH - 4);
         b.putInt((int) crc.getValue());
-        DurableFiles.replace(stateFile, b.array(), Steps.NONE);
+        DurableFiles.replace(stateFile, b.array());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.wattproof.ota.install;
 
+import io.wattproof.ota.DurableFiles;
 import io.wattproof.ota.metadata.ImageEntry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.wattproof.ota.install;
 
+import io.wattproof.ota.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,9 +120,9 @@ public final class SlotStore {
             return Outcome.refused(InstallRefusal.Reason.ROLLBACK, "floor", "≥ " + floor.value(), next.floor().value());
         }
         byte[] bytes = StateCodec.encode(generation + 1, next);
-        DurableFiles.replace(copyFile(), bytes, steps);
+        DurableFiles.replace(copyFile(), bytes, steps::reached);
         steps.reached("state copy written");
-        DurableFiles.replace(stateFile(), bytes, steps);
+        DurableFiles.replace(stateFile(), bytes, steps::reached);
         steps.reached("state written");
         generation++;
         floor = next.floor();
@@ -141,7 +142,7 @@ public final class SlotStore {
     }
 
     void markCommitted(Slot slot, long version) throws IOException {
-        DurableFiles.replace(slotDir(slot).resolve(MARKER), Long.toString(version).getBytes(StandardCharsets.US_ASCII), steps);
+        DurableFiles.replace(slotDir(slot).resolve(MARKER), Long.toString(version).getBytes(StandardCharsets.US_ASCII), steps::reached);
         steps.reached("marker " + slot + " written");
     }
 

@@ -1,4 +1,4 @@
-package io.wattproof.ota.install;
+package io.wattproof.ota;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,12 +14,24 @@ import java.nio.file.StandardOpenOption;
  * renamed over it (rename(2) is atomic on POSIX file systems), then the folder synced so the
  * rename itself survives a power cut. A reader finds the old content or the new, never a mix.
  * (The same rule as the meter agent's configuration files; ota sits below meter-agent, so it
- * keeps its own few lines.)
+ * keeps its own few lines.) Public only so that the install and the metadata's trust store share it.
  */
-final class DurableFiles {
+public final class DurableFiles {
     private DurableFiles() {}
 
-    static void replace(Path target, byte[] content, Steps steps) throws IOException {
+    /** Called once the temporary file is synced and before the rename, so a test can cut power there. */
+    @FunctionalInterface
+    public interface BeforeRename {
+        BeforeRename NONE = step -> {};
+
+        void reached(String step) throws IOException;
+    }
+
+    public static void replace(Path target, byte[] content) throws IOException {
+        replace(target, content, BeforeRename.NONE);
+    }
+
+    public static void replace(Path target, byte[] content, BeforeRename steps) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
@@ -43,7 +55,7 @@ final class DurableFiles {
         syncFolder(dir);
     }
 
-    static void syncFolder(Path dir) {
+    public static void syncFolder(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
