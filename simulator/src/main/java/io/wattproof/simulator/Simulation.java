@@ -286,7 +286,7 @@ public final class Simulation implements AutoCloseable {
         PartyPseudonyms.Commitment owner = PartyPseudonyms.commit(contact, random);
         SessionSealer sealer = new SessionSealer(suite, pileKey, ownerKey.publicKey(), supervisor.publicKey(), contact, owner.salt(),
                 random);
-        return new SimulatedDevice.PileParts(relay, sealer, pileKey, owner.pseudonym(), config.chainId());
+        return new SimulatedDevice.PileParts(relay, sealer, pileKey, owner.pseudonym());
     }
 
     /** The operator credits {@code amount} to each account and waits for the block. */

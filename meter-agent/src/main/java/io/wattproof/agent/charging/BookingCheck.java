@@ -106,6 +106,6 @@ public final class BookingCheck {
         } catch (IllegalArgumentException e) {
             return new BookingVerdict.Refused("booking driver_seal_key: " + e.getMessage());
         }
-        return new BookingVerdict.Verified(new VerifiedBooking(SignedBodies.txHash(bookingTx), booking, offer, driverKey, offer.getUnitPrice()));
+        return new BookingVerdict.Verified(new VerifiedBooking(ChargingTransactions.txHash(bookingTx), booking, offer, driverKey, offer.getUnitPrice()));
     }
 }

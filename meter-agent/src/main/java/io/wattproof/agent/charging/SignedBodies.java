@@ -6,8 +6,6 @@ import io.wattproof.crypto.VerifyingKey;
 import io.wattproof.protocol.SignBytes;
 import io.wattproof.protocol.v1.BodyType;
 import io.wattproof.protocol.v1.SignedTx;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /** Parsing a SignedTx from outside and checking its signature; every failure a reason string. */
@@ -56,12 +54,4 @@ final class SignedBodies {
         };
     }
 
-    /** CometBFT's tx hash: SHA-256 over the transaction bytes as included. */
-    static byte[] txHash(byte[] tx) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(tx);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
-    }
 }

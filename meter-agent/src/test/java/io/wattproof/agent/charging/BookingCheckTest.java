@@ -34,7 +34,7 @@ class BookingCheckTest {
         Booking b = f.booking().build();
         byte[] tx = f.bookingTx(b);
         VerifiedBooking v = assertInstanceOf(BookingVerdict.Verified.class, check.check(tx, f.offers())).booking();
-        assertArrayEquals(SignedBodies.txHash(tx), v.bookingTxHash());
+        assertArrayEquals(ChargingTransactions.txHash(tx), v.bookingTxHash());
         assertEquals(b, v.booking());
         assertEquals(f.offer, v.offer());
         assertArrayEquals(f.driver.publicKeyInfo(), v.driverPublicKeyInfo());

@@ -49,7 +49,7 @@ final class ChargingFixture {
                 .setNonce(1)
                 .build();
         offerTx = sign(pile, BodyType.PILE_OFFER, offer, true);
-        offerHash = SignedBodies.txHash(offerTx);
+        offerHash = ChargingTransactions.txHash(offerTx);
     }
 
     DeviceId pileId() {

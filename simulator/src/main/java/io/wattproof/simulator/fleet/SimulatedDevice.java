@@ -69,8 +69,7 @@ public final class SimulatedDevice implements AutoCloseable {
      * What makes this device a charging pile (docs/charging.md): its relay, its sealer (the pile's
      * HPKE key, the owner's and supervisor's keys, the owner's contact) and its owner's pseudonym.
      */
-    public record PileParts(Relay relay, SessionSealer sealer, RecipientKeyPair sealKey, byte[] ownerPseudonym,
-                            String chainId) {}
+    public record PileParts(Relay relay, SessionSealer sealer, RecipientKeyPair sealKey, byte[] ownerPseudonym) {}
 
     /** Makes the device a charging pile from its next {@link #startAgent} on. */
     public synchronized void makePile(PileParts parts) {
@@ -123,7 +122,7 @@ public final class SimulatedDevice implements AutoCloseable {
 
     /** The pile's shell inside the agent, wired as the daemon wires it (docs/charging.md, "The pile's shell"). */
     private ChargingPile startPile(MeterAgent running, MqttUplink uplink) {
-        ChargingPile.Settings settings = ChargingPile.Settings.of(pileParts.chainId(), config.dataDir(), pileParts.ownerPseudonym(),
+        ChargingPile.Settings settings = ChargingPile.Settings.of(config.chainId(), config.dataDir(), pileParts.ownerPseudonym(),
                 pileParts.sealKey().publicKey().encoded(), "X25519_AES_128_GCM");
         return ChargingPiles.startIn(running, uplink, settings, key, pileParts.relay(), pileParts.sealer(), clock,
                 Optional.empty());
