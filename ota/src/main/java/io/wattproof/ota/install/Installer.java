@@ -24,4 +24,7 @@ public interface Installer {
 
     /** At start: the slot that boots now (a trial with attempts left, else the good slot). */
     Outcome<Slot> bootSlot() throws IOException;
+
+    /** After {@link #bootSlot} at this start: what runs, for the update shell's choice and status. */
+    Outcome<Running> running() throws IOException;
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32;
 
@@ -197,6 +198,25 @@ public final class RaucInstaller implements Installer {
         }
         write(new State(s.value().floor(), 0, booted.value()));
         return new Outcome.Done<>(onTrial ? booted.value().other() : booted.value());
+    }
+
+    /**
+     * The booted slot runs the pending version on trial when RAUC booted the slot installed to;
+     * otherwise it runs the committed release, whose version is the floor (RAUC keeps no version
+     * numbers of ours). A rejected install is not remembered across the rollback's write.
+     */
+    @Override
+    public Outcome<Running> running() throws IOException {
+        if (!(state() instanceof Outcome.Done<State> s)) {
+            return Outcome.refused(InstallRefusal.Reason.STATE_UNKNOWN, stateFile.getFileName().toString(), "a readable floor file", "damaged or missing");
+        }
+        if (!(bootSlot() instanceof Outcome.Done<Slot> booted)) {
+            return new Outcome.Refused<>(((Outcome.Refused<Slot>) bootSlot()).refusal());
+        }
+        State st = s.value();
+        boolean trial = st.pendingVersion() != 0 && booted.value() == st.pendingSlot();
+        return new Outcome.Done<>(new Running(booted.value(), trial ? st.pendingVersion() : st.floor().value(), trial, st.floor().value(),
+                OptionalLong.empty()));
     }
 
     /** The floor as persisted, for the caller's {@link io.wattproof.ota.metadata.ImageChoice}. */

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.OptionalLong;
 
 /**
  * Installs the application into the A/B folders of a {@link SlotStore}. The image is one file,
@@ -189,6 +190,21 @@ public final class SlotInstaller implements Installer {
         }
         Outcome<SlotState> saved = store.save(f.value());
         return saved instanceof Outcome.Done<SlotState> ? new Outcome.Done<>(f.value().good()) : refusedAs(saved);
+    }
+
+    @Override
+    public Outcome<Running> running() throws IOException {
+        if (booted == null) {
+            return Outcome.refused(InstallRefusal.Reason.NO_TRIAL, "booted", "bootSlot() called at this start", "not called");
+        }
+        if (!(current() instanceof Outcome.Done<SlotState> cur)) {
+            return new Outcome.Refused<>(((Outcome.Refused<SlotState>) current()).refusal());
+        }
+        SlotState s = cur.value();
+        boolean trial = s.trial().filter(t -> t.slot() == booted && t.booted()).isPresent();
+        SlotState.Content other = s.content(booted.other());
+        OptionalLong rejected = other.condition() == SlotState.Condition.BAD ? OptionalLong.of(other.version()) : OptionalLong.empty();
+        return new Outcome.Done<>(new Running(booted, s.content(booted).version(), trial, s.floor().value(), rejected));
     }
 
     private static Outcome<Slot> notBooted() {

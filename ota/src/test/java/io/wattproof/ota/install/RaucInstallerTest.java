@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,18 @@ class RaucInstallerTest {
                 "status --output-format=shell", "status --output-format=shell", "status mark-good booted"), calls());
         assertEquals(new VersionFloor(2), done(afterRestart.floor()));
         assertEquals(InstallRefusal.Reason.ROLLBACK, refused(afterRestart.install(bundle, V2)).reason());
+    }
+
+    @Test
+    void runningIsThePendingVersionOnTrialAndTheFloorOtherwise() throws IOException {
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1);
+        assertEquals(new Running(Slot.A, 1, false, 1, OptionalLong.empty()), done(installer.running()));
+        done(installer.install(dir.resolve("b.raucb"), V2));
+        assertEquals(new Running(Slot.A, 1, false, 1, OptionalLong.empty()), done(installer.running()));
+        booted("B");
+        assertEquals(new Running(Slot.B, 2, true, 1, OptionalLong.empty()), done(installer.running()));
+        done(installer.confirm());
+        assertEquals(new Running(Slot.B, 2, false, 2, OptionalLong.empty()), done(installer.running()));
     }
 
     @Test

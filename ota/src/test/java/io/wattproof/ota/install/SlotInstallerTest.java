@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,28 @@ class SlotInstallerTest {
         assertEquals(Slot.B, done(new SlotInstaller(new SlotStore(root, Steps.NONE), 1).bootSlot()));
         // The next one goes to A.
         assertEquals(Slot.A, done(afterRestart.install(download(dir, 3), entry(3, image(3)))));
+    }
+
+    @Test
+    void runningSaysWhatBootedWhetherOnTrialAndWhichInstallWasRejected() throws IOException {
+        Path root = dir.resolve("dev");
+        SlotInstaller installer = new SlotInstaller(provisioned(root, Steps.NONE), 1);
+        assertEquals(InstallRefusal.Reason.NO_TRIAL, refused(installer.running()).reason());
+        done(installer.bootSlot());
+        assertEquals(new Running(Slot.A, 1, false, 1, OptionalLong.empty()), done(installer.running()));
+        done(installer.install(download(dir, 2), entry(2, image(2))));
+        SlotInstaller trial = new SlotInstaller(new SlotStore(root, Steps.NONE), 1);
+        done(trial.bootSlot());
+        assertEquals(new Running(Slot.B, 2, true, 1, OptionalLong.empty()), done(trial.running()));
+        done(trial.rollback());
+        SlotInstaller back = new SlotInstaller(new SlotStore(root, Steps.NONE), 1);
+        done(back.bootSlot());
+        assertEquals(new Running(Slot.A, 1, false, 1, OptionalLong.of(2)), done(back.running()));
+        done(back.install(download(dir, 3), entry(3, image(3))));
+        SlotInstaller third = new SlotInstaller(new SlotStore(root, Steps.NONE), 1);
+        done(third.bootSlot());
+        done(third.confirm());
+        assertEquals(new Running(Slot.B, 3, false, 3, OptionalLong.empty()), done(third.running()));
     }
 
     @Test
