@@ -75,6 +75,11 @@ public record AgentConfig(
                 Optional.of(settings));
     }
 
+    /** The same configuration, for the build {@code identity} (a device that booted another slot's image). */
+    public AgentConfig withFirmware(FirmwareIdentity identity) {
+        return new AgentConfig(dataDir, chainId, schedule, samplePeriod, maxLateness, meterSerial, identity, outboxBudgetBytes, ledger);
+    }
+
     public static Builder builder(Path dataDir) {
         return new Builder(dataDir);
     }

@@ -120,7 +120,7 @@ public final class UpdateClient {
     private final Running running;
     private final Instant bootedAt;
 
-    private UpdateStatus status;
+    private volatile UpdateStatus status;
     /** The floor as this client last knew it: raised by a commit. */
     private long floor;
     /** The download under way; null otherwise. */
