@@ -91,7 +91,13 @@ public final class UpdateService implements AutoCloseable {
      */
     public static UpdateService start(MeterAgent agent, LiveChannel live, String prefix, UpdateClient.Settings settings, TrustStore trust,
             Installer installer, Running running, Instant bootedAt, UpdateClient.Restart restart, Clock clock) {
-        UpdateService service = new UpdateService(settings, trust, installer, running, bootedAt, live, prefix, agent::status, restart, clock);
+        return start(agent::status, live, prefix, settings, trust, installer, running, bootedAt, restart, clock);
+    }
+
+    /** As above, with the probes read from {@code agentStatus} (tests give a status of their own). */
+    static UpdateService start(Supplier<AgentStatus> agentStatus, LiveChannel live, String prefix, UpdateClient.Settings settings,
+            TrustStore trust, Installer installer, Running running, Instant bootedAt, UpdateClient.Restart restart, Clock clock) {
+        UpdateService service = new UpdateService(settings, trust, installer, running, bootedAt, live, prefix, agentStatus, restart, clock);
         service.begin();
         return service;
     }
