@@ -133,6 +133,8 @@ public final class UpdateClient {
     /** Set once a restart was asked for: nothing more happens in this instance. */
     private boolean restarting;
     private boolean judged;
+    /** The last announcement that came while the trial was undecided: looked at once it is committed. */
+    private byte[] heldAnnouncement;
 
     /**
      * @param running what booted at this start ({@link Installer#bootSlot} then {@link Installer#running})
@@ -185,8 +187,13 @@ public final class UpdateClient {
      * then the targets are checked and the image chosen; a download starts if one is needed.
      */
     public void announcement(byte[] wire, Instant now) {
-        if (restarting || (running.trial() && !judged)) {
-            // A trial decides itself first; the retained announcement comes again after the restart.
+        if (restarting) {
+            return;
+        }
+        if (running.trial() && !judged) {
+            // The trial decides first. A retained announcement is not sent again on this connection,
+            // so the last one is held and looked at once the trial is committed.
+            heldAnnouncement = wire;
             return;
         }
         if (wire == null || wire.length == 0) {
@@ -396,6 +403,11 @@ public final class UpdateClient {
                 log.info("update committed version={} slot={}", running.version(), running.slot());
                 floor = Math.max(floor, running.version());
                 publish(status(UpdatePhase.UPDATE_PHASE_UPDATED, running.version(), "", now));
+                if (heldAnnouncement != null) {
+                    byte[] held = heldAnnouncement;
+                    heldAnnouncement = null;
+                    announcement(held, now);
+                }
             }
             case HealthCheck.Verdict.Failed f -> {
                 judged = true;

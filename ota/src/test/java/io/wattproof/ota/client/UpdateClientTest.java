@@ -219,6 +219,22 @@ class UpdateClientTest {
     }
 
     @Test
+    void anAnnouncementThatCameDuringTheTrialIsLookedAtOnceTheTrialIsCommitted() throws Exception {
+        client.announcement(release(1, 2, k1, k2), now);
+        pump();
+        restarts.clear();
+        boot();
+        client.announcement(release(2, 3, k1, k2), now);
+        assertTrue(requests.isEmpty(), "nothing is fetched while the trial is undecided");
+        client.tick(HEALTHY, now);
+        assertEquals(UpdatePhase.UPDATE_PHASE_DOWNLOADING, last().getPhase());
+        assertEquals(3, last().getTargetVersion());
+        pump();
+        assertEquals(1, restarts.size());
+        assertArrayEquals(image(3), Files.readAllBytes(device.resolve("slots/a/image")));
+    }
+
+    @Test
     void aTrialThatFailsItsHealthCheckRollsBackAndThatReleaseIsNotInstalledAgain() throws Exception {
         client.announcement(release(1, 2, k1, k2), now);
         pump();
