@@ -43,6 +43,7 @@ import io.wattproof.simulator.ledger.rpc.CometRpcSource;
 import io.wattproof.simulator.load.ChargingLoad;
 import io.wattproof.simulator.load.LoadProfile;
 import io.wattproof.simulator.meter.VirtualMeter;
+import io.wattproof.simulator.ota.OtaScenario;
 import io.wattproof.simulator.verify.ChainPointFile;
 import io.wattproof.simulator.verify.ReadingVerifier;
 import io.wattproof.simulator.verify.ReceivingSide;
@@ -100,6 +101,7 @@ public final class Simulation implements AutoCloseable {
     /** The supervisor's HPKE key: every session's personal data is sealed to it too. */
     private RecipientKeyPair supervisor;
     private ChargingScenario charging;
+    private OtaScenario ota;
 
     /** A pile's virtual relay and the load its meter sees through it. */
     public record PileHardware(LoggingRelay relay, ChargingLoad load) {}
@@ -236,6 +238,12 @@ public final class Simulation implements AutoCloseable {
                 }
             }
         }
+        if (config.ota().isPresent()) {
+            ota = OtaScenario.prepare(config.ota().get(), config.runFolder(), config.interval(), clock.instant());
+            for (SimulatedDevice device : devices) {
+                device.makeUpdatable(ota.deviceParts());
+            }
+        }
         register(devices);
         TrustAnchor anchor = new TrustAnchor("simulated ledger " + config.chainId(), config.chainId(), TRUSTING_PERIOD,
                 ledger.lightBlock(ledger.latestHeight()).orElseThrow());
@@ -247,6 +255,12 @@ public final class Simulation implements AutoCloseable {
         }
         if (config.charging().isPresent()) {
             startCharging(clock);
+        }
+        if (ota != null) {
+            // The fleet meters for two intervals (at least 2 s) before the release is announced.
+            Duration after = config.interval().multipliedBy(2).compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
+                    : config.interval().multipliedBy(2);
+            ota.start(devices, broker.uri(), io.wattproof.agent.uplink.MqttUplinkConfig.DEFAULT_TOPIC_PREFIX, after, clock);
         }
     }
 
@@ -456,7 +470,7 @@ public final class Simulation implements AutoCloseable {
         return String.format("[%4ds] meters=%d readings=%d verified=%d rejected=%d confirmed=%d height=%d outbox=%d%s",
                 elapsed.toSeconds(), devices.size(), readings(), verified(), rejected(), confirmed(), ledger.latestHeight(),
                 outboxDepth(), config.ledger().byzantineGateway() ? " forgeries_detected=" + forgeriesDetected() : "")
-                + (charging == null ? "" : charging.progress());
+                + (charging == null ? "" : charging.progress()) + (ota == null ? "" : ota.progress());
     }
 
     /**
@@ -467,6 +481,10 @@ public final class Simulation implements AutoCloseable {
         if (charging != null) {
             // The cars' sessions end before the run does; a pile needs its meter until its last one has.
             charging.awaitCars(System.nanoTime() + drainTimeout.toNanos());
+        }
+        if (ota != null) {
+            // Every device reaches its outcome (committed, or rolled back and signing again) before metering stops.
+            ota.awaitOutcome(System.nanoTime() + drainTimeout.toNanos());
         }
         devices.forEach(SimulatedDevice::stopMetering);
         long deadline = System.nanoTime() + drainTimeout.toNanos();
@@ -483,9 +501,15 @@ public final class Simulation implements AutoCloseable {
         if (charging != null) {
             counts = Optional.of(charging.counts(deadline));
         }
+        Optional<SimulationResult.OtaCounts> otaCounts = Optional.empty();
+        if (ota != null) {
+            OtaScenario.Counts c = ota.counts();
+            otaCounts = Optional.of(new SimulationResult.OtaCounts(ota.kind() == OtaScenario.Kind.BAD_HEALTH, c.release(), c.updated(),
+                    c.rolledBack(), c.signingAfterRollback()));
+        }
         GatewayCounters g = gateway.counters();
         return new SimulationResult(devices.size(), readings(), verified(), rejected(), gaps(), confirmed(), ledger.latestHeight(),
-                forgeriesDetected(), g.forgedHeadersServed() + g.badProofsServed(), g.receiptsWithheld(), counts);
+                forgeriesDetected(), g.forgedHeadersServed() + g.badProofsServed(), g.receiptsWithheld(), counts, otaCounts);
     }
 
     /**
@@ -548,6 +572,9 @@ public final class Simulation implements AutoCloseable {
     public void close() {
         if (charging != null) {
             charging.close();
+        }
+        if (ota != null) {
+            ota.close();
         }
         for (SimulatedDevice d : devices) {
             d.close();

@@ -2,6 +2,7 @@ package io.wattproof.simulator;
 
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.modbus.transport.SerialLineConfig;
+import io.wattproof.simulator.ota.OtaScenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param ledger the reference ledger and gateway the agents submit to
  * @param charging the charging scenario: the meters are charging piles, and virtual cars book
  *     and charge at them (docs/charging.md); empty for a fleet of households
+ * @param ota the update scenario: a release is shipped to every device once the fleet meters
+ *     (docs/ota.md, "Simulator"); empty for none
  */
 public record SimulationConfig(
         int meters,
@@ -39,7 +42,16 @@ public record SimulationConfig(
         ZoneId zone,
         Optional<SerialLineConfig> meterSerial,
         LedgerSetup ledger,
-        Optional<ChargingSetup> charging) {
+        Optional<ChargingSetup> charging,
+        Optional<OtaScenario.Kind> ota) {
+
+    /** Without the update scenario. */
+    public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
+            Path dumpFolder, String chainId, int brokerPort, ZoneId zone, Optional<SerialLineConfig> meterSerial, LedgerSetup ledger,
+            Optional<ChargingSetup> charging) {
+        this(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone, meterSerial, ledger, charging,
+                Optional.empty());
+    }
 
     /** A fleet of households with the ledger {@code ledger}. */
     public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
@@ -74,12 +86,18 @@ public record SimulationConfig(
 
     public SimulationConfig withLedger(LedgerSetup value) {
         return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, value, charging);
+                meterSerial, value, charging, ota);
     }
 
     public SimulationConfig withCharging(ChargingSetup value) {
         return new SimulationConfig(value.piles(), interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, ledger, Optional.of(value));
+                meterSerial, ledger, Optional.of(value), ota);
+    }
+
+    /** The same run with the update scenario {@code kind} (docs/ota.md, "Simulator"). */
+    public SimulationConfig withOta(OtaScenario.Kind kind) {
+        return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
+                meterSerial, ledger, charging, Optional.of(kind));
     }
 
     public SimulationConfig {
@@ -92,6 +110,7 @@ public record SimulationConfig(
         Objects.requireNonNull(meterSerial, "meterSerial");
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(charging, "charging");
+        Objects.requireNonNull(ota, "ota");
         if (charging.isPresent() && charging.get().piles() != meters) {
             throw new IllegalArgumentException("meters: expected one per pile (" + charging.get().piles() + ") in the charging scenario, got "
                     + meters);

@@ -18,10 +18,28 @@ package io.wattproof.simulator;
  * @param forgeriesServed forged headers and bad proofs the gateway served (0 unless byzantine)
  * @param receiptsWithheld receipts a byzantine gateway did not send
  * @param charging the charging scenario's counts; empty for a run of meters only
+ * @param ota the update scenario's outcome; empty without it
  */
 public record SimulationResult(int meters, long readings, long verified, long rejected, long gaps, long confirmed, long height,
                                long forgeriesDetected, long forgeriesServed, long receiptsWithheld,
-                               java.util.Optional<ChargingCounts> charging) {
+                               java.util.Optional<ChargingCounts> charging, java.util.Optional<OtaCounts> ota) {
+
+    public SimulationResult(int meters, long readings, long verified, long rejected, long gaps, long confirmed, long height,
+            long forgeriesDetected, long forgeriesServed, long receiptsWithheld, java.util.Optional<ChargingCounts> charging) {
+        this(meters, readings, verified, rejected, gaps, confirmed, height, forgeriesDetected, forgeriesServed, receiptsWithheld, charging,
+                java.util.Optional.empty());
+    }
+
+    /**
+     * What became of the release the update scenario shipped (docs/ota.md, "Simulator").
+     *
+     * @param expectRollback whether the release was made to fail its health check
+     * @param release the release number shipped (0: none was)
+     * @param updated devices that run it, committed after a passing health check
+     * @param rolledBack devices whose trial of it failed and that run their old slot again
+     * @param signingAfterRollback rolled-back devices that signed a reading since they started again in the old slot
+     */
+    public record OtaCounts(boolean expectRollback, long release, int updated, int rolledBack, int signingAfterRollback) {}
 
     public SimulationResult(int meters, long readings, long verified, long rejected, long gaps, long confirmed, long height,
             long forgeriesDetected, long forgeriesServed, long receiptsWithheld) {
@@ -48,7 +66,8 @@ public record SimulationResult(int meters, long readings, long verified, long re
         return "summary: meters=" + meters + " readings=" + readings + " verified=" + verified + " rejected=" + rejected
                 + " gaps=" + gaps + " confirmed=" + confirmed + " height=" + height + " forgeries_detected=" + forgeriesDetected
                 + charging.map(c -> " sessions=" + c.sessions() + " settled=" + c.settled() + " disputes=" + c.disputes()
-                        + " relay_violations=" + c.relayViolations()).orElse("");
+                        + " relay_violations=" + c.relayViolations()).orElse("")
+                + ota.map(o -> " updated=" + o.updated() + " rolled_back=" + o.rolledBack()).orElse("");
     }
 
     /**
@@ -92,6 +111,18 @@ public record SimulationResult(int meters, long readings, long verified, long re
             }
             if (c.relayViolations() != 0) {
                 s.append("relay_violations=").append(c.relayViolations()).append(" (expected 0); ");
+            }
+        });
+        ota.ifPresent(o -> {
+            if (o.release() == 0) {
+                s.append("no release was shipped; ");
+            } else if (!o.expectRollback() && (o.updated() != meters || o.rolledBack() != 0)) {
+                s.append("updated=").append(o.updated()).append(" rolled_back=").append(o.rolledBack()).append(" (expected every one of ")
+                        .append(meters).append(" devices updated to release ").append(o.release()).append(", none rolled back); ");
+            } else if (o.expectRollback() && (o.rolledBack() != meters || o.signingAfterRollback() != meters)) {
+                s.append("rolled_back=").append(o.rolledBack()).append(", signing again ").append(o.signingAfterRollback())
+                        .append(" (expected every one of ").append(meters).append(" devices to roll back release ").append(o.release())
+                        .append(" and sign readings again); ");
             }
         });
         return s.isEmpty() ? "" : s.substring(0, s.length() - 2);

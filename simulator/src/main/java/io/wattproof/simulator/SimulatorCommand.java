@@ -3,6 +3,7 @@ package io.wattproof.simulator;
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.modbus.transport.SerialLineConfig;
 import io.wattproof.simulator.meter.VirtualMeter;
+import io.wattproof.simulator.ota.OtaScenario;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,13 @@ import picocli.CommandLine.Option;
             "cars book, start, charge and stop, and the summary adds sessions=S settled=T disputes=D relay_violations=V;",
             "it passes when every session settled, no booking is left open, nothing is disputed and no relay closed",
             "without a verified booking. With --dump, every session is also written as OCMF: DIR/ocmf/<sessionId>.ocmf",
-            "and the pile's key as DIR/ocmf/<pileDeviceId>.pem."
+            "and the pile's key as DIR/ocmf/<pileDeviceId>.pem.",
+            "",
+            "--scenario ota ships a signed release to the fleet once it meters: every device verifies the announcement, fetches",
+            "the image in chunks, installs it to its second slot, restarts into it and commits it after a passing health",
+            "check; the summary adds updated=U rolled_back=B and passes when every device updated. --scenario ota-bad-health",
+            "ships a release that cannot read the meter: it passes when every device rolled back and signs readings again",
+            "(docs/ota.md, \"Simulator\")."
         })
 public final class SimulatorCommand implements Callable<Integer> {
 
@@ -110,7 +117,8 @@ public final class SimulatorCommand implements Callable<Integer> {
     boolean gatewayViaRpc;
 
     @Option(names = "--scenario", paramLabel = "NAME",
-            description = "metering (households) or charging (piles and cars, docs/charging.md) (default: ${DEFAULT-VALUE})")
+            description = "metering (households), charging (piles and cars, docs/charging.md), ota or ota-bad-health (a signed "
+                    + "release shipped to the fleet, docs/ota.md) (default: ${DEFAULT-VALUE})")
     String scenario = "metering";
 
     @Option(names = "--piles", paramLabel = "P", description = "charging piles in the charging scenario (default: ${DEFAULT-VALUE})")
@@ -181,10 +189,13 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (rpcPort != null && (rpcPort < 0 || rpcPort > 65535)) {
             throw new CommandLine.ParameterException(cli, "--rpc-port: expected 0..65535, got " + rpcPort);
         }
-        boolean charging = switch (scenario) {
-            case "metering" -> false;
-            case "charging" -> true;
-            default -> throw new CommandLine.ParameterException(cli, "--scenario: expected metering or charging, got " + scenario);
+        boolean charging = scenario.equals("charging");
+        Optional<OtaScenario.Kind> ota = switch (scenario) {
+            case "metering", "charging" -> Optional.empty();
+            case "ota" -> Optional.of(OtaScenario.Kind.HEALTHY);
+            case "ota-bad-health" -> Optional.of(OtaScenario.Kind.BAD_HEALTH);
+            default -> throw new CommandLine.ParameterException(cli, "--scenario: expected metering, charging, ota or ota-bad-health, got "
+                    + scenario);
         };
         if (charging && (piles < 1 || piles > 100)) {
             throw new CommandLine.ParameterException(cli, "--piles: expected 1..100, got " + piles);
@@ -213,8 +224,12 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (charging) {
             config = config.withCharging(new SimulationConfig.ChargingSetup(piles, cars));
         }
+        if (ota.isPresent()) {
+            config = config.withOta(ota.get());
+        }
         out.printf("wattproof simulator: %s interval=%ds duration=%ds key=%s validators=%d block=%s%s%s run=%s%s%n",
-                charging ? "scenario=charging piles=" + piles + " cars=" + cars : "meters=" + meters,
+                charging ? "scenario=charging piles=" + piles + " cars=" + cars
+                        : (ota.isPresent() ? "scenario=" + scenario + " " : "") + "meters=" + meters,
                 interval.toSeconds(), duration.toSeconds(), keyAlgorithm, validators, format(blockInterval),
                 valsetChangeEvery > 0 ? " valset-change-every=" + valsetChangeEvery : "", byzantineGateway ? " byzantine-gateway" : "",
                 runFolder, dump != null ? " dump=" + dump : "");
