@@ -1,6 +1,7 @@
 package io.wattproof.crypto.atecc608;
 
 import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.MonotonicCounter;
 import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.VerifyingKey;
 import java.security.MessageDigest;
@@ -25,6 +26,11 @@ public final class Atecc608DeviceKey implements DeviceKey {
 
     public int slot() {
         return slot;
+    }
+
+    /** The chip's counter for the update floor ({@link Atecc608KeyStore#floorCounter}); it shares this key's driver, whose sessions take turns. */
+    public MonotonicCounter floorCounter() {
+        return Atecc608KeyStore.floorCounter(chip);
     }
 
     @Override

@@ -20,12 +20,17 @@ import java.util.Optional;
  * at most {@value #MAX_ATTEMPTS} times in all. Data from a response that failed its CRC is never
  * returned.
  *
- * <p>Not thread-safe: callers serialise access (one chip, one conversation at a time).
+ * <p>Sessions take turns: a device key and a monotonic counter on the same chip share one driver,
+ * and each awake period runs alone (one chip, one conversation at a time).
  */
 public final class Atecc608Driver {
     /** The factory default 7-bit address of a standard ATECC608A/B (I2C address byte 0xC0). */
     public static final int DEFAULT_ADDRESS = 0x60;
     public static final int SLOT_COUNT = 16;
+    /** Counter[0] and Counter[1] ("Counter Command"). */
+    public static final int COUNTER_COUNT = 2;
+    /** The highest value a monotonic counter reaches; an increment there fails ("Counter Command"). */
+    public static final long COUNTER_MAX = 2_097_151;
     static final int MAX_ATTEMPTS = 3;
     /** Wake response: count 0x04, status 0x11 ("after wake"), CRC 0x33 0x43 ("Wake Condition"). */
     static final byte[] WAKE_RESPONSE = {0x04, 0x11, 0x33, 0x43};
@@ -138,6 +143,40 @@ public final class Atecc608Driver {
         }, true);
     }
 
+    /**
+     * Counter, read mode (mode 0x00, KeyID = counter 0 or 1; "Counter Command"): the counter's value,
+     * sent as 4 bytes least significant first.
+     */
+    public long counterRead(int counter) throws Atecc608Failure {
+        requireCounter(counter);
+        return counterValue(session(() -> execute(new Command(Opcode.COUNTER, 0x00, counter, new byte[0], 4)), true));
+    }
+
+    /**
+     * Counter, increment mode (mode 0x01): counts one up and returns the new value. Not resent when
+     * the answer is damaged or does not come after the chip took the command, because the count may
+     * already have happened and a second one would count twice; the caller reads the counter
+     * instead. At the maximum the chip refuses with a status error.
+     */
+    public long counterIncrement(int counter) throws Atecc608Failure {
+        requireCounter(counter);
+        return counterValue(session(() -> execute(new Command(Opcode.COUNTER, 0x01, counter, new byte[0], 4)), false));
+    }
+
+    private long counterValue(byte[] le) throws Atecc608Failure {
+        long value = (le[0] & 0xffL) | (le[1] & 0xffL) << 8 | (le[2] & 0xffL) << 16 | (le[3] & 0xffL) << 24;
+        if (value > COUNTER_MAX) {
+            throw new Atecc608Failure.CorruptResponse(address, Opcode.COUNTER, "counter value: expected 0.." + COUNTER_MAX + ", got " + value);
+        }
+        return value;
+    }
+
+    private static void requireCounter(int counter) {
+        if (counter < 0 || counter >= COUNTER_COUNT) {
+            throw new IllegalArgumentException("counter: expected 0.." + (COUNTER_COUNT - 1) + ", got " + counter);
+        }
+    }
+
     /** Idle ("Word Address Values" 0x02): ignores the bus until the next wake, keeps TempKey. */
     public void idle() {
         bus.write(address, new byte[] {WORD_ADDRESS_IDLE});
@@ -164,7 +203,7 @@ public final class Atecc608Driver {
      * After any failure the chip is sent to sleep, which resets its command engine and I/O buffer,
      * so a retry never reads a stale result.
      */
-    private byte[] session(Work work, boolean idempotent) throws Atecc608Failure {
+    private synchronized byte[] session(Work work, boolean idempotent) throws Atecc608Failure {
         Atecc608Failure last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
@@ -187,7 +226,8 @@ public final class Atecc608Driver {
         return switch (failure) {
             case Atecc608Failure.StatusError e -> e.status() != null && e.status().retryable();
             case Atecc608Failure.CorruptResponse e -> idempotent;
-            case Atecc608Failure.NoResponse e -> !Thread.currentThread().isInterrupted();
+            // A command the chip took and then did not answer may have been executed.
+            case Atecc608Failure.NoResponse e -> (idempotent || !e.commandAccepted()) && !Thread.currentThread().isInterrupted();
             case Atecc608Failure.WakeFailed e -> true;
             default -> false;
         };
@@ -220,7 +260,7 @@ public final class Atecc608Driver {
     private byte[] execute(Command command) throws Atecc608Failure {
         Opcode op = command.opcode();
         if (!bus.write(address, command.i2cWrite())) {
-            throw new Atecc608Failure.NoResponse(address, op + ": expected the command to be acknowledged, it was not (chip asleep or absent)");
+            throw new Atecc608Failure.NoResponse(address, op + ": expected the command to be acknowledged, it was not (chip asleep or absent)", false);
         }
         Duration waited = Duration.ZERO;
         while (true) {
@@ -232,7 +272,7 @@ public final class Atecc608Driver {
             }
             if (waited.compareTo(op.maxExecutionTime()) > 0 || Thread.currentThread().isInterrupted()) {
                 throw new Atecc608Failure.NoResponse(address, op + ": expected a response within " + op.maxExecutionTime().toMillis()
-                        + " ms, got none after " + waited.toMillis() + " ms");
+                        + " ms, got none after " + waited.toMillis() + " ms", true);
             }
         }
     }
@@ -245,7 +285,7 @@ public final class Atecc608Driver {
         }
         Optional<byte[]> rest = bus.read(address, count - 1);
         if (rest.isEmpty()) {
-            throw new Atecc608Failure.NoResponse(address, op + ": the chip stopped answering in the middle of a " + count + "-byte response");
+            throw new Atecc608Failure.NoResponse(address, op + ": the chip stopped answering in the middle of a " + count + "-byte response", true);
         }
         byte[] packet = new byte[count];
         packet[0] = (byte) count;

@@ -32,8 +32,16 @@ public abstract sealed class Atecc608Failure extends KeyStoreFailure {
 
     /** The chip did not acknowledge the command, or did not answer within the command's maximum execution time. */
     public static final class NoResponse extends Atecc608Failure {
-        NoResponse(int address, String what) {
+        private final boolean commandAccepted;
+
+        NoResponse(int address, String what, boolean commandAccepted) {
             super("atecc608 at " + hexAddress(address) + ": " + what, null);
+            this.commandAccepted = commandAccepted;
+        }
+
+        /** Whether the chip acknowledged the command before it went silent, so it may have executed it. */
+        public boolean commandAccepted() {
+            return commandAccepted;
         }
     }
 
@@ -64,6 +72,14 @@ public abstract sealed class Atecc608Failure extends KeyStoreFailure {
         /** The status, or null for a code the data sheet does not define. */
         public Status status() {
             return status;
+        }
+    }
+
+    /** An increment of a monotonic counter that is at its maximum (2,097,151): it counts no further, ever. */
+    public static final class CounterAtLimit extends Atecc608Failure {
+        CounterAtLimit(int address, int counter, long max, Throwable cause) {
+            super("atecc608 at " + hexAddress(address) + " counter " + counter + ": expected a value below " + max
+                    + " to count up from, found " + max + " (the maximum)", cause);
         }
     }
 

@@ -2,6 +2,7 @@ package io.wattproof.crypto.atecc608;
 
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.MonotonicCounter;
 import io.wattproof.crypto.PublicKeys;
 import io.wattproof.crypto.Signatures;
 import io.wattproof.crypto.VerifyingKey;
@@ -26,7 +27,20 @@ public final class Atecc608KeyStore {
     private static final int KEY_CONFIG_PRIVATE = 0x0001;
     private static final int KEY_TYPE_P256 = 4;
 
+    /**
+     * The monotonic counter that keeps the update floor: Counter[1]. Counter[0] is the one the chip
+     * can tie to a key's use (SlotConfig.LimitedUse; on the ATECC608B also Counter Match), so using
+     * it for the floor would couple updates to how often a key may sign; Microchip's ATECC508A to
+     * ATECC608B migration note recommends counter 1 for general counting for the same reason.
+     */
+    public static final int FLOOR_COUNTER = 1;
+
     private Atecc608KeyStore() {}
+
+    /** Counter[{@value #FLOOR_COUNTER}] of the chip, for the update floor (docs/ota.md, "Floor in the secure element"). */
+    public static MonotonicCounter floorCounter(Atecc608Driver chip) {
+        return new Atecc608Counter(chip, FLOOR_COUNTER);
+    }
 
     /** {@link #create(Atecc608Driver, int, boolean)} on {@code bus} at {@code address}, waiting with real time. */
     public static DeviceKey create(I2cBus bus, int address, int slot, boolean replaceExisting) throws Atecc608Failure {
@@ -55,6 +69,12 @@ public final class Atecc608KeyStore {
         } catch (Atecc608Failure.CorruptResponse e) {
             // The chip made the key but its answer was damaged on the way: ask for the public half
             // of what is now in the slot rather than making yet another key.
+            xy = chip.genKeyPublic(slot);
+        } catch (Atecc608Failure.NoResponse e) {
+            // Taken but not answered in time: the key may have been made; the slot says which.
+            if (!e.commandAccepted()) {
+                throw e;
+            }
             xy = chip.genKeyPublic(slot);
         }
         return checked(chip, slot, xy);

@@ -12,6 +12,7 @@ public enum Opcode {
     READ(0x02, 5),
     NONCE(0x16, 20),
     RANDOM(0x1B, 23),
+    COUNTER(0x24, 25),
     INFO(0x30, 5),
     GENKEY(0x40, 115),
     SIGN(0x41, 115);

@@ -33,7 +33,10 @@ import org.bouncycastle.util.BigIntegers;
  * range: 0x03; count not matching the bytes written or CRC wrong: 0xFF, checked before anything
  * else); execution time (reads NACK until the command is done); and the commands Info (revision),
  * Random, Read (configuration zone), GenKey (private and public key mode), Nonce (pass-through to
- * TempKey) and Sign (external, from TempKey). Keys are P-256 key pairs made by Bouncy Castle; Sign
+ * TempKey), Sign (external, from TempKey) and Counter (read and increment of Counter[0] and
+ * Counter[1], each kept by this double from 0, never going down; KeyID above 1 or another mode is a
+ * parse error; an increment at 2,097,151 answers 0x0F and counts nothing, since the data sheet
+ * only says "an error code" and the SHA104's counter documents an execution error). Keys are P-256 key pairs made by Bouncy Castle; Sign
  * uses a random k and, like the chip, does not normalise s.
  *
  * <p>Not modelled: other commands and modes (the double throws {@link UnsupportedOperationException}
@@ -52,7 +55,7 @@ public final class Atecc608I2cDouble implements I2cBus {
     private static final byte[] REVISION_608A = {0x00, 0x00, 0x60, 0x02};
     private static final ECNamedDomainParameters P256 = ECNamedDomainParameters.lookup(SECObjectIdentifiers.secp256r1);
     /** Opcodes the data sheet defines that this double does not model. */
-    private static final Set<Integer> UNMODELLED_OPCODES = Set.of(0x51, 0x28, 0x24, 0x1C, 0x43, 0x15, 0x56, 0x17, 0x08, 0x46,
+    private static final Set<Integer> UNMODELLED_OPCODES = Set.of(0x51, 0x28, 0x1C, 0x43, 0x15, 0x56, 0x17, 0x08, 0x46,
             0x80, 0x77, 0x47, 0x20, 0x45, 0x12);
 
     public enum Power { SLEEP, IDLE, AWAKE }
@@ -61,6 +64,7 @@ public final class Atecc608I2cDouble implements I2cBus {
     private final SecureRandom random = new SecureRandom();
     private final byte[] config = new byte[128];
     private final ECPrivateKeyParameters[] slots = new ECPrivateKeyParameters[Atecc608Driver.SLOT_COUNT];
+    private final long[] counters = new long[Atecc608Driver.COUNTER_COUNT];
     private final Deque<Integer> scriptedStatuses = new ArrayDeque<>();
     private final List<Integer> executed = new ArrayList<>();
     private long now;
@@ -73,6 +77,7 @@ public final class Atecc608I2cDouble implements I2cBus {
     private int responsesToCorrupt;
     private int commandResponsesToCorrupt;
     private int corruptOpcode = -1;
+    private int silentOpcode = -1;
     private int wakes;
 
     private Atecc608I2cDouble(int address, boolean configLocked) {
@@ -130,6 +135,14 @@ public final class Atecc608I2cDouble implements I2cBus {
         corruptOpcode = opcode.code();
     }
 
+    /**
+     * Executes the next command with {@code opcode} but never answers it (the chip acknowledges the
+     * command and then NACKs every read), as when its answer is lost: the driver times out.
+     */
+    public void loseNextAnswerTo(Opcode opcode) {
+        silentOpcode = opcode.code();
+    }
+
     /** The next {@code count} intact commands are answered with {@code status} instead of being executed. */
     public void answerNextCommandsWith(int status, int count) {
         for (int i = 0; i < count; i++) {
@@ -145,6 +158,23 @@ public final class Atecc608I2cDouble implements I2cBus {
     /** How many wake tokens found the chip asleep or idle. */
     public int wakes() {
         return wakes;
+    }
+
+    /** The value of monotonic counter {@code counter} (0 or 1). */
+    public long counter(int counter) {
+        return counters[counter];
+    }
+
+    /**
+     * Sets a counter as a chip would leave the factory or a long life with it: only upwards, like
+     * the counter itself, and at most to the maximum.
+     */
+    public void presetCounter(int counter, long value) {
+        if (value < counters[counter] || value > Atecc608Driver.COUNTER_MAX) {
+            throw new IllegalArgumentException("counter " + counter + ": expected " + counters[counter] + ".." + Atecc608Driver.COUNTER_MAX
+                    + " (it never goes down), got " + value);
+        }
+        counters[counter] = value;
     }
 
     /** X||Y of the key in {@code slot}, or null when it holds none. */
@@ -280,6 +310,7 @@ public final class Atecc608I2cDouble implements I2cBus {
             case GENKEY -> genKey(mode, param2, data);
             case NONCE -> nonce(mode, param2, data);
             case SIGN -> sign(mode, param2, data);
+            case COUNTER -> counter(mode, param2, data);
         };
         switch (outcome) {
             case Outcome.Fail fail -> respondStatus(fail.status().code());
@@ -292,6 +323,12 @@ public final class Atecc608I2cDouble implements I2cBus {
                 if (code == corruptOpcode) {
                     corruptOpcode = -1;
                     response[1] ^= 0x01;
+                }
+                if (code == silentOpcode) {
+                    silentOpcode = -1;
+                    output = new byte[0];
+                    readyAt = now + ok.time().toNanos();
+                    return;
                 }
                 respond(response, ok.time(), true);
             }
@@ -404,6 +441,20 @@ public final class Atecc608I2cDouble implements I2cBus {
         BigIntegers.asUnsignedByteArray(rs[0], raw, 0, 32);
         BigIntegers.asUnsignedByteArray(rs[1], raw, 32, 32);
         return ok(raw, 50);
+    }
+
+    private Outcome counter(int mode, int keyId, byte[] data) {
+        if ((mode != 0x00 && mode != 0x01) || keyId >= counters.length || data.length != 0) {
+            return fail(Status.PARSE_ERROR);
+        }
+        if (mode == 0x01) {
+            if (counters[keyId] >= Atecc608Driver.COUNTER_MAX) {
+                return fail(Status.EXECUTION_ERROR);
+            }
+            counters[keyId]++;
+        }
+        long v = counters[keyId];
+        return ok(new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)}, 8);
     }
 
     private boolean isP256PrivateSlot(int slot) {

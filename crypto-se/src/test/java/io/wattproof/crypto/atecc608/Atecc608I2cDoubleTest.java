@@ -105,6 +105,35 @@ class Atecc608I2cDoubleTest {
     }
 
     @Test
+    void counterAnswersFourBytesLeastSignificantFirst() {
+        chip.presetCounter(1, 0x010203);
+        wake();
+        assertTrue(chip.write(ADDRESS, new Command(Opcode.COUNTER, 0x01, 0x0001, new byte[0], 4).i2cWrite()));
+        assertTrue(chip.read(ADDRESS, 1).isEmpty(), "busy while counting");
+        chip.advance(Opcode.COUNTER.maxExecutionTime());
+        byte[] expected = {0x07, 0x04, 0x02, 0x01, 0x00, 0, 0};
+        PacketCrc.append(expected, 5);
+        assertArrayEquals(expected, readPacket());
+    }
+
+    @Test
+    void counterRefusesAnotherKeyIdModeOrDataAndCountsNoFurtherThanTheMaximum() {
+        wake();
+        for (Command illegal : new Command[] {new Command(Opcode.COUNTER, 0x00, 0x0002, new byte[0], 4),
+                new Command(Opcode.COUNTER, 0x02, 0x0000, new byte[0], 4), new Command(Opcode.COUNTER, 0x01, 0x0000, new byte[4], 4)}) {
+            assertTrue(chip.write(ADDRESS, illegal.i2cWrite()));
+            chip.advance(Duration.ofMillis(1));
+            assertArrayEquals(status(0x03), readPacket(), illegal.toString());
+        }
+        assertEquals(0, chip.counter(0));
+        chip.presetCounter(0, 2_097_151);
+        assertTrue(chip.write(ADDRESS, new Command(Opcode.COUNTER, 0x01, 0x0000, new byte[0], 4).i2cWrite()));
+        chip.advance(Duration.ofMillis(1));
+        assertArrayEquals(status(0x0F), readPacket());
+        assertEquals(2_097_151, chip.counter(0));
+    }
+
+    @Test
     void idleKeepsTempKeyAndSleepClearsIt() {
         Atecc608Driver driver = new Atecc608Driver(chip, ADDRESS, chip.pause());
         byte[] digest = new byte[32];

@@ -111,4 +111,13 @@ class Atecc608KeyStoreTest {
         // genkey create once (answer damaged), then genkey public once: no second key was made.
         assertEquals(2, chip.executed().stream().filter(op -> op == 0x40).count());
     }
+
+    @Test
+    void aGenKeyWhoseAnswerIsLostIsNotResentAndTheKeyMadeIsUsed() throws Exception {
+        chip.loseNextAnswerTo(Opcode.GENKEY);
+        DeviceKey key = Atecc608KeyStore.create(driver, 4, false);
+        // genkey create once (no answer), then genkey public once: no second key was made.
+        assertEquals(2, chip.executed().stream().filter(op -> op == 0x40).count());
+        assertArrayEquals(Atecc608KeyStore.subjectPublicKeyInfo(chip.slotPublicKey(4)), key.publicKeyInfo());
+    }
 }

@@ -25,7 +25,9 @@ public record InstallRefusal(Reason reason, String field, String expected, Strin
         /** An external install tool (rauc) exited with an error. */
         TOOL_FAILED,
         /** A probe of the health check still failing when its window ended. */
-        HEALTH
+        HEALTH,
+        /** The secure element's counter that keeps the floor cannot be read or raised, or cannot hold the version. */
+        COUNTER
     }
 
     public String message() {

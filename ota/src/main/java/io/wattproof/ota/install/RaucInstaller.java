@@ -1,5 +1,6 @@
 package io.wattproof.ota.install;
 
+import io.wattproof.crypto.MonotonicCounter;
 import io.wattproof.ota.DurableFiles;
 import io.wattproof.ota.metadata.ImageEntry;
 import java.io.IOException;
@@ -30,6 +31,9 @@ import java.util.zip.CRC32;
  * "WPRA", format 1 (u16), floor (u64), pending version (u64, 0: none), pending slot (u8), CRC-32.
  * The bundle's own signature is RAUC's to check; the caller verifies it against our targets
  * metadata first ({@link io.wattproof.ota.metadata.ImageCheck}).
+ *
+ * <p>Given a {@link MonotonicCounter}, the floor is kept there too, as {@link SlotInstaller} does:
+ * admitted only above both, raised after the floor file's write, caught up at {@link #bootSlot}.
  */
 public final class RaucInstaller implements Installer {
     private static final byte[] MAGIC = {'W', 'P', 'R', 'A'};
@@ -40,9 +44,20 @@ public final class RaucInstaller implements Installer {
 
     private final Path rauc;
     private final Path stateFile;
+    private final Optional<CounterFloor> counter;
 
     /** @param rauc the rauc executable; @param stateDir where the floor file lives (created if missing) */
     public RaucInstaller(Path rauc, Path stateDir, long provisionedVersion) throws IOException {
+        this(rauc, stateDir, provisionedVersion, Optional.empty());
+    }
+
+    /** As {@link #RaucInstaller(Path, Path, long)}, keeping the floor in {@code counter} as well. */
+    public RaucInstaller(Path rauc, Path stateDir, long provisionedVersion, MonotonicCounter counter) throws IOException {
+        this(rauc, stateDir, provisionedVersion, Optional.of(new CounterFloor(counter)));
+    }
+
+    private RaucInstaller(Path rauc, Path stateDir, long provisionedVersion, Optional<CounterFloor> counter) throws IOException {
+        this.counter = counter;
         this.rauc = rauc;
         this.stateFile = stateDir.resolve("ota-rauc.bin");
         Files.createDirectories(stateDir);
@@ -120,8 +135,20 @@ public final class RaucInstaller implements Installer {
         DurableFiles.replace(stateFile, b.array());
     }
 
+    /**
+     * The booted slot; at start, also brings a counter that a power cut left behind the floor file
+     * up to it (a counter that fails does not stop the start; installs stay refused until it answers).
+     */
     @Override
     public Outcome<Slot> bootSlot() throws IOException {
+        Outcome<Slot> slot = booted();
+        if (counter.isPresent() && state() instanceof Outcome.Done<State> s) {
+            counter.get().catchUp(s.value().floor());
+        }
+        return slot;
+    }
+
+    private Outcome<Slot> booted() throws IOException {
         Run r = run("status", "--output-format=shell");
         if (r.exit() != 0) {
             return failed(r, "status");
@@ -144,8 +171,11 @@ public final class RaucInstaller implements Installer {
         if (!s.value().floor().admits(entry.version())) {
             return Outcome.refused(InstallRefusal.Reason.ROLLBACK, "version", "> floor " + s.value().floor().value(), entry.version());
         }
-        if (!(bootSlot() instanceof Outcome.Done<Slot> booted)) {
-            return bootSlot();
+        if (counter.isPresent() && counter.get().admit(entry.version(), s.value().floor()) instanceof Outcome.Refused<VersionFloor> r) {
+            return new Outcome.Refused<>(r.refusal());
+        }
+        if (!(booted() instanceof Outcome.Done<Slot> booted)) {
+            return booted();
         }
         Run r = run("install", bundle.toAbsolutePath().toString());
         if (r.exit() != 0) {
@@ -162,8 +192,8 @@ public final class RaucInstaller implements Installer {
         if (!(state() instanceof Outcome.Done<State> s) || s.value().pendingVersion() == 0) {
             return Outcome.refused(InstallRefusal.Reason.NO_TRIAL, "pending", "an install under trial", "none");
         }
-        if (!(bootSlot() instanceof Outcome.Done<Slot> booted)) {
-            return bootSlot();
+        if (!(booted() instanceof Outcome.Done<Slot> booted)) {
+            return booted();
         }
         if (booted.value() != s.value().pendingSlot()) {
             // The boot loader already fell back: the new slot is not the one running, so nothing to confirm.
@@ -178,6 +208,9 @@ public final class RaucInstaller implements Installer {
             return Outcome.refused(InstallRefusal.Reason.ROLLBACK, "floor", "≥ " + s.value().floor().value(), s.value().pendingVersion());
         }
         write(new State(f.value(), 0, booted.value()));
+        // Raised only once the floor file holds the new floor (see SlotInstaller.confirm); a raise
+        // that fails is made up at the next start.
+        counter.ifPresent(c -> c.raiseTo(f.value().value()));
         return new Outcome.Done<>(booted.value());
     }
 
@@ -187,8 +220,8 @@ public final class RaucInstaller implements Installer {
         if (!(state() instanceof Outcome.Done<State> s) || s.value().pendingVersion() == 0) {
             return Outcome.refused(InstallRefusal.Reason.NO_TRIAL, "pending", "an install under trial", "none");
         }
-        if (!(bootSlot() instanceof Outcome.Done<Slot> booted)) {
-            return bootSlot();
+        if (!(booted() instanceof Outcome.Done<Slot> booted)) {
+            return booted();
         }
         // If the boot loader already fell back, the running slot is the good one: mark the other.
         boolean onTrial = booted.value() == s.value().pendingSlot();
@@ -210,20 +243,34 @@ public final class RaucInstaller implements Installer {
         if (!(state() instanceof Outcome.Done<State> s)) {
             return Outcome.refused(InstallRefusal.Reason.STATE_UNKNOWN, stateFile.getFileName().toString(), "a readable floor file", "damaged or missing");
         }
-        if (!(bootSlot() instanceof Outcome.Done<Slot> booted)) {
-            return new Outcome.Refused<>(((Outcome.Refused<Slot>) bootSlot()).refusal());
+        if (!(booted() instanceof Outcome.Done<Slot> booted)) {
+            return new Outcome.Refused<>(((Outcome.Refused<Slot>) booted()).refusal());
         }
         State st = s.value();
         boolean trial = st.pendingVersion() != 0 && booted.value() == st.pendingSlot();
-        return new Outcome.Done<>(new Running(booted.value(), trial ? st.pendingVersion() : st.floor().value(), trial, st.floor().value(),
+        long floor = st.floor().value();
+        if (counter.isPresent() && counter.get().read() instanceof Outcome.Done<VersionFloor> c) {
+            floor = Math.max(floor, c.value().value());
+        }
+        return new Outcome.Done<>(new Running(booted.value(), trial ? st.pendingVersion() : st.floor().value(), trial, floor,
                 OptionalLong.empty()));
     }
 
-    /** The floor as persisted, for the caller's {@link io.wattproof.ota.metadata.ImageChoice}. */
+    /**
+     * The floor as persisted, for the caller's {@link io.wattproof.ota.metadata.ImageChoice}: the
+     * file's, or the counter's when that is higher; refused when either cannot be read.
+     */
     public Outcome<VersionFloor> floor() throws IOException {
-        return switch (state()) {
-            case Outcome.Done<State> d -> new Outcome.Done<>(d.value().floor());
-            case Outcome.Refused<State> r -> new Outcome.Refused<>(r.refusal());
+        Outcome<State> st = state();
+        if (!(st instanceof Outcome.Done<State> d)) {
+            return new Outcome.Refused<>(((Outcome.Refused<State>) st).refusal());
+        }
+        if (counter.isEmpty()) {
+            return new Outcome.Done<>(d.value().floor());
+        }
+        return switch (counter.get().read()) {
+            case Outcome.Done<VersionFloor> c -> new Outcome.Done<>(new VersionFloor(Math.max(d.value().floor().value(), c.value().value())));
+            case Outcome.Refused<VersionFloor> r -> r;
         };
     }
 }

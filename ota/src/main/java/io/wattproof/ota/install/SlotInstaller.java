@@ -1,5 +1,6 @@
 package io.wattproof.ota.install;
 
+import io.wattproof.crypto.MonotonicCounter;
 import io.wattproof.ota.DurableFiles;
 import io.wattproof.ota.metadata.ImageEntry;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -21,6 +23,13 @@ import java.util.OptionalLong;
  * SHA-256 and length are checked again (a copy can fail where the download did not), and the
  * switch is a state write. So the state names, at every moment, a good slot that nothing is
  * writing to.
+ *
+ * <p>Given a {@link MonotonicCounter} (the secure element's), the floor is kept there too: an
+ * install is admitted only above both floors; the counter is raised to a committed version only
+ * after the commit's state write is durable, so it never passes the good slot; and each start
+ * brings a counter that a power cut left behind the file up to it. A state file older than the
+ * counter (put back, or rebuilt from the commit markers) still boots, but admits nothing at or
+ * below the counter.
  */
 public final class SlotInstaller implements Installer {
     public static final String IMAGE_FILE = "image";
@@ -28,15 +37,26 @@ public final class SlotInstaller implements Installer {
 
     private final SlotStore store;
     private final int attempts;
+    private final Optional<CounterFloor> counter;
     private Slot booted;
 
     /** @param attempts boots a new slot gets before the fall-back (1: one try) */
     public SlotInstaller(SlotStore store, int attempts) {
+        this(store, attempts, Optional.empty());
+    }
+
+    /** As {@link #SlotInstaller(SlotStore, int)}, keeping the floor in {@code counter} as well. */
+    public SlotInstaller(SlotStore store, int attempts, MonotonicCounter counter) {
+        this(store, attempts, Optional.of(new CounterFloor(counter)));
+    }
+
+    private SlotInstaller(SlotStore store, int attempts, Optional<CounterFloor> counter) {
         if (attempts < 1 || attempts > SlotState.MAX_ATTEMPTS) {
             throw new IllegalArgumentException("attempts " + attempts + " not in 1.." + SlotState.MAX_ATTEMPTS);
         }
         this.store = store;
         this.attempts = attempts;
+        this.counter = counter;
     }
 
     private Outcome<SlotState> current() throws IOException {
@@ -51,6 +71,12 @@ public final class SlotInstaller implements Installer {
     public Outcome<Slot> install(Path verifiedImage, ImageEntry entry) throws IOException {
         if (!(current() instanceof Outcome.Done<SlotState> cur)) {
             return refusedAs(current());
+        }
+        if (counter.isPresent()) {
+            Outcome<VersionFloor> admitted = counter.get().admit(entry.version(), cur.value().floor());
+            if (admitted instanceof Outcome.Refused<VersionFloor>) {
+                return refusedAs(admitted);
+            }
         }
         Outcome<SlotState> writing = cur.value().beginStaging(entry.version());
         if (!(writing instanceof Outcome.Done<SlotState> w)) {
@@ -151,6 +177,13 @@ public final class SlotInstaller implements Installer {
             return refusedAs(saved);
         }
         booted = boot.slot();
+        if (counter.isPresent()) {
+            // A power cut between a commit's state write and the raise left the counter behind the
+            // file: catch it up. A counter that fails here does not stop the start (the device
+            // boots whatever the counter says); installs stay refused until it answers.
+            counter.get().catchUp(boot.next().floor());
+            store.steps().reached("counter caught up");
+        }
         return new Outcome.Done<>(booted);
     }
 
@@ -172,6 +205,13 @@ public final class SlotInstaller implements Installer {
         Outcome<SlotState> saved = store.save(c.value());
         if (!(saved instanceof Outcome.Done<SlotState>)) {
             return refusedAs(saved);
+        }
+        if (counter.isPresent()) {
+            // Only now that the state naming this slot good is durable: a counter raised first
+            // could, after a power cut, stand above every slot the device can boot. A raise that
+            // fails is made up by the next start's catch-up; the commit itself stands.
+            counter.get().raiseTo(c.value().floor().value());
+            store.steps().reached("counter raised");
         }
         return new Outcome.Done<>(c.value().good());
     }
@@ -204,7 +244,15 @@ public final class SlotInstaller implements Installer {
         boolean trial = s.trial().filter(t -> t.slot() == booted && t.booted()).isPresent();
         SlotState.Content other = s.content(booted.other());
         OptionalLong rejected = other.condition() == SlotState.Condition.BAD ? OptionalLong.of(other.version()) : OptionalLong.empty();
-        return new Outcome.Done<>(new Running(booted, s.content(booted).version(), trial, s.floor().value(), rejected));
+        return new Outcome.Done<>(new Running(booted, s.content(booted).version(), trial, effectiveFloor(s.floor()), rejected));
+    }
+
+    /** The higher of the file's floor and the counter's, for the update shell's choice; the file's when the counter does not answer (installs are then refused anyway). */
+    private long effectiveFloor(VersionFloor file) {
+        if (counter.isPresent() && counter.get().read() instanceof Outcome.Done<VersionFloor> c) {
+            return Math.max(file.value(), c.value().value());
+        }
+        return file.value();
     }
 
     private static Outcome<Slot> notBooted() {

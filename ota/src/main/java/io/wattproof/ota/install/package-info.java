@@ -8,6 +8,8 @@
  * io.wattproof.ota.install.Installer} is the step an update takes, by slot folders ({@link
  * io.wattproof.ota.install.SlotInstaller}) or by a full-system bundle handed to RAUC ({@link
  * io.wattproof.ota.install.RaucInstaller}); {@link io.wattproof.ota.install.HealthCheck} judges a
- * trial boot. docs/ota.md, "Install", states the rules.
+ * trial boot; {@link io.wattproof.ota.install.CounterFloor} keeps the floor in a secure element's
+ * monotonic counter as well where the installer is given one. docs/ota.md, "Install", states the
+ * rules.
  */
 package io.wattproof.ota.install;

@@ -151,4 +151,57 @@ class RaucInstallerTest {
         assertEquals(InstallRefusal.Reason.STATE_UNKNOWN, refused(installer.floor()).reason());
         assertTrue(calls().isEmpty());
     }
+
+    @Test
+    void withACounterTheConfirmRaisesItAndAStartCatchesItUp() throws IOException {
+        CounterDouble counter = new CounterDouble();
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1, counter);
+        assertEquals(Slot.A, done(installer.bootSlot()));
+        assertEquals(1, counter.value(), "brought up to the provisioned floor");
+        done(installer.install(dir.resolve("b.raucb"), V2));
+        assertEquals(1, counter.value(), "not raised by the install");
+        booted("B");
+        RaucInstaller afterRestart = new RaucInstaller(rauc, state, 1, counter);
+        done(afterRestart.bootSlot());
+        counter.breakWith("atecc608 at 0x60: no acknowledge");
+        assertEquals(Slot.B, done(afterRestart.confirm()), "the commit stands when the raise fails");
+        assertEquals(1, counter.value());
+        counter.repair();
+        done(new RaucInstaller(rauc, state, 1, counter).bootSlot());
+        assertEquals(2, counter.value());
+        assertEquals(new VersionFloor(2), done(afterRestart.floor()));
+    }
+
+    @Test
+    void withACounterAnOlderFloorFilePutBackAdmitsNothingAtOrBelowIt() throws IOException {
+        CounterDouble counter = new CounterDouble();
+        Path bundle = dir.resolve("b.raucb");
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1, counter);
+        byte[] asProvisioned = Files.readAllBytes(state.resolve("ota-rauc.bin"));
+        done(installer.install(bundle, V2));
+        booted("B");
+        done(installer.confirm());
+        assertEquals(2, counter.value());
+        Files.write(state.resolve("ota-rauc.bin"), asProvisioned);
+        int callsBefore = calls().size();
+        InstallRefusal r = refused(installer.install(bundle, V2));
+        assertEquals("version: expected > counter floor 2, got 2 (rollback)", r.message());
+        assertEquals(callsBefore, calls().size(), "rauc not asked to install");
+        assertEquals(new VersionFloor(2), done(installer.floor()));
+        assertEquals(2, done(installer.running()).floor());
+        assertArrayEquals(asProvisioned, Files.readAllBytes(state.resolve("ota-rauc.bin")));
+    }
+
+    @Test
+    void withACounterThatCannotBeReadInstallsAreRefusedButTheStartIsNot() throws IOException {
+        CounterDouble counter = new CounterDouble();
+        counter.breakWith("atecc608 at 0x60: no acknowledge");
+        RaucInstaller installer = new RaucInstaller(rauc, state, 1, counter);
+        assertEquals(Slot.A, done(installer.bootSlot()));
+        InstallRefusal r = refused(installer.install(dir.resolve("b.raucb"), V2));
+        assertEquals(InstallRefusal.Reason.COUNTER, r.reason());
+        assertTrue(calls().stream().noneMatch(c -> c.startsWith("install")), calls().toString());
+        assertEquals(InstallRefusal.Reason.COUNTER, refused(installer.floor()).reason());
+        assertEquals(1, done(installer.running()).floor());
+    }
 }
