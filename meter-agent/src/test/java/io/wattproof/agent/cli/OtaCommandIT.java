@@ -96,7 +96,7 @@ class OtaCommandIT extends CommandLineTest {
         assertTrue(out.contains("dev-a ROLLED_BACK target 7 running 6: health.brokerReachable: expected true, got false (health)"), out);
         assertTrue(out.contains("0 updated, 1 rolled back, 0 refused, 0 pending, of 1 device(s)"), out);
 
-        // A second release run against a refusing device (the first device's retained status counts too).
+        // Published again, to a device that refuses it; the first device is not targeted this time.
         device("dev-r", Ending.REFUSE);
         assertEquals(1, run("ota", "publish", "--broker", broker.uri(), "--release", release.toString(), "--device", "dev-r"));
         assertTrue(out.contains("dev-r REFUSED target 7 running 6: image.compatible_boards: expected fake"), out);
