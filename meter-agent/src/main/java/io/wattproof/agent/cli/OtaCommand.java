@@ -45,14 +45,17 @@ import picocli.CommandLine.Spec;
  * argument.
  */
 @Command(name = "ota", mixinStandardHelpOptions = true,
-        description = {"Makes release keys, signs update roots and targets, and checks them as a device would.",
+        description = {"Makes release keys, signs update roots and targets, and checks them as a device would; publishes a release to",
+                "the fleet over MQTT, serves its image and follows the devices' update statuses.",
                 "",
                 "A release key lives in its own folder (a software key store); its secret is DIR/secret unless --secret-file is given.",
                 "Exit codes: 0 done or accepted, 1 refused or a key or file failure, 2 a wrong argument.",
                 "Typical: ota release-key --dir K1 (and K2, K3); ota root --keys K1 K2 K3 --threshold 2 --version 1 --expires 365d --out root.bin;",
                 "ota targets --root root.bin --image app.img --name app --version 7 --board pi4 --expires 30d --keys K1 K2 --out targets.bin;",
-                "ota verify --root root.bin --targets targets.bin (docs/ota.md)."},
-        subcommands = {OtaCommand.ReleaseKey.class, OtaCommand.RootCmd.class, OtaCommand.TargetsCmd.class, OtaCommand.Verify.class})
+                "ota verify --root root.bin --targets targets.bin; or, in one step, ota sign ... --out release-7 (a release folder);",
+                "ota publish --broker URI --release release-7 --until-done; ota status --broker URI (docs/ota.md, \"Publishing\")."},
+        subcommands = {OtaCommand.ReleaseKey.class, OtaCommand.RootCmd.class, OtaCommand.TargetsCmd.class, OtaCommand.Verify.class,
+                OtaPublishing.Sign.class, OtaPublishing.Publish.class, OtaPublishing.Status.class})
 final class OtaCommand implements Runnable {
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([dhms])");
 
