@@ -255,10 +255,52 @@ final class OtaCommand implements Runnable {
         @Option(names = "--root", paramLabel = "FILE", required = true, description = "the signed root the keys belong to")
         Path root;
 
+        @CommandLine.Mixin
+        ImageOptions imageOptions;
+
+        @CommandLine.Mixin
+        KeyFolders keys;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "the signed targets (must not exist)")
+        Path out;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cli = spec.commandLine();
+            Duration valid = duration(cli, "--expires", imageOptions.expires);
+            TrustedRoot trusted = trustedRoot(cli, root);
+            imageOptions.checkImage(cli);
+            List<DeviceKey> signers = keys.open();
+            byte[] signed;
+            try {
+                Targets targets = ReleaseSigning.targets(imageOptions.targetsVersion(), Instant.now().plus(valid), trusted.version(),
+                        List.of(imageOptions.entry()));
+                signed = ReleaseSigning.sign(targets, signers);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cli, e.getMessage());
+            }
+            writeNew(cli, out, signed);
+            return switch (TargetsCheck.verify(trusted, signed, Instant.now(), LastTargets.NONE)) {
+                case Verdict.Accepted<VerifiedTargets> a -> {
+                    cli.getOut().println("wrote " + out);
+                    printTargets(cli.getOut(), a.value());
+                    yield 0;
+                }
+                case Verdict.Refused<VerifiedTargets> r -> refused(cli, "wrote " + out + ", but devices refuse it", r.refusal());
+            };
+        }
+    }
+
+    /** The image and targets options that {@code targets} and {@code sign} share. */
+    static final class ImageOptions {
         @Option(names = "--image", paramLabel = "FILE", required = true, description = "the image file (its length and SHA-256 are computed)")
         Path image;
 
-        @Option(names = "--name", paramLabel = "NAME", required = true, description = "the image's name, 1 to 128 printable ASCII characters")
+        @Option(names = "--name", paramLabel = "NAME", required = true,
+                description = "the image's name, 1 to 128 printable ASCII characters, a plain file name")
         String name;
 
         @Option(names = "--version", paramLabel = "V", required = true, description = "the image's release number, 1 or more")
@@ -277,42 +319,19 @@ final class OtaCommand implements Runnable {
         @Option(names = "--expires", paramLabel = "DURATION", required = true, description = "validity from now, e.g. 30d")
         String expires;
 
-        @CommandLine.Mixin
-        KeyFolders keys;
-
-        @Option(names = "--out", paramLabel = "FILE", required = true, description = "the signed targets (must not exist)")
-        Path out;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            CommandLine cli = spec.commandLine();
-            Duration valid = duration(cli, "--expires", expires);
-            TrustedRoot trusted = trustedRoot(cli, root);
+        void checkImage(CommandLine cli) {
             if (!Files.isRegularFile(image)) {
                 throw new ParameterException(cli, "--image: expected an existing file, actual '" + image + "'");
             }
-            List<DeviceKey> signers = keys.open();
-            byte[] signed;
-            try {
-                Image entry = ReleaseSigning.image(image, name, version, boards, minFrom);
-                Targets targets = ReleaseSigning.targets(targetsVersion != null ? targetsVersion : version, Instant.now().plus(valid),
-                        trusted.version(), List.of(entry));
-                signed = ReleaseSigning.sign(targets, signers);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(cli, e.getMessage());
-            }
-            writeNew(cli, out, signed);
-            return switch (TargetsCheck.verify(trusted, signed, Instant.now(), LastTargets.NONE)) {
-                case Verdict.Accepted<VerifiedTargets> a -> {
-                    cli.getOut().println("wrote " + out);
-                    printTargets(cli.getOut(), a.value());
-                    yield 0;
-                }
-                case Verdict.Refused<VerifiedTargets> r -> refused(cli, "wrote " + out + ", but devices refuse it", r.refusal());
-            };
+        }
+
+        long targetsVersion() {
+            return targetsVersion != null ? targetsVersion : version;
+        }
+
+        /** The image's entry, its length and SHA-256 streamed from the file; a value out of range is an IllegalArgumentException. */
+        Image entry() throws IOException {
+            return ReleaseSigning.image(image, name, version, boards, minFrom);
         }
     }
 

@@ -16,7 +16,6 @@ import io.wattproof.ota.metadata.Verdict;
 import io.wattproof.ota.metadata.VerifiedTargets;
 import io.wattproof.ota.release.ReleaseSigning;
 import io.wattproof.ota.transport.OtaTopics;
-import io.wattproof.ota.v1.Image;
 import io.wattproof.ota.v1.Targets;
 import io.wattproof.ota.v1.UpdatePhase;
 import io.wattproof.ota.v1.UpdateStatus;
@@ -112,28 +111,8 @@ final class OtaPublishing {
                         "rotation (version + 1) that goes into the announcement; the targets are made under the last"})
         List<Path> roots;
 
-        @Option(names = "--image", paramLabel = "FILE", required = true, description = "the image file (its length and SHA-256 are computed)")
-        Path image;
-
-        @Option(names = "--name", paramLabel = "NAME", required = true,
-                description = "the image's name, 1 to 128 printable ASCII characters, a plain file name")
-        String name;
-
-        @Option(names = "--version", paramLabel = "V", required = true, description = "the image's release number, 1 or more")
-        long version;
-
-        @Option(names = "--targets-version", paramLabel = "T",
-                description = "the targets' own version (default: --version); must grow with every signing, re-signings included")
-        Long targetsVersion;
-
-        @Option(names = "--board", paramLabel = "BOARD", arity = "1..*", required = true, description = "boards the image runs on (docs/boards.md)")
-        List<String> boards;
-
-        @Option(names = "--min-from", paramLabel = "V", description = "lowest running version that may install it directly (default: ${DEFAULT-VALUE}, any)")
-        long minFrom = 0;
-
-        @Option(names = "--expires", paramLabel = "DURATION", required = true, description = "validity from now, e.g. 30d")
-        String expires;
+        @Mixin
+        OtaCommand.ImageOptions imageOptions;
 
         @Mixin
         OtaCommand.KeyFolders keys;
@@ -147,12 +126,11 @@ final class OtaPublishing {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            Duration valid = OtaCommand.duration(cli, "--expires", expires);
-            if (!Files.isRegularFile(image)) {
-                throw new ParameterException(cli, "--image: expected an existing file, actual '" + image + "'");
-            }
+            OtaCommand.ImageOptions o = imageOptions;
+            Duration valid = OtaCommand.duration(cli, "--expires", o.expires);
+            o.checkImage(cli);
             try {
-                ReleaseFolder.imageFileName(name, version);
+                ReleaseFolder.imageFileName(o.name, o.version);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, "--name: " + e.getMessage());
             }
@@ -171,18 +149,16 @@ final class OtaPublishing {
             List<DeviceKey> signers = keys.open();
             byte[] signed;
             try {
-                Image entry = ReleaseSigning.image(image, name, version, boards, minFrom);
-                Targets targets = ReleaseSigning.targets(targetsVersion != null ? targetsVersion : version, now.plus(valid),
-                        signing.version(), List.of(entry));
+                Targets targets = ReleaseSigning.targets(o.targetsVersion(), now.plus(valid), signing.version(), List.of(o.entry()));
                 signed = ReleaseSigning.sign(targets, signers);
-                ReleaseFolder.write(out, signed, newer, image, name, version);
+                ReleaseFolder.write(out, signed, newer, o.image, o.name, o.version);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, e.getMessage());
             } catch (FileAlreadyExistsException e) {
                 throw new ParameterException(cli, "--out: expected a folder that does not exist yet or is empty, actual '" + out + "' ("
                         + (e.getReason() != null ? e.getReason() : "exists") + ")");
             }
-            cli.getOut().println("wrote " + out + ": " + ReleaseFolder.TARGETS_FILE + ", " + ReleaseFolder.imageFileName(name, version)
+            cli.getOut().println("wrote " + out + ": " + ReleaseFolder.TARGETS_FILE + ", " + ReleaseFolder.imageFileName(o.name, o.version)
                     + ", " + ReleaseFolder.ANNOUNCEMENT_FILE + " (" + newer.size() + " newer root(s))");
             return check(cli, out, first, now);
         }
