@@ -2,10 +2,12 @@ package io.wattproof.agent.cli;
 
 import io.wattproof.agent.MeterAgent;
 import io.wattproof.agent.config.DeviceConfig;
+import io.wattproof.agent.ota.RejectionRecordingInstaller;
 import io.wattproof.agent.ota.UpdateService;
 import io.wattproof.agent.uplink.LiveChannel;
 import io.wattproof.ota.client.UpdateClient;
 import io.wattproof.ota.install.HealthCheck;
+import io.wattproof.ota.install.Installer;
 import io.wattproof.ota.install.Outcome;
 import io.wattproof.ota.install.RaucInstaller;
 import io.wattproof.ota.install.Running;
@@ -51,7 +53,7 @@ final class DaemonUpdates {
      * @param window the trial's health window
      * @param bootedAt when this start began: a trial's window opens here
      */
-    record Boot(String board, Path stateDir, Duration window, TrustStore trust, RaucInstaller installer, Running running,
+    record Boot(String board, Path stateDir, Duration window, TrustStore trust, Installer installer, Running running,
             Instant bootedAt, List<String> rebootCommand) {
         Boot {
             Objects.requireNonNull(board, "board");
@@ -96,10 +98,11 @@ final class DaemonUpdates {
             case TrustStore.State.Trusted t -> log.info("update trust root_version={} targets_version={}", t.root().version(),
                     t.last().version());
         }
-        RaucInstaller installer;
+        Installer installer;
         Running running;
         try {
-            installer = new RaucInstaller(ota.rauc(), stateDir, ota.provisionedVersion());
+            // RAUC's slots carry no version of ours: a failed trial's version is remembered beside its floor file.
+            installer = new RejectionRecordingInstaller(new RaucInstaller(ota.rauc(), stateDir, ota.provisionedVersion()), stateDir);
             if (installer.bootSlot() instanceof Outcome.Refused<Slot> r) {
                 return notTaken(alarms, "RAUC cannot say which slot booted: " + r.refusal().message());
             }
@@ -114,8 +117,8 @@ final class DaemonUpdates {
             return notTaken(alarms, "RAUC: " + e.getMessage());
         }
         Instant bootedAt = clock.instant();
-        log.info("update boot slot={} version={} trial={} floor={} health_window={}", running.slot(), running.version(), running.trial(),
-                running.floor(), window);
+        log.info("update boot slot={} version={} trial={} floor={} rejected={} health_window={}", running.slot(), running.version(),
+                running.trial(), running.floor(), running.rejected().isPresent() ? running.rejected().getAsLong() : "none", window);
         return Optional.of(new Boot(ota.board().orElse(boardName), stateDir, window, trust, installer, running, bootedAt,
                 ota.rebootCommand()));
     }

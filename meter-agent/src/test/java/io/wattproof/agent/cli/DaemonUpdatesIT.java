@@ -17,6 +17,8 @@ import io.wattproof.agent.uplink.LiveChannelFanOut;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.ota.install.RaucInstaller;
+import io.wattproof.ota.install.Running;
+import io.wattproof.ota.install.Slot;
 import io.wattproof.ota.transport.OtaTopics;
 import io.wattproof.ota.v1.UpdatePhase;
 import io.wattproof.ota.v1.UpdateStatus;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -155,6 +158,11 @@ class DaemonUpdatesIT {
             assertTrue(status.getDetail().startsWith("health.lastSignedReading: expected at or after boot "), status.getDetail());
             assertEquals(List.of(), alarms);
         }
+        // The reboot: the boot loader starts slot A again, and the device knows version 2 failed, so
+        // the retained announcement does not make it install that version again.
+        tools.booted("A");
+        DaemonUpdates.Boot again = DaemonUpdates.boot(ota(), "raspberry-pi-4b", INTERVAL, data, Clock.systemUTC(), alarms).orElseThrow();
+        assertEquals(new Running(Slot.A, 1, false, 1, OptionalLong.of(2)), again.running());
     }
 
     private static UpdateStatus retainedStatus(TestMosquitto broker, String deviceId) throws Exception {
