@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "provision", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Provisions this device in one step: creates the device key inside its store, writes the "
                 + "certification request (and installs the certificate from --ca or --certificate), installs the broker "
-                + "authority and the ledger trust anchor, writes the configuration (0600, written whole) and prints a label "
+                + "authority and the ledger trust anchor (and with --ota-root the update trust), writes the configuration "
+                + "(0600, written whole) and prints a label "
                 + "with a QR code. Defaults come from the board profile. Every input is checked before anything is written.",
             "",
             "An existing identity (a configuration naming a device id, or a key already in the store) is never replaced: "
@@ -151,6 +152,19 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--meter-serial", paramLabel = "SERIAL", description = "the meter's serial number, recorded in each reading")
     String meterSerial;
 
+    @Option(names = "--ota-root", paramLabel = "FILE", description = "signed updates through RAUC: the fleet's release root "
+            + "('meter-agent ota root'); checked (signed by its own threshold) and installed as the update trust "
+            + "<data dir>/ota/ota-trust.bin; writes the configuration's ota section")
+    Path otaRoot;
+
+    @Option(names = "--ota-version", paramLabel = "N", description = "with --ota-root: the release number of the system image the "
+            + "device runs now; nothing at or below it is ever installed (default: the existing ota section's)")
+    Long otaVersion;
+
+    @Option(names = "--ota-replace-trust", description = "with --ota-root: replace an update trust file that holds another root or "
+            + "is damaged (forgets its root rotations and last targets)")
+    boolean otaReplaceTrust;
+
     @Option(names = "--label-out", paramLabel = "FILE", description = "also write the label (text and QR code) to FILE")
     Path labelOut;
 
@@ -236,6 +250,9 @@ final class ProvisionCommand implements Callable<Integer> {
         if (yes && !forceNewIdentity) {
             throw new ParameterException(cli, "--yes: only confirms --force-new-identity");
         }
+        if ((otaVersion != null || otaReplaceTrust) && otaRoot == null) {
+            throw new ParameterException(cli, (otaVersion != null ? "--ota-version" : "--ota-replace-trust") + ": only with --ota-root");
+        }
         KeyAlgorithm alg;
         try {
             alg = KeyAlgorithm.fromShortName(algorithm);
@@ -248,7 +265,7 @@ final class ProvisionCommand implements Callable<Integer> {
                 Optional.ofNullable(ca), Optional.ofNullable(certificate), CaCommand.validity(cli, "--cert-days", certDays), trustAnchor,
                 Optional.ofNullable(chainId), Optional.ofNullable(config), Optional.ofNullable(dataDir), Optional.ofNullable(meterModel),
                 Optional.ofNullable(unit), Optional.ofNullable(meterSerial), Optional.ofNullable(labelOut), useExistingKey,
-                forceNewIdentity);
+                forceNewIdentity, Optional.ofNullable(otaRoot), Optional.ofNullable(otaVersion), otaReplaceTrust);
         PrintWriter out = cli.getOut();
         Provisioning.Outcome outcome;
         try {

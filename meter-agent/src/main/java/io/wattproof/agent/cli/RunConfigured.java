@@ -40,6 +40,7 @@ import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.meter.ModbusMeterSource;
 import io.wattproof.agent.meter.PulseEnergy;
 import io.wattproof.agent.meter.S0MeterSource;
+import io.wattproof.agent.ota.UpdateService;
 import io.wattproof.agent.provision.DeviceKeyStores;
 import io.wattproof.agent.provision.TrustAnchorParser;
 import io.wattproof.agent.provision.TrustAnchorResult;
@@ -85,7 +86,8 @@ import picocli.CommandLine;
  * device configuration and the board profile it names; nothing is guessed. Start-up refuses, with
  * the reason, an unreadable configuration, a board that does not resolve, and a key that is not
  * the provisioned identity; missing GPIO (a board without the lines, a kernel without the GPIO
- * interface) is an alarm in the status, not a reason to stop metering.
+ * interface) is an alarm in the status, not a reason to stop metering; so is anything that keeps
+ * the update shell of an {@code ota} section from starting ({@link DaemonUpdates}).
  */
 final class RunConfigured {
     private static final Logger log = LoggerFactory.getLogger(RunConfigured.class);
@@ -136,6 +138,10 @@ final class RunConfigured {
                 .ledger(ledgerSettings(config, clock, standingAlarms).orElse(null))
                 .build();
         Files.createDirectories(dataDir);
+        // What booted is asked before the agent starts: a trial's health window opens at this start.
+        Optional<DaemonUpdates.Boot> updateBoot = config.ota().isPresent()
+                ? DaemonUpdates.boot(config.ota().get(), board.name(), agentConfig.schedule().length(), dataDir, clock, standingAlarms)
+                : Optional.empty();
 
         ScheduledGpioTimer gpioTimer = new ScheduledGpioTimer();
         QualityFlagSource flags = QualityFlagSource.none();
@@ -194,6 +200,10 @@ final class RunConfigured {
         ChargingPile pile = config.charging().isPresent()
                 ? chargingPile(config, board, gpio, agent, live.attach(), key, dataDir, clock, standingAlarms).orElse(null)
                 : null;
+        // Signed updates, on a view of their own (docs/daemon.md, "Updates").
+        UpdateService updates = updateBoot.isPresent()
+                ? DaemonUpdates.start(updateBoot.get(), agent, live.attach(), uplink.topicPrefix(), clock, standingAlarms).orElse(null)
+                : null;
         Path statusDir = StatusFile.directory(System.getenv(), dataDir);
         SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
         AgentDaemon daemon = AgentDaemon.start(agent,
@@ -207,6 +217,9 @@ final class RunConfigured {
         CountDownLatch stopped = new CountDownLatch(1);
         Context gpioContext = gpio;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (updates != null) {
+                updates.close();
+            }
             if (pile != null) {
                 // Opens the relay: nothing flows while the agent is down.
                 pile.close();

@@ -17,7 +17,8 @@ record ConfigFile(
         String dataDir,
         String outboxBudget,
         Telemetry telemetry,
-        Charging charging) {
+        Charging charging,
+        Ota ota) {
 
     record KeyStore(String kind, String dir, String secretFile, String pkcs11Library, String tokenLabel,
             String keyLabel, String pinFile, Integer slot) {}
@@ -35,4 +36,8 @@ record ConfigFile(
 
     /** Long, not Integer: an out-of-range number is then a problem naming the key, not a binding error. */
     record Offer(Long unitPrice, Long maxPowerW, Long windowDays) {}
+
+    /** Long, not Integer, for the same reason as {@link Offer}; the reboot command a list of words. */
+    record Ota(String installer, String rauc, String board, String healthWindow, java.util.List<String> rebootCommand, String stateDir,
+            Long provisionedVersion) {}
 }

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param outboxBudgetBytes the most the outbox may occupy on disk
  * @param telemetry live values for owners
  * @param charging present for a charging pile (docs/charging.md, "The pile's shell")
+ * @param ota present on a device that takes signed updates (docs/daemon.md, "Updates")
  */
 public record DeviceConfig(
         String origin,
@@ -40,7 +41,8 @@ public record DeviceConfig(
         Optional<Path> dataDir,
         long outboxBudgetBytes,
         Telemetry telemetry,
-        Optional<Charging> charging) {
+        Optional<Charging> charging,
+        Optional<Ota> ota) {
 
     public static final String SCHEMA = "wattproof-agent/1";
 
@@ -57,6 +59,21 @@ public record DeviceConfig(
         Objects.requireNonNull(dataDir, "data dir");
         Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(charging, "charging");
+        Objects.requireNonNull(ota, "ota");
+    }
+
+    /** A device that takes no updates. */
+    public DeviceConfig(String origin, String board, DeviceId deviceId, Optional<String> location, KeyStoreSettings keyStore,
+            Mqtt mqtt, Ledger ledger, MeterOverrides meter, Optional<Duration> interval, Optional<Path> dataDir,
+            long outboxBudgetBytes, Telemetry telemetry, Optional<Charging> charging) {
+        this(origin, board, deviceId, location, keyStore, mqtt, ledger, meter, interval, dataDir, outboxBudgetBytes, telemetry,
+                charging, Optional.empty());
+    }
+
+    /** The same configuration with {@code ota} as its update section. */
+    public DeviceConfig withOta(Optional<Ota> ota) {
+        return new DeviceConfig(origin, board, deviceId, location, keyStore, mqtt, ledger, meter, interval, dataDir,
+                outboxBudgetBytes, telemetry, charging, ota);
     }
 
     /** A device that is no charging pile. */
@@ -260,4 +277,52 @@ public record DeviceConfig(
      * @param windowDays each offer's window, 1..30 days
      */
     public record Offer(long unitPrice, int maxPowerW, int windowDays) {}
+
+    /**
+     * How the daemon takes signed updates (docs/daemon.md, "Updates"; docs/ota.md, "In the
+     * daemon"). Only whole-system bundles handed to RAUC for now.
+     *
+     * @param rauc the rauc executable
+     * @param board the board name matched against an image's compatible boards; empty: the board
+     *     profile's name
+     * @param healthWindow how long a new version on trial has to show it meters; empty: twice the
+     *     interval plus 5 minutes (a first record needs two boundary reads)
+     * @param rebootCommand what restarts the device into the slot RAUC chose, program then arguments
+     * @param stateDir where ota-trust.bin, ota-rauc.bin and downloads live; empty: {@code <data dir>/ota}
+     * @param provisionedVersion the release number of the system image the device was provisioned
+     *     with: the version floor until the first committed update, ≥ 1
+     */
+    public record Ota(Path rauc, Optional<String> board, Optional<Duration> healthWindow, java.util.List<String> rebootCommand,
+            Optional<Path> stateDir, long provisionedVersion) {
+        public static final Path DEFAULT_RAUC = Path.of("/usr/bin/rauc");
+        public static final java.util.List<String> DEFAULT_REBOOT_COMMAND = java.util.List.of("systemctl", "reboot");
+
+        public Ota {
+            Objects.requireNonNull(rauc, "rauc");
+            Objects.requireNonNull(board, "board");
+            Objects.requireNonNull(healthWindow, "health window");
+            rebootCommand = java.util.List.copyOf(rebootCommand);
+            Objects.requireNonNull(stateDir, "state dir");
+            if (rebootCommand.isEmpty()) {
+                throw new IllegalArgumentException("reboot command: expected a program, got nothing");
+            }
+            if (provisionedVersion < 1) {
+                throw new IllegalArgumentException("provisioned version: expected 1 or more, got " + provisionedVersion);
+            }
+        }
+
+        /** Every default, with the release the device was provisioned with. */
+        public static Ota of(long provisionedVersion) {
+            return new Ota(DEFAULT_RAUC, Optional.empty(), Optional.empty(), DEFAULT_REBOOT_COMMAND, Optional.empty(), provisionedVersion);
+        }
+
+        public Ota withProvisionedVersion(long version) {
+            return new Ota(rauc, board, healthWindow, rebootCommand, stateDir, version);
+        }
+
+        /** The folder of the update state, given the data folder in use. */
+        public Path stateDir(Path dataDir) {
+            return stateDir.orElse(dataDir.resolve("ota"));
+        }
+    }
 }

@@ -52,6 +52,12 @@ public final class DeviceConfigParser {
     /** A year of 15-minute records: beyond it, a threshold only makes the outbox file large. */
     private static final int MAX_PRUNE_THRESHOLD = 35_040;
     private static final Duration MAX_TELEMETRY_PERIOD = Duration.ofHours(1);
+    /** A trial shorter than a minute cannot see the broker reconnect; one longer than a day leaves a trial open too long. */
+    private static final Duration MIN_HEALTH_WINDOW = Duration.ofMinutes(1);
+    private static final Duration MAX_HEALTH_WINDOW = Duration.ofDays(1);
+    static final int MAX_BOARD_NAME_CHARS = 64;
+    static final int MAX_REBOOT_WORDS = 16;
+    static final int MAX_REBOOT_WORD_CHARS = 256;
     private static final YAMLMapper MAPPER = YamlSources.strictMapper();
 
     private DeviceConfigParser() {}
@@ -149,11 +155,12 @@ public final class DeviceConfigParser {
             long budget = budget();
             Telemetry telemetry = telemetry();
             Optional<DeviceConfig.Charging> charging = charging();
+            Optional<DeviceConfig.Ota> ota = ota();
             if (!problems.isEmpty()) {
                 return new ConfigParseResult.Invalid(problems);
             }
             return new ConfigParseResult.Parsed(new DeviceConfig(origin, board, deviceId, location, keyStore, mqtt, ledger,
-                    meter, interval, dataDir, budget, telemetry, charging));
+                    meter, interval, dataDir, budget, telemetry, charging, ota));
         }
 
         private String board() {
@@ -480,6 +487,52 @@ public final class DeviceConfigParser {
                 return null;
             }
             return java.util.HexFormat.of().parseHex(value);
+        }
+
+        /** The update section (docs/daemon.md, "Updates"); absent: the device takes no updates. */
+        private Optional<DeviceConfig.Ota> ota() {
+            ConfigFile.Ota o = file.ota();
+            if (o == null) {
+                return Optional.empty();
+            }
+            int before = problems.size();
+            if (o.installer() == null || !o.installer().equals("rauc")) {
+                // Folder slots need a launcher that starts the agent from the booted slot (docs/ota.md, "Not built yet").
+                problem("ota.installer", "rauc (the only installer the daemon drives)", o.installer() == null ? "nothing" : quote(o.installer()));
+            }
+            Optional<Path> rauc = o.rauc() == null ? Optional.of(DeviceConfig.Ota.DEFAULT_RAUC) : path("ota.rauc", o.rauc());
+            Optional<String> board = Optional.ofNullable(o.board());
+            if (board.isPresent() && (board.get().isEmpty() || board.get().length() > MAX_BOARD_NAME_CHARS
+                    || !board.get().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+                problem("ota.board", "1.." + MAX_BOARD_NAME_CHARS + " printable ASCII characters without spaces (a name in the "
+                        + "images' compatible_boards)", quote(board.get()));
+            }
+            Optional<Duration> window = Optional.empty();
+            if (o.healthWindow() != null) {
+                window = BoardProfileParser.parseDuration(o.healthWindow());
+                if (window.isEmpty() || window.get().compareTo(MIN_HEALTH_WINDOW) < 0 || window.get().compareTo(MAX_HEALTH_WINDOW) > 0) {
+                    problem("ota.health_window", "1m..1d, e.g. 35m", quote(o.healthWindow()));
+                }
+            }
+            List<String> reboot = DeviceConfig.Ota.DEFAULT_REBOOT_COMMAND;
+            if (o.rebootCommand() != null) {
+                reboot = o.rebootCommand();
+                if (reboot.isEmpty() || reboot.size() > MAX_REBOOT_WORDS || !reboot.stream().allMatch(w -> w != null && !w.isBlank()
+                        && w.length() <= MAX_REBOOT_WORD_CHARS && w.codePoints().noneMatch(Character::isISOControl))) {
+                    problem("ota.reboot_command", "a program and its arguments, 1.." + MAX_REBOOT_WORDS
+                            + " words on one line each, e.g. [systemctl, reboot]", reboot.toString());
+                }
+            }
+            Optional<Path> stateDir = Optional.ofNullable(o.stateDir()).flatMap(d -> path("ota.state_dir", d));
+            Long version = o.provisionedVersion();
+            if (version == null || version < 1) {
+                problem("ota.provisioned_version", "the release number (1 or more) of the system image the device was provisioned with",
+                        version == null ? "nothing" : version.toString());
+            }
+            if (problems.size() > before) {
+                return Optional.empty();
+            }
+            return Optional.of(new DeviceConfig.Ota(rauc.orElseThrow(), board, window, reboot, stateDir, version));
         }
     }
 }

@@ -91,6 +91,19 @@ public final class DeviceConfigWriter {
                 y.append("    window_days: ").append(o.windowDays()).append('\n');
             });
         });
+        c.ota().ifPresent(o -> {
+            y.append("# Signed updates through RAUC (docs/daemon.md, \"Updates\"); trust: <state_dir>/ota-trust.bin.\n");
+            y.append("ota:\n");
+            y.append("  installer: rauc\n");
+            path(y, "  rauc", o.rauc());
+            o.board().ifPresent(b -> y.append("  board: ").append(scalar(b)).append('\n'));
+            o.healthWindow().ifPresent(w -> y.append("  health_window: ").append(BoardProfileParser.formatDuration(w)).append('\n'));
+            y.append("  reboot_command: [").append(String.join(", ", o.rebootCommand().stream().map(DeviceConfigWriter::scalar).toList()))
+                    .append("]\n");
+            optionalPath(y, "  state_dir", o.stateDir());
+            y.append("  # The release the system image was provisioned with: nothing older is ever installed.\n");
+            y.append("  provisioned_version: ").append(o.provisionedVersion()).append('\n');
+        });
         return y.toString();
     }
 

@@ -13,6 +13,7 @@ import io.wattproof.agent.config.DeviceConfigParser;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyStoreFailure;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.ota.metadata.TrustStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,6 +76,7 @@ public final class InstallationCheck {
         certificate(config);
         trustAnchor(config);
         dataDir(config, board);
+        updateTrust(config, board);
     }
 
     private Optional<DeviceConfig> config(Path file) {
@@ -228,6 +230,27 @@ public final class InstallationCheck {
         } else {
             pass("data folder", d + " exists and is writable");
             mode("data folder mode", d, FOLDER_MODES, "chmod 700 " + d);
+        }
+    }
+
+    /** With an ota section: the release root the daemon's update shell needs (docs/daemon.md, "Updates"). */
+    private void updateTrust(DeviceConfig config, Optional<BoardProfile> board) {
+        if (config.ota().isEmpty()) {
+            return;
+        }
+        Optional<Path> dataDir = config.dataDir().or(() -> board.map(b -> b.paths().dataDir()));
+        if (dataDir.isEmpty() && config.ota().get().stateDir().isEmpty()) {
+            fail("update trust", "unknown folder: no ota.state_dir, data_dir or board profile", "set ota.state_dir or fix the board");
+            return;
+        }
+        TrustStore store = new TrustStore(config.ota().get().stateDir(dataDir.orElse(Path.of("/"))));
+        String remedy = "install the fleet's release root: meter-agent provision ... --ota-root FILE --ota-version N";
+        switch (store.load()) {
+            case TrustStore.State.Empty e -> fail("update trust", "missing: " + store.file(), remedy);
+            case TrustStore.State.Corrupt c -> fail("update trust", store.file() + " is damaged: " + c.reason(),
+                    remedy + " --ota-replace-trust");
+            case TrustStore.State.Trusted t -> pass("update trust", store.file() + " trusts release root version " + t.root().version()
+                    + " (" + t.root().threshold() + " of " + t.root().keys().size() + " keys), last targets version " + t.last().version());
         }
     }
 

@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param certificateValidity validity of a certificate issued from {@code ca}
  * @param useExistingKey adopt a key the store already holds although no configuration names it
  * @param forceNewIdentity replace the device's identity (still needs confirmation)
+ * @param otaRoot the fleet's signed release root, installed as the update trust (docs/ota.md, "In the daemon")
+ * @param otaVersion with {@code otaRoot}: the release number of the system image the device runs now
+ * @param otaReplaceTrust with {@code otaRoot}: replace an update trust file that holds another root or is damaged
  */
 public record ProvisionRequest(
         String board,
@@ -48,7 +51,10 @@ public record ProvisionRequest(
         Optional<String> meterSerial,
         Optional<Path> labelOut,
         boolean useExistingKey,
-        boolean forceNewIdentity) {
+        boolean forceNewIdentity,
+        Optional<Path> otaRoot,
+        Optional<Long> otaVersion,
+        boolean otaReplaceTrust) {
 
     public ProvisionRequest {
         Objects.requireNonNull(board, "board");
@@ -58,8 +64,20 @@ public record ProvisionRequest(
         Objects.requireNonNull(certificateValidity, "certificate validity");
         Objects.requireNonNull(trustAnchor, "trust anchor");
         for (Optional<?> o : new Optional<?>[] {keyStore, keyDir, secretFile, pkcs11Library, tokenLabel, pinFile, location, brokerCa,
-                ca, certificate, chainId, config, dataDir, meterModel, meterUnit, meterSerial, labelOut}) {
+                ca, certificate, chainId, config, dataDir, meterModel, meterUnit, meterSerial, labelOut, otaRoot, otaVersion}) {
             Objects.requireNonNull(o, "optional option");
         }
+    }
+
+    /** Without signed updates. */
+    public ProvisionRequest(String board, Optional<String> keyStore, Optional<Path> keyDir, Optional<Path> secretFile,
+            Optional<Path> pkcs11Library, Optional<String> tokenLabel, String keyLabel, Optional<Path> pinFile, int slot,
+            KeyAlgorithm algorithm, Optional<String> location, String mqtt, Optional<Path> brokerCa, Optional<String> ca,
+            Optional<Path> certificate, Validity certificateValidity, Path trustAnchor, Optional<String> chainId, Optional<Path> config,
+            Optional<Path> dataDir, Optional<String> meterModel, Optional<Integer> meterUnit, Optional<String> meterSerial,
+            Optional<Path> labelOut, boolean useExistingKey, boolean forceNewIdentity) {
+        this(board, keyStore, keyDir, secretFile, pkcs11Library, tokenLabel, keyLabel, pinFile, slot, algorithm, location, mqtt, brokerCa,
+                ca, certificate, certificateValidity, trustAnchor, chainId, config, dataDir, meterModel, meterUnit, meterSerial, labelOut,
+                useExistingKey, forceNewIdentity, Optional.empty(), Optional.empty(), false);
     }
 }

@@ -21,6 +21,9 @@ import io.wattproof.crypto.cert.CertificationRequests;
 import io.wattproof.crypto.cert.Certificates;
 import io.wattproof.crypto.cert.CsrSubject;
 import io.wattproof.modbus.maps.YamlSources;
+import io.wattproof.ota.metadata.TrustStore;
+import io.wattproof.ota.metadata.TrustedRoot;
+import io.wattproof.ota.metadata.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -45,6 +48,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * asked for it and confirmed it.
  */
 public final class Provisioning {
+    /** A release root lists a few keys; a file far larger is not one (TrustStore's own limit is 1 MiB). */
+    static final int MAX_ROOT_BYTES = 1 << 20;
     /** Asks the technician to confirm that {@code old} is to be replaced. */
     @FunctionalInterface
     public interface Confirmation {
@@ -68,7 +73,14 @@ public final class Provisioning {
     /** The checked inputs, before anything is written. */
     private record Plan(BoardProfile board, Path configFile, Path configDir, KeyStoreSettings keyStore, TrustAnchor anchor,
             String anchorText, Optional<CertificateAuthority> ca, Optional<X509Certificate> certificate,
-            Optional<X509Certificate> brokerCa, URI broker, Path dataDir) {}
+            Optional<X509Certificate> brokerCa, URI broker, Path dataDir, Optional<DeviceConfig.Ota> ota, Optional<OtaTrust> otaTrust) {}
+
+    /**
+     * The release root to install as the update trust.
+     *
+     * @param keep the trust file already holds exactly this root: it stays, with its last targets
+     */
+    private record OtaTrust(Path file, byte[] signedRoot, TrustedRoot root, boolean keep, boolean replace) {}
 
     public Outcome run(ProvisionRequest r, Confirmation confirmation) throws ProvisionException {
         Plan plan = plan(r);
@@ -153,7 +165,12 @@ public final class Provisioning {
             throw ProvisionException.badInput("--certificate " + r.certificate().get() + ": " + invalid.get());
         }
         Path dataDir = r.dataDir().orElse(board.paths().dataDir()).toAbsolutePath().normalize();
-        Plan plan = new Plan(board, configFile, configDir, keyStore, anchor, anchorText, ca, certificate, brokerCa, broker, dataDir);
+        Optional<DeviceConfig.Ota> existingOta = existingOta(configFile);
+        Optional<DeviceConfig.Ota> ota = r.otaRoot().isEmpty() ? existingOta : Optional.of(otaSection(r, existingOta));
+        Optional<OtaTrust> otaTrust = r.otaRoot().isEmpty() ? Optional.empty()
+                : Optional.of(otaTrust(r, new TrustStore(ota.orElseThrow().stateDir(dataDir))));
+        Plan plan = new Plan(board, configFile, configDir, keyStore, anchor, anchorText, ca, certificate, brokerCa, broker, dataDir, ota,
+                otaTrust);
         // The configuration is checked by its own parser before anything is written: a location too
         // long or a bad meter serial is refused now, not after a key was made.
         DeviceConfig draft = config(r, plan, DeviceId.of(new byte[DeviceId.LENGTH]));
@@ -161,6 +178,81 @@ public final class Provisioning {
             throw ProvisionException.badInput(i.problems().stream().map(ConfigProblem::message).collect(Collectors.joining("\n")));
         }
         return plan;
+    }
+
+    /**
+     * The update section an earlier provisioning wrote: kept when this run names no release root,
+     * so re-provisioning (a new certificate, say) does not quietly stop updates.
+     */
+    private static Optional<DeviceConfig.Ota> existingOta(Path configFile) {
+        try {
+            return DeviceConfigParser.parse(configFile.toString(), Files.readString(configFile, StandardCharsets.UTF_8))
+                    instanceof ConfigParseResult.Parsed p ? p.config().ota() : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            // No configuration yet, or one the identity step reports.
+            return Optional.empty();
+        }
+    }
+
+    /** The section with --ota-version, or the existing section's release when the option is left out. */
+    private static DeviceConfig.Ota otaSection(ProvisionRequest r, Optional<DeviceConfig.Ota> existing) throws ProvisionException {
+        if (r.otaVersion().isPresent()) {
+            long version = r.otaVersion().get();
+            if (version < 1) {
+                throw ProvisionException.badInput("--ota-version: expected the release number (1 or more) of the system image the "
+                        + "device runs, actual " + version);
+            }
+            return existing.map(o -> o.withProvisionedVersion(version)).orElse(DeviceConfig.Ota.of(version));
+        }
+        return existing.orElseThrow(() -> ProvisionException.badInput("--ota-version: expected the release number of the system "
+                + "image the device runs (the update floor), needed with --ota-root; actual nothing"));
+    }
+
+    /**
+     * Checks the release root as {@link TrustStore#provision} will (it must be signed by a threshold
+     * of its own keys), and what the trust file holds now: another root, or a damaged file, is
+     * replaced only with --ota-replace-trust, since that forgets the rotations and the last targets
+     * that keep the device from being rolled back (docs/ota.md, "Trust store").
+     */
+    private static OtaTrust otaTrust(ProvisionRequest r, TrustStore store) throws ProvisionException {
+        Path file = r.otaRoot().orElseThrow();
+        byte[] signed;
+        try {
+            if (Files.size(file) > MAX_ROOT_BYTES) {
+                throw ProvisionException.badInput("--ota-root: expected a signed root of at most " + MAX_ROOT_BYTES + " bytes, actual "
+                        + Files.size(file) + " bytes in " + file);
+            }
+            signed = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw ProvisionException.badInput("--ota-root: expected a file at " + file + ", found none");
+        } catch (IOException e) {
+            throw ProvisionException.badInput("--ota-root: cannot read " + file + ": " + e.getMessage());
+        }
+        TrustedRoot root = switch (TrustedRoot.provision(signed)) {
+            case Verdict.Refused<TrustedRoot> refused -> throw ProvisionException.badInput("--ota-root " + file + ": "
+                    + refused.refusal().message());
+            case Verdict.Accepted<TrustedRoot> accepted -> accepted.value();
+        };
+        String replace = "; provisioning it again forgets the rotations and last targets it holds, which keep older releases out. "
+                + "Leave --ota-root out to keep it, or add --ota-replace-trust to replace it";
+        boolean keep = switch (store.load()) {
+            case TrustStore.State.Empty e -> false;
+            case TrustStore.State.Trusted t when java.util.Arrays.equals(t.root().signed(), signed) -> !r.otaReplaceTrust();
+            case TrustStore.State.Trusted t -> {
+                if (!r.otaReplaceTrust()) {
+                    throw ProvisionException.refused(store.file() + " already trusts release root version " + t.root().version()
+                            + " (last targets version " + t.last().version() + "), not " + file + replace);
+                }
+                yield false;
+            }
+            case TrustStore.State.Corrupt c -> {
+                if (!r.otaReplaceTrust()) {
+                    throw ProvisionException.refused(store.file() + " is damaged (" + c.reason() + ")" + replace);
+                }
+                yield false;
+            }
+        };
+        return new OtaTrust(store.file(), signed, root, keep, r.otaReplaceTrust());
     }
 
     private static KeyStoreSettings keyStore(ProvisionRequest r, BoardProfile board, Path configDir) throws ProvisionException {
@@ -247,7 +339,7 @@ public final class Provisioning {
                 new DeviceConfig.Ledger(p.anchor().chainId(), Optional.of(p.configDir().resolve(ProvisionFiles.TRUST_ANCHOR))),
                 new DeviceConfig.MeterOverrides(r.meterModel(), r.meterUnit(), r.meterSerial()),
                 Optional.empty(), r.dataDir().isPresent() ? Optional.of(p.dataDir()) : Optional.empty(),
-                AgentConfig.DEFAULT_OUTBOX_BUDGET_BYTES, DeviceConfig.Telemetry.DEFAULT);
+                AgentConfig.DEFAULT_OUTBOX_BUDGET_BYTES, DeviceConfig.Telemetry.DEFAULT).withOta(p.ota());
     }
 
     // ---- step 2: whose identity ----
@@ -356,6 +448,10 @@ public final class Provisioning {
             InstallFiles.createPrivateDirectories(p.dataDir());
             out.println("[data] " + p.dataDir() + " ready");
 
+            if (p.otaTrust().isPresent()) {
+                otaTrust(p.otaTrust().get());
+            }
+
             DeviceConfig config = config(r, p, key.deviceId());
             InstallFiles.writeAtomically(p.configFile(), DeviceConfigWriter.write(config).getBytes(StandardCharsets.UTF_8));
             out.println("[config] wrote " + p.configFile() + " (" + DeviceConfig.SCHEMA + ", mode 0600)");
@@ -369,6 +465,21 @@ public final class Provisioning {
         } catch (KeyStoreFailure e) {
             throw ProvisionException.refused("the " + p.keyStore().kind() + " key store: " + e.getMessage());
         }
+    }
+
+    private void otaTrust(OtaTrust t) throws IOException, ProvisionException {
+        TrustedRoot root = t.root();
+        if (t.keep()) {
+            out.println("[ota] kept " + t.file() + ": it trusts this release root already (version " + root.version() + ")");
+            return;
+        }
+        InstallFiles.createPrivateDirectories(t.file().getParent());
+        if (new TrustStore(t.file().getParent()).provision(t.signedRoot(), t.replace()) instanceof Verdict.Refused<TrustedRoot> refused) {
+            // Checked in the plan already; only a file changed since then ends here.
+            throw ProvisionException.badInput("--ota-root: " + refused.refusal().message());
+        }
+        out.println("[ota] installed release root version " + root.version() + " (" + root.threshold() + " of " + root.keys().size()
+                + " release keys must sign) in " + t.file() + (t.replace() ? ", replacing the trust that was there" : ""));
     }
 
     private DeviceKey key(ProvisionRequest r, Plan p, DeviceKeyStores stores, Identity identity) throws KeyStoreFailure, IOException {

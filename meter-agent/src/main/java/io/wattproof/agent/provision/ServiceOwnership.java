@@ -52,6 +52,8 @@ public final class ServiceOwnership {
             }
         }
         files.add(dataDir);
+        // The update state (trust, floor, downloads) is the data folder's unless the section puts it elsewhere.
+        config.ota().map(o -> o.stateDir(dataDir)).filter(d -> !d.startsWith(dataDir)).ifPresent(files::add);
         return new ArrayList<>(files);
     }
 
