@@ -5,6 +5,7 @@ import io.wattproof.agent.config.DeviceConfig;
 import io.wattproof.agent.ota.RejectionRecordingInstaller;
 import io.wattproof.agent.ota.UpdateService;
 import io.wattproof.agent.uplink.LiveChannel;
+import io.wattproof.crypto.MonotonicCounter;
 import io.wattproof.ota.client.UpdateClient;
 import io.wattproof.ota.install.HealthCheck;
 import io.wattproof.ota.install.Installer;
@@ -80,6 +81,16 @@ final class DaemonUpdates {
      * @param interval the agent's interval
      */
     static Optional<Boot> boot(DeviceConfig.Ota ota, String boardName, Duration interval, Path dataDir, Clock clock, List<String> alarms) {
+        return boot(ota, boardName, interval, dataDir, Optional.empty(), clock, alarms);
+    }
+
+    /**
+     * As above; with {@code counter}, the floor is also kept in the secure element's monotonic
+     * counter (docs/ota.md, "Floor in the secure element"), so an old floor file put back cannot
+     * let an older release in.
+     */
+    static Optional<Boot> boot(DeviceConfig.Ota ota, String boardName, Duration interval, Path dataDir, Optional<MonotonicCounter> counter,
+            Clock clock, List<String> alarms) {
         Path stateDir = ota.stateDir(dataDir);
         Duration window = window(ota, interval);
         if (window.compareTo(interval.multipliedBy(2)) <= 0) {
@@ -102,7 +113,9 @@ final class DaemonUpdates {
         Running running;
         try {
             // RAUC's slots carry no version of ours: a failed trial's version is remembered beside its floor file.
-            installer = new RejectionRecordingInstaller(new RaucInstaller(ota.rauc(), stateDir, ota.provisionedVersion()), stateDir);
+            RaucInstaller rauc = counter.isPresent() ? new RaucInstaller(ota.rauc(), stateDir, ota.provisionedVersion(), counter.get())
+                    : new RaucInstaller(ota.rauc(), stateDir, ota.provisionedVersion());
+            installer = new RejectionRecordingInstaller(rauc, stateDir);
             if (installer.bootSlot() instanceof Outcome.Refused<Slot> r) {
                 return notTaken(alarms, "RAUC cannot say which slot booted: " + r.refusal().message());
             }

@@ -52,6 +52,8 @@ import io.wattproof.agent.uplink.LiveChannelFanOut;
 import io.wattproof.agent.uplink.MqttUplink;
 import io.wattproof.agent.uplink.MqttUplinkConfig;
 import io.wattproof.crypto.DeviceKey;
+import io.wattproof.crypto.MonotonicCounter;
+import io.wattproof.crypto.atecc608.Atecc608DeviceKey;
 import io.wattproof.crypto.seal.RecipientKeyPair;
 import io.wattproof.crypto.seal.RecipientPublicKey;
 import io.wattproof.crypto.seal.Suite;
@@ -140,7 +142,8 @@ final class RunConfigured {
         Files.createDirectories(dataDir);
         // What booted is asked before the agent starts: a trial's health window opens at this start.
         Optional<DaemonUpdates.Boot> updateBoot = config.ota().isPresent()
-                ? DaemonUpdates.boot(config.ota().get(), board.name(), agentConfig.schedule().length(), dataDir, clock, standingAlarms)
+                ? DaemonUpdates.boot(config.ota().get(), board.name(), agentConfig.schedule().length(), dataDir, floorCounter(key), clock,
+                        standingAlarms)
                 : Optional.empty();
 
         ScheduledGpioTimer gpioTimer = new ScheduledGpioTimer();
@@ -289,6 +292,14 @@ final class RunConfigured {
                     + "it already holds");
         }
         return Optional.of(ChargingPiles.startIn(agent, live, settings, key, relay, sealer, clock, offers));
+    }
+
+    /**
+     * The secure element's counter for the update floor, when the device key lives in an ATECC608
+     * (docs/ota.md, "Floor in the secure element"); other key stores have none.
+     */
+    static Optional<MonotonicCounter> floorCounter(DeviceKey key) {
+        return key instanceof Atecc608DeviceKey chip ? Optional.of(chip.floorCounter()) : Optional.empty();
     }
 
     private static Optional<ChargingPile> pileNotStarted(List<String> alarms, String why) {

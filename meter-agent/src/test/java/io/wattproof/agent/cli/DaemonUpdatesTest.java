@@ -2,9 +2,18 @@ package io.wattproof.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattproof.agent.config.DeviceConfig;
+import io.wattproof.crypto.KeyAlgorithm;
+import io.wattproof.crypto.MonotonicCounter;
+import io.wattproof.crypto.atecc608.Atecc608Driver;
+import io.wattproof.crypto.atecc608.Atecc608I2cDouble;
+import io.wattproof.crypto.atecc608.Atecc608KeyStore;
+import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.ota.install.InstallRefusal;
+import io.wattproof.ota.install.Outcome;
 import io.wattproof.ota.install.RaucInstaller;
 import io.wattproof.ota.install.Running;
 import io.wattproof.ota.install.Slot;
@@ -63,6 +72,28 @@ class DaemonUpdatesTest {
         assertEquals(Duration.ofMinutes(35), boot.window(), "two 15-minute intervals and 5 minutes");
         assertEquals(List.of("status --output-format=shell", "status --output-format=shell"), tools.raucCalls());
         assertTrue(Files.exists(data.resolve("ota").resolve("ota-rauc.bin")), "the floor starts at the provisioned release");
+    }
+
+    @Test
+    void withTheKeysAtecc608TheFloorIsAlsoTheChipsCounter() throws Exception {
+        tools.trust(data.resolve("ota"));
+        // The chip's counter says 4: an older floor file (here a fresh one at 1) cannot let release 3 in.
+        Atecc608I2cDouble chip = Atecc608I2cDouble.personalised();
+        chip.presetCounter(Atecc608KeyStore.FLOOR_COUNTER, 4);
+        MonotonicCounter counter = Atecc608KeyStore.floorCounter(new Atecc608Driver(chip, 0x60, chip.pause()));
+        DaemonUpdates.Boot boot = DaemonUpdates.boot(ota(Optional.empty()), "raspberry-pi-4b", INTERVAL, data, Optional.of(counter), CLOCK,
+                alarms).orElseThrow(() -> new AssertionError(alarms.toString()));
+        assertEquals(4, boot.running().floor());
+        Outcome<Slot> refused = boot.installer().install(dir.resolve("update.raucb"), OtaStandIns.image(3));
+        assertEquals(InstallRefusal.Reason.ROLLBACK, assertInstanceOf(Outcome.Refused.class, refused).refusal().reason());
+        assertTrue(tools.raucCalls().stream().noneMatch(c -> c.startsWith("install")), "rauc is never asked");
+    }
+
+    @Test
+    void onlyAKeyInAnAtecc608HasAFloorCounter() throws Exception {
+        Path secret = dir.resolve("secret");
+        SoftwareKeyStore.createSecret(secret);
+        assertEquals(Optional.empty(), RunConfigured.floorCounter(SoftwareKeyStore.create(dir.resolve("k"), KeyAlgorithm.ED25519, secret)));
     }
 
     @Test
