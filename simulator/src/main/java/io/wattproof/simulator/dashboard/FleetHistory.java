@@ -41,7 +41,8 @@ public final class FleetHistory {
     /**
      * Adds {@code sample} and derives its snapshot. A sample not later than the previous one (a clock
      * stepped back) gives rates of 0 rather than a division by zero or a negative rate, and is not
-     * added to the chart, whose time axis must increase.
+     * added to the chart, whose time axis must increase. A sample in which no meter has been read yet
+     * adds no point either.
      */
     public FleetSnapshot add(FleetSample sample) {
         double readingsRate = 0;
@@ -53,9 +54,12 @@ public final class FleetHistory {
             confirmationsRate = Math.max(0, sample.confirmed() - previous.confirmed()) / seconds;
         }
         if (later) {
-            points.addLast(new PowerPoint(sample.at(), sample.fleetPowerW()));
-            while (points.size() > capacity) {
-                points.removeFirst();
+            // Before any meter has been read the sum is no measurement: a 0 W point would draw a false ramp.
+            if (sample.meters().stream().anyMatch(m -> m.powerW().isPresent())) {
+                points.addLast(new PowerPoint(sample.at(), sample.fleetPowerW()));
+                while (points.size() > capacity) {
+                    points.removeFirst();
+                }
             }
             previous = sample;
         }

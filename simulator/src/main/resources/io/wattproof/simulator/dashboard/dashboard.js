@@ -219,7 +219,8 @@ async function start() {
   events.onerror = () => { badge.dataset.state = "lost"; badge.textContent = "reconnecting"; };
   events.addEventListener("fleet", (e) => {
     const s = JSON.parse(e.data);
-    addPoint(s.atMillis, s.fleetPowerW);
+    // As the server's history: no point before any meter has been read.
+    if (s.meters.some((m) => m.powerW !== null)) addPoint(s.atMillis, s.fleetPowerW);
     render(s);
     drawChart();
   });

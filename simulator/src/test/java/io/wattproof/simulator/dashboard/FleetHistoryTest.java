@@ -46,6 +46,16 @@ class FleetHistoryTest {
     }
 
     @Test
+    void aSampleWithNoMeterReadYetAddsNoPointButCountsForRates() {
+        FleetHistory history = new FleetHistory();
+        history.add(sample(T0, 0, 0, 0, List.of(meter(1, null, 0, List.of()), meter(2, null, 0, List.of()))));
+        assertEquals(List.of(), history.points());
+        FleetSnapshot next = history.add(sample(T0.plusSeconds(1), 2, 0, 0, List.of(meter(1, 10.0, 1, List.of()), meter(2, null, 1, List.of()))));
+        assertEquals(2.0, next.readingsPerSecond(), 1e-9);
+        assertEquals(List.of(new FleetHistory.PowerPoint(T0.plusSeconds(1), 10.0)), history.points());
+    }
+
+    @Test
     void theChartKeepsOnlyTheNewestPointsUpToItsCapacity() {
         FleetHistory history = new FleetHistory(3);
         for (int i = 0; i < 5; i++) {
@@ -58,10 +68,11 @@ class FleetHistoryTest {
     @Test
     void aSampleNotLaterThanThePreviousGivesNoRatesAndNoPoint() {
         FleetHistory history = new FleetHistory();
-        history.add(sample(T0, 10, 10, 0, List.of()));
-        FleetSnapshot back = history.add(sample(T0.minusSeconds(1), 20, 20, 0, List.of()));
+        List<MeterRow> read = List.of(meter(1, 100.0, 1, List.of()));
+        history.add(sample(T0, 10, 10, 0, read));
+        FleetSnapshot back = history.add(sample(T0.minusSeconds(1), 20, 20, 0, read));
         assertEquals(0.0, back.readingsPerSecond());
-        FleetSnapshot same = history.add(sample(T0, 30, 30, 0, List.of()));
+        FleetSnapshot same = history.add(sample(T0, 30, 30, 0, read));
         assertEquals(0.0, same.readingsPerSecond());
         assertEquals(1, history.points().size());
         // The next later sample is compared with the last one accepted (10 readings at T0).
