@@ -142,6 +142,9 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "how long to wait at the end for every record to be confirmed (default: 30s)")
     Duration drainTimeout = Duration.ofSeconds(30);
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final PrintStream out;
 
     SimulatorCommand(PrintStream out) {
@@ -169,7 +172,8 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CommandLine cli = new CommandLine(this);
+        // The running CommandLine (not a new one): its error stream is the one run() was given.
+        CommandLine cli = spec.commandLine();
         if (interval.toNanos() % 1_000_000_000L != 0 || interval.isZero() || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new CommandLine.ParameterException(cli, "--interval: expected a whole number of seconds from 1s to 24h, got "
                     + format(interval));

@@ -226,6 +226,9 @@ class SimulationIT {
         err.reset();
         assertEquals(2, SimulatorCommand.run(System.out, errStream, "--interval", "soon"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected a duration like 20s"), err.toString());
+        err.reset();
+        assertEquals(2, SimulatorCommand.run(System.out, errStream, "--http-port", "-1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--http-port: expected 0..65535, got -1"), err.toString());
     }
 
     private static void awaitEveryDeviceHas(Simulation sim, long records) throws InterruptedException {

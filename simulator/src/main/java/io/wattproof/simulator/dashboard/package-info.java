@@ -7,6 +7,6 @@
  * {@link io.wattproof.simulator.dashboard.DashboardJson}) from values the shell reads off a running
  * simulation; the drill-down shows a meter's records as they are on the ledger, each with its
  * device signature and its inclusion proof checked here, against a header this package's own light
- * client verified from the chain's first block.
+ * client verified from the block it was anchored on when the dashboard started.
  */
 package io.wattproof.simulator.dashboard;
