@@ -2,6 +2,8 @@ package io.wattproof.simulator;
 
 import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.modbus.transport.SerialLineConfig;
+import io.wattproof.simulator.dashboard.DashboardServer;
+import io.wattproof.simulator.dashboard.SimulationFleet;
 import io.wattproof.simulator.meter.VirtualMeter;
 import io.wattproof.simulator.ota.OtaScenario;
 import java.io.PrintStream;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Option;
             "  summary: meters=N readings=R verified=V rejected=X gaps=G confirmed=C height=H forgeries_detected=F",
             "Exit status: 0 when rejected=0, gaps=0, confirmed >= 90%% of readings and every forgery served was detected;",
             "1 otherwise; 2 on bad arguments.",
+            "While it runs, a live dashboard is served at http://127.0.0.1:8080 (--http-port, --no-dashboard; docs/dashboard.md).",
             "",
             "--scenario charging runs charging piles instead of households: each pile offers itself on the ledger, virtual",
             "cars book, start, charge and stop, and the summary adds sessions=S settled=T disputes=D relay_violations=V;",
@@ -127,9 +130,20 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--cars", paramLabel = "C", description = "cars in the charging scenario (default: ${DEFAULT-VALUE})")
     int cars = 5;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "serve the live dashboard on http://127.0.0.1:PORT; 0 picks a free port (default: ${DEFAULT-VALUE}; "
+                    + "docs/dashboard.md)")
+    int httpPort = 8080;
+
+    @Option(names = "--no-dashboard", description = "do not serve the dashboard")
+    boolean noDashboard;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "how long to wait at the end for every record to be confirmed (default: 30s)")
     Duration drainTimeout = Duration.ofSeconds(30);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out;
 
@@ -158,7 +172,8 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CommandLine cli = new CommandLine(this);
+        // The running CommandLine (not a new one): its error stream is the one run() was given.
+        CommandLine cli = spec.commandLine();
         if (interval.toNanos() % 1_000_000_000L != 0 || interval.isZero() || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new CommandLine.ParameterException(cli, "--interval: expected a whole number of seconds from 1s to 24h, got "
                     + format(interval));
@@ -185,6 +200,9 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (receiptTimeout.isZero() || receiptTimeout.isNegative()) {
             throw new CommandLine.ParameterException(cli, "--receipt-timeout: expected a positive duration, got "
                     + format(receiptTimeout));
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new CommandLine.ParameterException(cli, "--http-port: expected 0..65535, got " + httpPort);
         }
         if (rpcPort != null && (rpcPort < 0 || rpcPort > 65535)) {
             throw new CommandLine.ParameterException(cli, "--rpc-port: expected 0..65535, got " + rpcPort);
@@ -235,9 +253,13 @@ public final class SimulatorCommand implements Callable<Integer> {
                 runFolder, dump != null ? " dump=" + dump : "");
         Clock clock = Clock.systemUTC();
         SimulationResult result;
-        try (Simulation sim = Simulation.start(config, clock)) {
+        try (Simulation sim = Simulation.start(config, clock);
+                DashboardServer dashboard = noDashboard ? null : DashboardServer.start(new SimulationFleet(sim, clock), httpPort, clock)) {
             out.println("broker " + sim.brokerUri() + "; ledger " + sim.ledger().chainId() + " at height " + sim.ledger().latestHeight()
                     + "; agents start at the next interval boundary");
+            if (dashboard != null) {
+                out.println("dashboard at " + dashboard.uri().toString().replaceAll("/$", ""));
+            }
             sim.rpcUri().ifPresent(uri -> out.println("ledger RPC (CometBFT JSON-RPC and /websocket) at " + uri
                     + (gatewayViaRpc ? "; the gateway uses it" : "")));
             serialLine.ifPresent(line -> out.println("meter 1 also answers Modbus RTU unit " + VirtualMeter.UNIT_ID + " on "

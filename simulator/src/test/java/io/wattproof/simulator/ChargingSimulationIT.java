@@ -41,7 +41,7 @@ class ChargingSimulationIT {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = SimulatorCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 "--scenario", "charging", "--piles", "3", "--cars", "5", "--duration", "60s", "--dump", dump.toString(),
-                "--data", tmp.resolve("run").toString());
+                "--data", tmp.resolve("run").toString(), "--no-dashboard");
         String console = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, console + "\n" + err.toString(StandardCharsets.UTF_8));
 

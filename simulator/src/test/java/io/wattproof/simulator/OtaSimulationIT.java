@@ -40,7 +40,7 @@ class OtaSimulationIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = SimulatorCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
+                java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--no-dashboard")).toArray(String[]::new));
         String console = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, console + "\n" + err.toString(StandardCharsets.UTF_8));
         return console;

@@ -205,9 +205,10 @@ class SimulationIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = SimulatorCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                "--meters", "2", "--interval", "1s", "--duration", "4s", "--key-alg", "ed25519", "--data", tmp.resolve("cli").toString());
+                "--meters", "2", "--interval", "1s", "--duration", "4s", "--key-alg", "ed25519", "--data", tmp.resolve("cli").toString(), "--http-port", "0");
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text + err);
+        assertTrue(text.lines().anyMatch(l -> l.matches("dashboard at http://127\\.0\\.0\\.1:\\d+")), "the dashboard's address:\n" + text);
         List<String> summaries = text.lines().filter(l -> l.startsWith("summary:")).toList();
         assertEquals(1, summaries.size(), text);
         assertTrue(summaries.get(0).matches(
@@ -225,6 +226,9 @@ class SimulationIT {
         err.reset();
         assertEquals(2, SimulatorCommand.run(System.out, errStream, "--interval", "soon"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected a duration like 20s"), err.toString());
+        err.reset();
+        assertEquals(2, SimulatorCommand.run(System.out, errStream, "--http-port", "-1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--http-port: expected 0..65535, got -1"), err.toString());
     }
 
     private static void awaitEveryDeviceHas(Simulation sim, long records) throws InterruptedException {

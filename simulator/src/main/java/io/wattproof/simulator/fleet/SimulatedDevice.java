@@ -318,6 +318,11 @@ public final class SimulatedDevice implements AutoCloseable {
         return agent == null || agent.awaitDrained(timeout);
     }
 
+    /** The running agent's newest meter read; empty while the agent is stopped or before its first read. */
+    public synchronized Optional<io.wattproof.agent.meter.MeterSample> latestSample() {
+        return agent == null ? Optional.empty() : agent.latestSample();
+    }
+
     /** Status of the running agent, or its last status while stopped (null if never started). */
     public synchronized AgentStatus status() {
         return agent == null ? lastStatus : agent.status();
