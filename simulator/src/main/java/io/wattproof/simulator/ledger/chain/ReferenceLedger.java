@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +107,13 @@ public final class ReferenceLedger implements LedgerNode {
 
     /** One block at a time, from mempool snapshot to the last listener. */
     private final ReentrantLock production = new ReentrantLock();
+    /**
+     * CometBFT's mempool update lock: CheckTx of a new transaction holds it shared; a block's
+     * commit and the recheck after it hold it exclusively, so no CheckTx runs against the state
+     * between the two (after the commit forgot the pending transactions' effects, before the
+     * recheck restored them: an operator's next nonce would be refused there).
+     */
+    private final ReentrantReadWriteLock mempoolUpdate = new ReentrantReadWriteLock();
     /** The application is not thread-safe: every call to it holds this lock. */
     private final Object appLock = new Object();
     /** Guards blocks, txIndex and mempool. */
@@ -278,8 +286,14 @@ public final class ReferenceLedger implements LedgerNode {
                 }
             }
             Instant time = previous == null ? genesisTime : blockTime(previous.signedHeader().header().time());
-            CommittedBlock committed = commitBlock(time, txs, false);
-            recheckMempool();
+            CommittedBlock committed;
+            mempoolUpdate.writeLock().lock();
+            try {
+                committed = commitBlock(time, txs, false);
+                recheckMempool();
+            } finally {
+                mempoolUpdate.writeLock().unlock();
+            }
             notifyListeners(committed);
             return committed;
         } finally {
@@ -469,31 +483,36 @@ public final class ReferenceLedger implements LedgerNode {
                 return known.get();
             }
         }
-        TxResult checked;
+        mempoolUpdate.readLock().lock();
         try {
-            synchronized (appLock) {
-                checked = application.checkTx(copy.clone());
+            TxResult checked;
+            try {
+                synchronized (appLock) {
+                    checked = application.checkTx(copy.clone());
+                }
+            } catch (RuntimeException e) {
+                // CheckTx must answer every input; one that throws is an application bug, not the sender's.
+                throw new LedgerException("the application's CheckTx failed for tx " + hash.hex() + ": " + e, e);
             }
-        } catch (RuntimeException e) {
-            // CheckTx must answer every input; one that throws is an application bug, not the sender's.
-            throw new LedgerException("the application's CheckTx failed for tx " + hash.hex() + ": " + e, e);
-        }
-        if (!checked.isOk()) {
+            if (!checked.isOk()) {
+                return checked;
+            }
+            synchronized (stateLock) {
+                // Another thread may have submitted the same bytes meanwhile, and a block taken them.
+                Optional<TxResult> known = knownAnswer(hash);
+                if (known.isPresent()) {
+                    return known.get();
+                }
+                if (mempool.size() >= config.mempoolCapacity()) {
+                    throw new LedgerException("mempool is full: " + mempool.size() + " of " + config.mempoolCapacity()
+                            + " transactions waiting");
+                }
+                mempool.put(hash, copy);
+            }
             return checked;
+        } finally {
+            mempoolUpdate.readLock().unlock();
         }
-        synchronized (stateLock) {
-            // Another thread may have submitted the same bytes meanwhile, and a block taken them.
-            Optional<TxResult> known = knownAnswer(hash);
-            if (known.isPresent()) {
-                return known.get();
-            }
-            if (mempool.size() >= config.mempoolCapacity()) {
-                throw new LedgerException("mempool is full: " + mempool.size() + " of " + config.mempoolCapacity()
-                        + " transactions waiting");
-            }
-            mempool.put(hash, copy);
-        }
-        return checked;
     }
 
     /** Under {@link #stateLock}. */
