@@ -11,15 +11,18 @@ import java.util.Optional;
  * <p>On simulated time, one clock for all: the agents' clocks (interval boundaries, record
  * timestamps, receipt due times), the virtual meters' load curves and energy integration, and the
  * ledger's block and vote timestamps. The light client compares a header's time with its own
- * clock (trusting period, clock drift; CometBFT spec light-client/verification, "Temporal
- * constraints"), so the ledger and the agents must read the same clock. On real time: everything
- * that waits on a network peer or a thread (MQTT keep-alive and reconnects, Modbus response
- * timeouts, light-block request timeouts, the block interval, the drain at the end).
+ * clock (trusting period, and clock drift, "the assumed precision of the clock"; CometBFT
+ * spec light-client/verification), so the ledger and the agents must read the same clock. On
+ * real time: everything that waits on a network peer or a thread (MQTT keep-alive and
+ * reconnects, Modbus response timeouts, light-block request timeouts, the block interval, the
+ * drain at the end).
  *
  * <p>A few agent settings are durations on its clock that really bound real work; the simulator
  * passes them scaled, so that a faster lab does not turn patience into a storm:
  * {@link #receiptTimeout} (and with it the back-off after refusals), {@link #maxLateness} and
- * {@link #samplePeriod}. At speed 1 each is what the agent would choose itself.
+ * {@link #samplePeriod}. At speed 1 each is what the agent would choose itself. The agent and
+ * the dashboard scale two real bounds themselves when given a ScaledClock
+ * ({@code ScaledClock.simulated}): the clock-step tolerance and the light client's max clock drift.
  *
  * @param speed simulated seconds per real second, {@value #MIN_SPEED}..{@value #MAX_SPEED}
  */
