@@ -94,7 +94,7 @@ public final class MeterAgent implements AutoCloseable {
     private final ClockSyncSource clockSync;
     /** CLOCK_UNSYNCED for the next record; observed once per tick (docs/architecture.md, "Clock"). */
     private final ClockSyncLatch clockLatch = new ClockSyncLatch();
-    private final ClockStepDetector clockSteps = new ClockStepDetector(ClockStepDetector.DEFAULT_TOLERANCE);
+    private final ClockStepDetector clockSteps;
     private final ScheduledExecutorService worker;
     private final String deviceId;
 
@@ -142,6 +142,9 @@ public final class MeterAgent implements AutoCloseable {
         this.meter = meter;
         this.uplink = uplink;
         this.clock = clock;
+        // The tolerance stands for scheduling jitter between reading the clock and the counter,
+        // which is real time: on a ScaledClock a 2 ms stall looks like 2 s at speed 1000.
+        this.clockSteps = new ClockStepDetector(ScaledClock.simulated(clock, ClockStepDetector.DEFAULT_TOLERANCE));
         this.outbox = outbox;
         this.deviceId = key.deviceId().hex();
         // The last stored record bounds the next interval's start, whatever the clock says after a

@@ -5,6 +5,7 @@ import io.wattproof.agent.AgentStatus;
 import io.wattproof.agent.charging.SessionSealer;
 import io.wattproof.agent.driver.CarOwnerStore;
 import io.wattproof.agent.gpio.LoggingRelay;
+import io.wattproof.agent.interval.ScaledClock;
 import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.provision.TrustAnchor;
 import io.wattproof.crypto.DeviceId;
@@ -55,6 +56,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,24 +108,55 @@ public final class Simulation implements AutoCloseable {
     /** A pile's virtual relay and the load its meter sees through it. */
     public record PileHardware(LoggingRelay relay, ChargingLoad load) {}
     private AppSnapshot.Totals totalsAtStart;
+    /** The run's clock: the one given, or a {@link ScaledClock} when the run is compressed or continues a faster one. */
+    private Clock clock;
 
     private Simulation(SimulationConfig config) {
         this.config = config;
     }
 
-    /** Starts broker, ledger, gateway, meters and agents. On failure, stops what was started. */
+    /**
+     * Starts broker, ledger, gateway, meters and agents. On failure, stops what was started. A run
+     * faster than real time, or one continuing a chain whose blocks lie ahead of {@code clock}, runs
+     * on a {@link ScaledClock} that starts where {@link TimeCompression#startAt} says; {@code clock}
+     * then gives only that start ({@link #clock()}).
+     */
     public static Simulation start(SimulationConfig config, Clock clock) throws Exception {
         Files.createDirectories(config.runFolder());
         Simulation sim = new Simulation(config);
         try {
             sim.broker = EmbeddedBroker.start(config.runFolder().resolve("broker"), config.brokerPort());
-            sim.startLedger(clock);
-            sim.startDevices(clock);
+            sim.blockLog = BlockLog.open(config.runFolder().resolve("ledger").resolve("blocks.log"));
+            sim.clock = sim.runClock(clock);
+            sim.startLedger(sim.clock);
+            sim.startDevices(sim.clock);
             return sim;
         } catch (Exception | Error e) {
             sim.close();
             throw e;
         }
+    }
+
+    /**
+     * One clock for the ledger, the meters and the agents (docs/architecture.md, "Time compression
+     * in the simulator"): headers carry the ledger's time and each agent's light client checks them
+     * against its own.
+     */
+    private Clock runClock(Clock given) {
+        Instant now = given.instant();
+        List<BlockLog.LoggedBlock> logged = blockLog.blocks();
+        Optional<Instant> last = logged.isEmpty() ? blockLog.genesis().map(BlockLog.Genesis::time)
+                : Optional.of(logged.get(logged.size() - 1).time());
+        Instant start = TimeCompression.startAt(now, last);
+        if (config.timeCompression().isRealTime() && start.equals(now)) {
+            return given;
+        }
+        return ScaledClock.startingAt(start, config.speed());
+    }
+
+    /** The clock the run's ledger, meters and agents read: simulated time. */
+    public Clock clock() {
+        return clock;
     }
 
     private void startLedger(Clock clock) throws Exception {
@@ -138,7 +171,6 @@ public final class Simulation implements AutoCloseable {
                 List.of(new Genesis.OperatorKey(operator.algorithm(), operator.publicKeyInfo())),
                 Optional.of(defaultTariff())));
 
-        blockLog = BlockLog.open(config.runFolder().resolve("ledger").resolve("blocks.log"));
         LedgerSetup settings = config.ledger();
         long seed = blockLog.genesis().map(BlockLog.Genesis::seed).orElseGet(() -> new SecureRandom().nextLong());
         ReferenceLedgerConfig ledgerConfig = ReferenceLedgerConfig.builder().chainId(config.chainId())
@@ -179,7 +211,7 @@ public final class Simulation implements AutoCloseable {
      * ends, so readings delayed by a block or a reconnect still count.
      */
     private TariffContract defaultTariff() {
-        long delay = Math.max(2 * config.interval().toSeconds(), 2 * config.ledger().blockInterval().toSeconds() + 2);
+        long delay = config.timeCompression().settlementDelaySeconds(config.interval(), config.ledger().blockInterval());
         return TariffContract.newBuilder().setContractId("simulated-market").setValidFrom(0).setValidUntil(0)
                 .setP2PPrice(200_000).setGridImportPrice(300_000).setGridExportPrice(80_000)
                 .setSettlementDelaySeconds((int) Math.min(Integer.MAX_VALUE, delay)).build();
@@ -217,6 +249,10 @@ public final class Simulation implements AutoCloseable {
             }
             Path folder = config.runFolder().resolve("devices").resolve(String.format("meter-%03d", i));
             AgentConfig.Builder agentConfig = SimulatedDevice.configFor(folder).chainId(config.chainId()).interval(config.interval());
+            if (!config.timeCompression().isRealTime()) {
+                TimeCompression compression = config.timeCompression();
+                agentConfig.samplePeriod(compression.samplePeriod(config.interval())).maxLateness(compression.maxLateness(config.interval()));
+            }
             LinkProxy link = LinkProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), broker.port()));
             links.add(link);
             SimulatedDevice device;
@@ -247,7 +283,8 @@ public final class Simulation implements AutoCloseable {
         register(devices);
         TrustAnchor anchor = new TrustAnchor("simulated ledger " + config.chainId(), config.chainId(), TRUSTING_PERIOD,
                 ledger.lightBlock(ledger.latestHeight()).orElseThrow());
-        LedgerSettings agentLedger = LedgerSettings.of(anchor).withReceiptTimeout(config.ledger().receiptTimeout())
+        LedgerSettings agentLedger = LedgerSettings.of(anchor)
+                .withReceiptTimeout(config.timeCompression().receiptTimeout(config.ledger().receiptTimeout()))
                 .withRequestTimeout(Duration.ofSeconds(5)).withPruneThreshold(16);
         for (SimulatedDevice device : devices) {
             device.startAgent(agentLedger);

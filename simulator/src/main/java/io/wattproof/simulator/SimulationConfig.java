@@ -29,6 +29,8 @@ import java.util.Optional;
  *     and charge at them (docs/charging.md); empty for a fleet of households
  * @param ota the update scenario: a release is shipped to every device once the fleet meters
  *     (docs/ota.md, "Simulator"); empty for none
+ * @param speed how many times faster than real time the run's clock goes (1 .. 10000;
+ *     {@link TimeCompression}); {@code interval} and {@code duration} are simulated time
  */
 public record SimulationConfig(
         int meters,
@@ -43,7 +45,16 @@ public record SimulationConfig(
         Optional<SerialLineConfig> meterSerial,
         LedgerSetup ledger,
         Optional<ChargingSetup> charging,
-        Optional<OtaScenario.Kind> ota) {
+        Optional<OtaScenario.Kind> ota,
+        int speed) {
+
+    /** At real time. */
+    public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
+            Path dumpFolder, String chainId, int brokerPort, ZoneId zone, Optional<SerialLineConfig> meterSerial, LedgerSetup ledger,
+            Optional<ChargingSetup> charging, Optional<OtaScenario.Kind> ota) {
+        this(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone, meterSerial, ledger, charging,
+                ota, 1);
+    }
 
     /** Without the update scenario. */
     public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
@@ -86,18 +97,29 @@ public record SimulationConfig(
 
     public SimulationConfig withLedger(LedgerSetup value) {
         return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, value, charging, ota);
+                meterSerial, value, charging, ota, speed);
     }
 
     public SimulationConfig withCharging(ChargingSetup value) {
         return new SimulationConfig(value.piles(), interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, ledger, Optional.of(value), ota);
+                meterSerial, ledger, Optional.of(value), ota, speed);
     }
 
     /** The same run with the update scenario {@code kind} (docs/ota.md, "Simulator"). */
     public SimulationConfig withOta(OtaScenario.Kind kind) {
         return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, ledger, charging, Optional.of(kind));
+                meterSerial, ledger, charging, Optional.of(kind), speed);
+    }
+
+    /** The same run {@code value} times faster than real time (docs/architecture.md, "Time compression in the simulator"). */
+    public SimulationConfig withSpeed(int value) {
+        return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
+                meterSerial, ledger, charging, ota, value);
+    }
+
+    /** What runs on simulated time and what on real time at this run's speed. */
+    public TimeCompression timeCompression() {
+        return new TimeCompression(speed);
     }
 
     public SimulationConfig {
@@ -117,6 +139,17 @@ public record SimulationConfig(
         }
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new IllegalArgumentException("broker port: expected 0..65535, got " + brokerPort);
+        }
+        TimeCompression compression = new TimeCompression(speed);
+        Optional<String> tooFast = compression.intervalProblem(interval);
+        if (tooFast.isPresent()) {
+            throw new IllegalArgumentException("speed: " + tooFast.get());
+        }
+        if (speed > 1 && (charging.isPresent() || ota.isPresent())) {
+            // Cars, piles and update shells wait for each other on real time (booking windows,
+            // request timeouts, health windows); only the metering fleet runs compressed.
+            throw new IllegalArgumentException("speed: expected 1 in the " + (charging.isPresent() ? "charging" : "update")
+                    + " scenario (it runs at real time only), got " + speed);
         }
     }
 }

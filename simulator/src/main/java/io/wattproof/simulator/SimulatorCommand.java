@@ -47,7 +47,12 @@ import picocli.CommandLine.Option;
             "the image in chunks, installs it to its second slot, restarts into it and commits it after a passing health",
             "check; the summary adds updated=U rolled_back=B and passes when every device updated. --scenario ota-bad-health",
             "ships a release that cannot read the meter: it passes when every device rolled back and signs readings again",
-            "(docs/ota.md, \"Simulator\")."
+            "(docs/ota.md, \"Simulator\").",
+            "",
+            "--speed K runs the lab's clock K times faster: agents, meters and the ledger's block times all read one clock,",
+            "so --interval 15m --speed 300 --duration 1d meters a simulated day of 15-minute intervals in under 5 minutes.",
+            "--interval and --duration are simulated time; --block-interval, --receipt-timeout and --drain-timeout stay real",
+            "time (docs/architecture.md, \"Time compression in the simulator\"). The metering scenario only."
         })
 public final class SimulatorCommand implements Callable<Integer> {
 
@@ -138,6 +143,11 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--no-dashboard", description = "do not serve the dashboard")
     boolean noDashboard;
 
+    @Option(names = "--speed", paramLabel = "K",
+            description = "run the clock of agents, meters and ledger K times faster than real time, 1..10000; an interval must "
+                    + "still last at least 100 ms in real time (default: ${DEFAULT-VALUE})")
+    int speed = 1;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "how long to wait at the end for every record to be confirmed (default: 30s)")
     Duration drainTimeout = Duration.ofSeconds(30);
@@ -207,6 +217,19 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (rpcPort != null && (rpcPort < 0 || rpcPort > 65535)) {
             throw new CommandLine.ParameterException(cli, "--rpc-port: expected 0..65535, got " + rpcPort);
         }
+        if (speed < TimeCompression.MIN_SPEED || speed > TimeCompression.MAX_SPEED) {
+            throw new CommandLine.ParameterException(cli, "--speed: expected " + TimeCompression.MIN_SPEED + ".." + TimeCompression.MAX_SPEED
+                    + ", got " + speed);
+        }
+        TimeCompression compression = new TimeCompression(speed);
+        Optional<String> tooFast = compression.intervalProblem(interval);
+        if (tooFast.isPresent()) {
+            throw new CommandLine.ParameterException(cli, "--speed: " + tooFast.get());
+        }
+        if (speed > 1 && !scenario.equals("metering")) {
+            throw new CommandLine.ParameterException(cli, "--speed: expected 1 with --scenario " + scenario
+                    + " (only the metering scenario runs compressed), got " + speed);
+        }
         boolean charging = scenario.equals("charging");
         Optional<OtaScenario.Kind> ota = switch (scenario) {
             case "metering", "charging" -> Optional.empty();
@@ -245,32 +268,44 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (ota.isPresent()) {
             config = config.withOta(ota.get());
         }
-        out.printf("wattproof simulator: %s interval=%ds duration=%ds key=%s validators=%d block=%s%s%s run=%s%s%n",
+        if (speed > 1) {
+            config = config.withSpeed(speed);
+        }
+        out.printf("wattproof simulator: %s interval=%ds duration=%ds%s key=%s validators=%d block=%s%s%s run=%s%s%n",
                 charging ? "scenario=charging piles=" + piles + " cars=" + cars
                         : (ota.isPresent() ? "scenario=" + scenario + " " : "") + "meters=" + meters,
-                interval.toSeconds(), duration.toSeconds(), keyAlgorithm, validators, format(blockInterval),
+                interval.toSeconds(), duration.toSeconds(),
+                speed > 1 ? " speed=" + speed + " (duration " + formatReal(compression.real(duration)) + " real)" : "",
+                keyAlgorithm, validators, format(blockInterval),
                 valsetChangeEvery > 0 ? " valset-change-every=" + valsetChangeEvery : "", byzantineGateway ? " byzantine-gateway" : "",
                 runFolder, dump != null ? " dump=" + dump : "");
         Clock clock = Clock.systemUTC();
         SimulationResult result;
         try (Simulation sim = Simulation.start(config, clock);
-                DashboardServer dashboard = noDashboard ? null : DashboardServer.start(new SimulationFleet(sim, clock), httpPort, clock)) {
+                DashboardServer dashboard = noDashboard ? null
+                        : DashboardServer.start(new SimulationFleet(sim, sim.clock()), httpPort, sim.clock())) {
             out.println("broker " + sim.brokerUri() + "; ledger " + sim.ledger().chainId() + " at height " + sim.ledger().latestHeight()
                     + "; agents start at the next interval boundary");
             if (dashboard != null) {
                 out.println("dashboard at " + dashboard.uri().toString().replaceAll("/$", ""));
+            }
+            if (sim.clock() instanceof io.wattproof.agent.interval.ScaledClock scaled) {
+                out.println("simulated time is " + scaled.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " and runs "
+                        + speed + " times faster than real time" + (speed == 1 ? " (continuing the block times of a faster run)" : ""));
             }
             sim.rpcUri().ifPresent(uri -> out.println("ledger RPC (CometBFT JSON-RPC and /websocket) at " + uri
                     + (gatewayViaRpc ? "; the gateway uses it" : "")));
             serialLine.ifPresent(line -> out.println("meter 1 also answers Modbus RTU unit " + VirtualMeter.UNIT_ID + " on "
                     + line.describe()));
             long start = System.nanoTime();
-            long end = start + config.duration().toNanos();
+            // --duration is simulated time: at speed K it takes 1/K of it in real time.
+            long end = start + compression.real(config.duration()).toNanos();
             long nextLine = start + 1_000_000_000L;
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.max(1, Math.min(end, nextLine) - System.nanoTime()) / 1_000_000 + 1);
                 if (System.nanoTime() >= nextLine) {
-                    out.println(sim.progressLine(Duration.ofNanos(System.nanoTime() - start)));
+                    out.println(sim.progressLine(Duration.ofNanos(System.nanoTime() - start))
+                            + (speed > 1 ? " simulated=" + sim.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : ""));
                     nextLine += 1_000_000_000L;
                 }
             }
@@ -293,6 +328,11 @@ public final class SimulatorCommand implements Callable<Integer> {
             out.println("failed: " + result.failures());
         }
         return result.passed() ? 0 : 1;
+    }
+
+    /** Whole seconds as 24s, else to a tenth: 86.4s. */
+    static String formatReal(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
 
     private static String format(Duration d) {

@@ -46,6 +46,15 @@ public final class ScaledClock extends Clock {
     }
 
     /**
+     * How much of {@code clock}'s time passes while {@code real} passes: {@code real} times the
+     * speed for a {@link ScaledClock}, {@code real} itself for any other clock. For bounds that
+     * stand for real effects, such as the scheduling jitter a clock step detector must tolerate.
+     */
+    public static Duration simulated(Clock clock, Duration real) {
+        return clock instanceof ScaledClock s ? Duration.ofNanos((long) (real.toNanos() * s.speed)) : real;
+    }
+
+    /**
      * The monotonic counter a step detector compares this clock with: {@link System#nanoTime()},
      * scaled like the clock for a {@link ScaledClock}, so that running fast is not taken for a
      * clock being stepped forward again and again.

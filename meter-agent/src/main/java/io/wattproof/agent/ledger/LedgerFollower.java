@@ -1,5 +1,6 @@
 package io.wattproof.agent.ledger;
 
+import io.wattproof.agent.interval.ScaledClock;
 import io.wattproof.agent.record.SignedRecord;
 import io.wattproof.agent.uplink.LedgerChannel;
 import io.wattproof.lightclient.client.LightClient;
@@ -182,8 +183,12 @@ public final class LedgerFollower implements AutoCloseable {
         this.host = Objects.requireNonNull(host, "host");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.deviceId = Objects.requireNonNull(deviceId, "device id");
-        this.client = new LightClient(store, provider, List.of(),
-                LightClientOptions.builder(VerificationOptions.builder(settings.anchor().trustingPeriod()).build()).build(), clock);
+        // The drift allowance covers clock skew and the latency between reading "now" and the header
+        // arriving, which is real time: on a ScaledClock at speed 1000 the default 10 s is 10 ms, less
+        // than one light-block request takes, and honest headers would be taken for forged ones.
+        VerificationOptions verification = VerificationOptions.builder(settings.anchor().trustingPeriod())
+                .maxClockDrift(ScaledClock.simulated(clock, VerificationOptions.DEFAULT_MAX_CLOCK_DRIFT)).build();
+        this.client = new LightClient(store, provider, List.of(), LightClientOptions.builder(verification).build(), clock);
         if (client.latestTrusted().isEmpty()) {
             // The first start after provisioning: the anchor is trusted because the operator installed it.
             client.initialise(settings.anchor().block());

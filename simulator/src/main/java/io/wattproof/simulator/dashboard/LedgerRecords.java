@@ -69,7 +69,9 @@ public final class LedgerRecords {
         this.chain = Objects.requireNonNull(chain, "chain");
         LightBlock anchor = chain.lightBlock(chain.latestHeight()).orElseThrow(
                 () -> new IllegalStateException("the ledger has no block to anchor the dashboard's light client on"));
-        VerificationOptions options = VerificationOptions.builder(TRUSTING_PERIOD).build();
+        // As the agents' (LedgerFollower): the drift allowance is real time, so scaled with a fast clock.
+        VerificationOptions options = VerificationOptions.builder(TRUSTING_PERIOD)
+                .maxClockDrift(io.wattproof.agent.interval.ScaledClock.simulated(clock, VerificationOptions.DEFAULT_MAX_CLOCK_DRIFT)).build();
         this.client = new LightClient(new MemoryLightStore(), new Provider(chain), List.of(),
                 LightClientOptions.builder(options).build(), clock);
         try {
