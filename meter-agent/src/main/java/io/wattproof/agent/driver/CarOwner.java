@@ -1,6 +1,7 @@
 package io.wattproof.agent.driver;
 
 import io.wattproof.agent.charging.ChargingTransactions;
+import io.wattproof.agent.uplink.PahoWaits;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyStoreFailure;
@@ -26,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -479,38 +479,16 @@ public final class CarOwner implements AutoCloseable {
     }
 
     /**
-     * Subscribes and waits for the SUBACK (MQTT 5 section 3.9): the listener variant of Paho's
-     * subscribe completes on it, and a reason code ≥ 0x80 is a refusal (e.g. the broker's ACL).
-     * Paho v5's subscribe with a message listener recurses, so the client's one callback routes.
+     * Subscribes and waits for the SUBACK (MQTT 5 section 3.9); a reason code ≥ 0x80 is a refusal
+     * (e.g. the broker's ACL). The client's one callback routes what arrives.
      */
     private void subscribe(String topic, int qos) throws ConnectionException {
-        CompletableFuture<int[]> acked = new CompletableFuture<>();
         try {
-            client.subscribe(new String[] {topic}, new int[] {qos}, null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    acked.complete(token.getReasonCodes());
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable failure) {
-                    acked.completeExceptionally(failure);
-                }
-            });
-            int[] codes = acked.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                throw new ConnectionException("subscribe " + topic + ": expected a granted QoS, got reason code 0x"
-                        + Integer.toHexString(codes[0]) + " (does the broker's ACL give this car owner the topic?)", null);
-            }
-            subscriptions.put(topic, qos);
-        } catch (MqttException e) {
-            throw new ConnectionException("subscribe " + topic + ": " + describe(e), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ConnectionException("subscribe " + topic + ": no SUBACK (" + e.getMessage() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectionException("subscribe " + topic + ": interrupted", e);
+            PahoWaits.subscribe(client, topic, qos, settings.connectTimeout(), "does the broker's ACL give this car owner the topic?");
+        } catch (PahoWaits.Failure e) {
+            throw new ConnectionException(e.getMessage(), e.getCause());
         }
+        subscriptions.put(topic, qos);
     }
 
     private void subscribeQuietly(String topic, int qos) {
@@ -539,22 +517,14 @@ public final class CarOwner implements AutoCloseable {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(qos);
         try {
-            IMqttToken token = client.publish(topic, m);
-            token.waitForCompletion(settings.connectTimeout().toMillis());
-            int[] codes = token.getReasonCodes();
-            // PUBACK reason codes ≥ 0x80 (MQTT 5 section 3.4.2.1), e.g. 0x87 not authorized.
-            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                throw new ConnectionException("publish " + topic + ": expected the broker to accept it, got reason code 0x"
-                        + Integer.toHexString(codes[0]), null);
-            }
-        } catch (MqttException e) {
-            throw new ConnectionException("publish " + topic + ": " + describe(e), e);
+            PahoWaits.publish(client, topic, m, settings.connectTimeout());
+        } catch (PahoWaits.Failure e) {
+            throw new ConnectionException(e.getMessage(), e.getCause());
         }
     }
 
     static String describe(MqttException e) {
-        Throwable c = e.getCause();
-        return "reason_code=0x" + Integer.toHexString(e.getReasonCode()) + " " + e.getMessage() + (c != null ? " <- " + c : "");
+        return PahoWaits.describe(e);
     }
 
     /** A hint for a refusal the car owner can act on, or empty. */

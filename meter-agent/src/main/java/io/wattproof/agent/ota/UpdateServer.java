@@ -2,6 +2,7 @@ package io.wattproof.agent.ota;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.wattproof.agent.uplink.PahoWaits;
 import io.wattproof.ota.transport.OtaTopics;
 import io.wattproof.ota.v1.Announcement;
 import io.wattproof.ota.v1.Chunk;
@@ -25,16 +26,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -516,54 +512,25 @@ public final class UpdateServer implements AutoCloseable {
         m.setQos(1);
         m.setRetained(true);
         try {
-            IMqttToken token = client.publish(topic, m);
-            token.waitForCompletion(settings.connectTimeout().toMillis());
-            int[] codes = token.getReasonCodes();
-            // PUBACK reason codes ≥ 0x80 (MQTT 5 §3.4.2.1), e.g. 0x87 not authorized by the broker's ACL.
-            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                throw new ConnectionException("publish " + topic + ": expected the broker to accept it, got reason code 0x"
-                        + Integer.toHexString(codes[0]), null);
-            }
-        } catch (MqttException e) {
-            throw new ConnectionException("publish " + topic + ": " + describe(e), e);
+            PahoWaits.publish(client, topic, m, settings.connectTimeout());
+        } catch (PahoWaits.Failure e) {
+            throw new ConnectionException(e.getMessage(), e.getCause());
         }
         log.info("ota server {} topic={} bytes={}", payload.length == 0 ? "withdrew" : "announced", topic, payload.length);
     }
 
     /** Subscribes and waits for the SUBACK (MQTT 5 §3.9); a reason code ≥ 0x80 is a refusal, e.g. by the ACL. */
     private void subscribe(String filter, int qos) throws ConnectionException {
-        CompletableFuture<int[]> acked = new CompletableFuture<>();
         try {
-            client.subscribe(new String[] {filter}, new int[] {qos}, null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    acked.complete(token.getReasonCodes());
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable failure) {
-                    acked.completeExceptionally(failure);
-                }
-            });
-            int[] codes = acked.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                throw new ConnectionException("subscribe " + filter + ": expected a granted QoS, got reason code 0x"
-                        + Integer.toHexString(codes[0]) + " (does the broker's ACL give the operator this filter?)", null);
-            }
-            subscriptions.put(filter, qos);
-        } catch (MqttException e) {
-            throw new ConnectionException("subscribe " + filter + ": " + describe(e), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ConnectionException("subscribe " + filter + ": no SUBACK (" + e.getMessage() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectionException("subscribe " + filter + ": interrupted", e);
+            PahoWaits.subscribe(client, filter, qos, settings.connectTimeout(), "does the broker's ACL give the operator this filter?");
+        } catch (PahoWaits.Failure e) {
+            throw new ConnectionException(e.getMessage(), e.getCause());
         }
+        subscriptions.put(filter, qos);
     }
 
     private static String describe(MqttException e) {
-        Throwable c = e.getCause();
-        return "reason_code=0x" + Integer.toHexString(e.getReasonCode()) + " " + e.getMessage() + (c != null ? " <- " + c : "");
+        return PahoWaits.describe(e);
     }
 
     private void closeClient() {
