@@ -292,8 +292,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         SimulationResult result;
         try (Simulation sim = Simulation.start(config, clock);
+                io.wattproof.simulator.fault.FaultInjector faults = new io.wattproof.simulator.fault.FaultInjector(sim, out::println);
                 DashboardServer dashboard = noDashboard ? null
-                        : DashboardServer.start(new SimulationFleet(sim, sim.clock()), httpPort, sim.clock())) {
+                        : DashboardServer.start(new SimulationFleet(sim, sim.clock()), httpPort, sim.clock(),
+                                new io.wattproof.simulator.fault.InjectorControl(faults, sim.devices().size()))) {
             out.println("broker " + sim.brokerUri() + "; ledger " + sim.ledger().chainId() + " at height " + sim.ledger().latestHeight()
                     + "; agents start at the next interval boundary");
             if (dashboard != null) {

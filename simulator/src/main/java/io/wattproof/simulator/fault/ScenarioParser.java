@@ -224,7 +224,7 @@ public final class ScenarioParser {
                 }
                 String key = k.getValue();
                 if (out.containsKey(key)) {
-                    problem(k, field + "." + key, "each key once", "a second " + quote(key));
+                    problem(k, field.equals("(file)") ? key : field + "." + key, "each key once", "a second " + quote(key));
                     ok = false;
                 } else if (allowed != null && !allowed.contains(key)) {
                     problem(k, field.equals("(file)") ? key : field + "." + key, "one of " + new java.util.TreeSet<>(allowed), "unknown key "
