@@ -418,6 +418,7 @@ public final class ScenarioParser {
             if (m == null) {
                 return null;
             }
+            int before = problems.size();
             boolean nothingLost = Optional.ofNullable(m.get("nothing_lost")).flatMap(n -> bool(n, "expect.nothing_lost")).orElse(false);
             boolean forgeries = Optional.ofNullable(m.get("every_forgery_detected")).flatMap(n -> bool(n, "expect.every_forgery_detected"))
                     .orElse(false);
@@ -441,7 +442,7 @@ public final class ScenarioParser {
                     alarms.add(new Scenario.ExpectedAlarm(meter, phrase.get()));
                 }
             }
-            if (!nothingLost && alarms.isEmpty() && within.isEmpty() && !forgeries && valset == 0 && items != null) {
+            if (!nothingLost && alarms.isEmpty() && within.isEmpty() && !forgeries && valset == 0 && problems.size() == before) {
                 problem(node, "expect", "at least one check (nothing_lost, alarms, recovered_within, every_forgery_detected, "
                         + "valset_changes)", "none");
             }
