@@ -22,6 +22,7 @@ import io.wattproof.simulator.broker.EmbeddedBroker;
 import io.wattproof.simulator.charging.ChargingScenario;
 import io.wattproof.simulator.charging.OcmfDump;
 import io.wattproof.simulator.fault.LinkProxy;
+import io.wattproof.simulator.fault.SteppableClock;
 import io.wattproof.simulator.fleet.SimulatedDevice;
 import io.wattproof.simulator.ledger.IncludedTx;
 import io.wattproof.simulator.ledger.LedgerNode;
@@ -96,6 +97,8 @@ public final class Simulation implements AutoCloseable {
     private final List<SimulatedDevice> devices = new ArrayList<>();
     /** One relay per device between its agent and the broker, so a device's link can be cut. */
     private final List<LinkProxy> links = new ArrayList<>();
+    /** Each device's own wall clock, which a clock-jump fault steps; empty when the run's clock is scaled (docs/faults.md). */
+    private final List<SteppableClock> deviceClocks = new ArrayList<>();
     private final Map<DeviceId, Long> sequenceAtStart = new LinkedHashMap<>();
     /** In the charging scenario, each pile's relay and what its meter measures; index as {@link #devices}. */
     private final List<PileHardware> pileHardware = new ArrayList<>();
@@ -257,7 +260,7 @@ public final class Simulation implements AutoCloseable {
             links.add(link);
             SimulatedDevice device;
             try {
-                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, link.uri(), clock);
+                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, link.uri(), deviceClock(clock));
             } catch (Exception e) {
                 meter.close();
                 throw e;
@@ -406,6 +409,54 @@ public final class Simulation implements AutoCloseable {
         return DeviceId.fromPublicKeyInfo(operator.publicKeyInfo());
     }
 
+    /**
+     * The clock an agent reads: a {@link SteppableClock} over the run's clock at real time, so a
+     * fault can step it; the run's clock itself when compressed, since the agent scales its own
+     * bounds only on a {@link ScaledClock} (docs/architecture.md, "Time compression in the simulator").
+     */
+    private Clock deviceClock(Clock clock) {
+        if (clock instanceof ScaledClock) {
+            return clock;
+        }
+        SteppableClock c = new SteppableClock(clock);
+        deviceClocks.add(c);
+        return c;
+    }
+
+    /**
+     * Steps the wall clock of device {@code index} (0-based) by {@code by}.
+     *
+     * @throws IllegalStateException when the run's clock is compressed (its agents' clocks cannot be stepped)
+     */
+    public void stepClock(int index, Duration by) {
+        if (deviceClocks.size() != devices.size()) {
+            throw new IllegalStateException("clock-jump: expected a run at real time (--speed 1), the agents' clocks cannot be "
+                    + "stepped on a compressed clock");
+        }
+        deviceClocks.get(index).step(by);
+    }
+
+    /**
+     * Stops the broker and, after {@code down}, starts it again on the same port, as a broker host
+     * restarting: every connection drops and, its persistence being in memory, every session and
+     * retained message is gone. Blocks until the broker is back.
+     */
+    public synchronized void restartBroker(Duration down) throws IOException, InterruptedException {
+        int port = broker.port();
+        broker.close();
+        Thread.sleep(down.toMillis());
+        broker = EmbeddedBroker.start(config.runFolder().resolve("broker"), port);
+    }
+
+    /** From now on the gateway lies as {@code policy} says ({@link ByzantinePolicy#honest()}: never). */
+    public void setByzantine(ByzantinePolicy policy) {
+        gateway.setByzantine(policy);
+    }
+
+    public SimulationConfig config() {
+        return config;
+    }
+
     /** Cuts the link between device {@code index} (0-based) and the broker; it keeps metering. */
     public void cutLink(int index) {
         links.get(index).cut();
@@ -419,7 +470,7 @@ public final class Simulation implements AutoCloseable {
         return List.copyOf(devices);
     }
 
-    public String brokerUri() {
+    public synchronized String brokerUri() {
         return broker.uri();
     }
 

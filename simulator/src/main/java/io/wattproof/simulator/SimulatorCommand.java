@@ -152,6 +152,13 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "how long to wait at the end for every record to be confirmed (default: 30s)")
     Duration drainTimeout = Duration.ofSeconds(30);
 
+    @Option(names = "--scenario-file", paramLabel = "FILE",
+            description = "run a fault scenario (docs/faults.md): a YAML file, or builtin:NAME for a shipped one ("
+                    + "broker-restart, partition, power-cut, clock-jump, garbage, valset-change, byzantine-gateway, several-faults); "
+                    + "prints each fault as it is injected and each check as PASS or FAIL; exit 0 only if all pass. The fleet comes "
+                    + "from the file; --data, --http-port, --no-dashboard and --drain-timeout apply")
+    String scenarioFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -184,6 +191,9 @@ public final class SimulatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // The running CommandLine (not a new one): its error stream is the one run() was given.
         CommandLine cli = spec.commandLine();
+        if (scenarioFile != null) {
+            return runScenarioFile(cli);
+        }
         if (interval.toNanos() % 1_000_000_000L != 0 || interval.isZero() || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new CommandLine.ParameterException(cli, "--interval: expected a whole number of seconds from 1s to 24h, got "
                     + format(interval));
@@ -282,8 +292,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         SimulationResult result;
         try (Simulation sim = Simulation.start(config, clock);
+                io.wattproof.simulator.fault.FaultInjector faults = new io.wattproof.simulator.fault.FaultInjector(sim, out::println);
                 DashboardServer dashboard = noDashboard ? null
-                        : DashboardServer.start(new SimulationFleet(sim, sim.clock()), httpPort, sim.clock())) {
+                        : DashboardServer.start(new SimulationFleet(sim, sim.clock()), httpPort, sim.clock(),
+                                new io.wattproof.simulator.fault.InjectorControl(faults, sim.devices().size()))) {
             out.println("broker " + sim.brokerUri() + "; ledger " + sim.ledger().chainId() + " at height " + sim.ledger().latestHeight()
                     + "; agents start at the next interval boundary");
             if (dashboard != null) {
@@ -328,6 +340,37 @@ public final class SimulatorCommand implements Callable<Integer> {
             out.println("failed: " + result.failures());
         }
         return result.passed() ? 0 : 1;
+    }
+
+    /** {@code --scenario-file}: one fault scenario on a new lab (docs/faults.md). */
+    private int runScenarioFile(CommandLine cli) throws Exception {
+        io.wattproof.simulator.fault.Scenario scenario = switch (io.wattproof.simulator.fault.Scenarios.load(scenarioFile)) {
+            case io.wattproof.simulator.fault.Parsed.Invalid<io.wattproof.simulator.fault.Scenario> bad ->
+                    throw new CommandLine.ParameterException(cli, "--scenario-file: " + scenarioFile + " is not a valid scenario:\n"
+                            + bad.message());
+            case io.wattproof.simulator.fault.Parsed.Ok<io.wattproof.simulator.fault.Scenario> ok -> ok.value();
+        };
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new CommandLine.ParameterException(cli, "--http-port: expected 0..65535, got " + httpPort);
+        }
+        if (data != null && Files.exists(data) && !isEmptyFolder(data)) {
+            // A scenario's checks count from a new chain; continuing an old one would mix in its history.
+            throw new CommandLine.ParameterException(cli, "--data: expected a new or empty folder for a scenario, got " + data
+                    + " which holds files");
+        }
+        Path runFolder = data != null ? data : Files.createTempDirectory("wattproof-scenario-");
+        io.wattproof.simulator.fault.ScenarioRun.Report report = io.wattproof.simulator.fault.ScenarioRun.run(scenario, runFolder, out,
+                noDashboard ? -1 : httpPort, drainTimeout);
+        return report.passed() ? 0 : 1;
+    }
+
+    private static boolean isEmptyFolder(Path folder) throws java.io.IOException {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     /** Whole seconds as 24s, else to a tenth: 86.4s. */

@@ -712,16 +712,32 @@ public final class LedgerFollower implements AutoCloseable {
             for (Waiting w : bookings) {
                 decideBooking(w);
             }
-            for (Tracked t : new ArrayList<>(tracked.values())) {
+            // A record is never sent again ahead of its unconfirmed predecessors, and records go in
+            // sequence order: the ledger fills a gap from its lower end only (docs/ledger.md), so a
+            // backlog sent in hash order, or a higher record sent before a lower one whose back-off
+            // has not run out, is refused record by record, each refusal doubling the wait. Found
+            // by the broker-restart fault scenario (docs/faults.md).
+            long highestDue = Long.MIN_VALUE;
+            for (Tracked t : tracked.values()) {
                 if (!t.due.isAfter(now)) {
-                    // Asked again one timeout later if the host cannot send it now (offline, window full).
-                    t.due = now.plus(settings.receiptTimeout());
-                    // The re-submission brings a fresh receipt; those still waiting are checked as well.
-                    resubmissions++;
-                    log.info("record sent again device={} sequence={} reason=\"no verified receipt\"", deviceId, t.record.sequence());
-                    host.resubmit(t.record);
-                    publish();
+                    highestDue = Math.max(highestDue, t.record.sequence());
                 }
+            }
+            List<Tracked> again = new ArrayList<>();
+            for (Tracked t : tracked.values()) {
+                if (t.record.sequence() <= highestDue) {
+                    again.add(t);
+                }
+            }
+            again.sort(java.util.Comparator.comparingLong(t -> t.record.sequence()));
+            for (Tracked t : again) {
+                // Asked again one timeout later if the host cannot send it now (offline, window full).
+                t.due = now.plus(settings.receiptTimeout());
+                // The re-submission brings a fresh receipt; those still waiting are checked as well.
+                resubmissions++;
+                log.info("record sent again device={} sequence={} reason=\"no verified receipt\"", deviceId, t.record.sequence());
+                host.resubmit(t.record);
+                publish();
             }
             for (TrackedTx t : new ArrayList<>(trackedTxs.values())) {
                 if (!t.due.isAfter(now)) {

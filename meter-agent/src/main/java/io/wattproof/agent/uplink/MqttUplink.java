@@ -226,6 +226,16 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
         if (closed) {
             return;
         }
+        if (failure instanceof MqttException m && (m.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_CONNECTED
+                || m.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS)) {
+            // A connection lost during the CONNECT handshake reaches both this listener and the
+            // disconnected callback, and each schedules an attempt. The other attempt owns the
+            // connection: this one must neither tell the agent it is offline nor try again, or the
+            // two loop forever with the agent told "disconnected" every second while connected.
+            // Found by the broker-restart fault scenario (docs/faults.md).
+            log.debug("mqtt connect attempt dropped server={} reason={}", config.serverUri(), describe(failure));
+            return;
+        }
         Duration wait;
         synchronized (backoff) {
             wait = backoff.nextDelay();

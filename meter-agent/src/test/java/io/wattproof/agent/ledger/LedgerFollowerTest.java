@@ -162,6 +162,42 @@ class LedgerFollowerTest {
     }
 
     /**
+     * Records the broker acknowledged but never delivered (a broker restarted without its
+     * sessions) are sent again in sequence order, and one that falls due takes its unconfirmed
+     * predecessors along ahead of it: the ledger fills a gap from its lower end only.
+     */
+    @Test
+    void aLostBacklogIsSentAgainInSequenceOrderWithItsPredecessors() throws Exception {
+        for (long s = 1; s <= 12; s++) {
+            SignedRecord r = store(s);
+            follower.expect(r);
+            synchronized (outbox) {
+                outbox.markAcknowledged(r.sequence());
+            }
+            if (s == 6) {
+                // Records 7..12 fall due one timeout after 1..6.
+                follower.awaitIdle();
+                clock.advance(TIMEOUT.dividedBy(2));
+            }
+        }
+        follower.awaitIdle();
+        clock.advance(TIMEOUT.dividedBy(2).plusMillis(1));
+        follower.checkNow();
+        follower.awaitIdle();
+        synchronized (outbox) {
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), resent, "the records due, in sequence order");
+        }
+        await("the first six final", () -> follower.counters().confirmed() == 6);
+        clock.advance(TIMEOUT);
+        follower.checkNow();
+        follower.awaitIdle();
+        synchronized (outbox) {
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L), resent);
+        }
+        await("all final", () -> follower.counters().confirmed() == 12);
+    }
+
+    /**
      * A forged block condemns the block, not the receipt: the receipt is kept and its header asked
      * for again at the next check, so an honest answer makes the record final without sending it
      * again, and a lie in the receipt itself would still be found.

@@ -48,6 +48,10 @@ public final class DashboardServer implements AutoCloseable {
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final FleetSource source;
+    /** Injects faults from the panel; null when the run takes none (docs/faults.md). */
+    private final FaultControl faults;
+    /** A fault request's body beyond this is refused unread: settings are a few dozen bytes. */
+    private static final int MAX_FAULT_BODY = 4096;
     private final Clock clock;
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -61,7 +65,12 @@ public final class DashboardServer implements AutoCloseable {
     private int streams;
 
     private DashboardServer(FleetSource source, Clock clock, HttpServer server, boolean tick) {
+        this(source, null, clock, server, tick);
+    }
+
+    private DashboardServer(FleetSource source, FaultControl faults, Clock clock, HttpServer server, boolean tick) {
         this.source = source;
+        this.faults = faults;
         this.clock = clock;
         this.server = server;
         server.setExecutor(handlers);
@@ -82,6 +91,16 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(FleetSource source, int port, Clock clock) throws IOException {
         return new DashboardServer(source, clock, bind(port), true);
+    }
+
+    /** As {@link #start}, with a faults panel whose buttons call {@code faults} (docs/faults.md). */
+    public static DashboardServer start(FleetSource source, int port, Clock clock, FaultControl faults) throws IOException {
+        return new DashboardServer(source, java.util.Objects.requireNonNull(faults, "faults"), clock, bind(port), true);
+    }
+
+    /** As {@link #start(FleetSource, int, Clock, FaultControl)}, without the ticker (tests). */
+    static DashboardServer startWithoutTicker(FleetSource source, int port, Clock clock, FaultControl faults) throws IOException {
+        return new DashboardServer(source, faults, clock, bind(port), false);
     }
 
     /** As {@link #start}, without the ticker: samples are taken by {@link #tick} only (tests). */
@@ -162,6 +181,10 @@ public final class DashboardServer implements AutoCloseable {
                     + exchange.getRequestHeaders().getFirst("Host")));
             return;
         }
+        if (path != null && path.startsWith("/api/faults")) {
+            faults(exchange, method, path);
+            return;
+        }
         if (!method.equals("GET")) {
             exchange.getResponseHeaders().set("Allow", "GET");
             json(exchange, 405, DashboardJson.error("method: expected GET, got " + method));
@@ -190,6 +213,71 @@ public final class DashboardServer implements AutoCloseable {
         } else {
             json(exchange, 404, DashboardJson.error("path: no such resource " + path));
         }
+    }
+
+    /**
+     * {@code GET /api/faults}: the kinds on offer; {@code POST /api/faults/{kind}}: inject one. A
+     * POST must carry {@code Content-Type: application/json}: a page on another site can send a
+     * form or text/plain POST without asking, but a JSON one only after a CORS preflight (Fetch
+     * standard, "CORS-safelisted request-header"), which this server never grants; an {@code Origin}
+     * other than the dashboard's own is refused as well.
+     */
+    private void faults(HttpExchange exchange, String method, String path) throws IOException {
+        if (faults == null) {
+            json(exchange, 404, DashboardJson.error("path: this run takes no faults from the dashboard"));
+            return;
+        }
+        if (path.equals("/api/faults") && method.equals("GET")) {
+            com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode kinds = body.putArray("kinds");
+            faults.kinds().forEach(kinds::add);
+            json(exchange, 200, body);
+            return;
+        }
+        if (!path.startsWith("/api/faults/") || path.length() == "/api/faults/".length()) {
+            json(exchange, 404, DashboardJson.error("path: expected /api/faults/{kind}, got " + printable(path)));
+            return;
+        }
+        if (!method.equals("POST")) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            json(exchange, 405, DashboardJson.error("method: expected POST, got " + method));
+            return;
+        }
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin != null && !isOwnOrigin(origin)) {
+            json(exchange, 403, DashboardJson.error("origin: expected http://127.0.0.1:" + port() + " or http://localhost:" + port()
+                    + ", got " + printable(origin)));
+            return;
+        }
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            json(exchange, 415, DashboardJson.error("content type: expected application/json, got " + (type == null ? "none"
+                    : printable(type))));
+            return;
+        }
+        byte[] raw = exchange.getRequestBody().readNBytes(MAX_FAULT_BODY + 1);
+        if (raw.length > MAX_FAULT_BODY) {
+            json(exchange, 413, DashboardJson.error("body: expected at most " + MAX_FAULT_BODY + " bytes, got more"));
+            return;
+        }
+        String kind = path.substring("/api/faults/".length());
+        switch (faults.inject(kind, new String(raw, StandardCharsets.UTF_8))) {
+            case FaultControl.Outcome.Injected i -> {
+                com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                body.put("id", i.id());
+                body.put("injected", i.description());
+                json(exchange, 200, body);
+            }
+            case FaultControl.Outcome.Refused r -> {
+                com.fasterxml.jackson.databind.node.ObjectNode body = DashboardJson.error(String.join("; ", r.problems()));
+                json(exchange, 400, body);
+            }
+        }
+    }
+
+    private boolean isOwnOrigin(String origin) {
+        String o = origin.trim().toLowerCase(java.util.Locale.ROOT);
+        return o.equals("http://127.0.0.1:" + port()) || o.equals("http://localhost:" + port());
     }
 
     private boolean isOwnHost(String host) {

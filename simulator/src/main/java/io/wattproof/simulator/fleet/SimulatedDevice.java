@@ -166,6 +166,16 @@ public final class SimulatedDevice implements AutoCloseable {
         return key;
     }
 
+    /** The device's virtual meter (for faults: docs/faults.md). */
+    public VirtualMeter meter() {
+        return meter;
+    }
+
+    /** Whether the agent runs (false before the first start and after {@link #stopAgent}). */
+    public synchronized boolean agentRunning() {
+        return agent != null;
+    }
+
     /** The serial number of the device's meter. */
     public String meterSerial() {
         return meter.serial();

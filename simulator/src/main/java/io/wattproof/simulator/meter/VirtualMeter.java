@@ -42,6 +42,9 @@ public final class VirtualMeter implements AutoCloseable {
     private final ModbusTcpSlave slave;
     private ModbusRtuSlave rtuSlave; // guarded by this
     private MeterState state;
+    /** Set by a garbage fault: the meter answers nonsense (docs/faults.md). */
+    private volatile boolean garbage;
+    private long garbageAnswers; // guarded by this
 
     private VirtualMeter(String serial, MeterState initial, Clock clock) throws IOException {
         this.serial = serial;
@@ -106,10 +109,36 @@ public final class VirtualMeter implements AutoCloseable {
         image.setAll(values);
     }
 
+    /**
+     * While on, the meter answers every other request with exception 0x04 (Server Device Failure,
+     * Modbus Application Protocol v1.1b3 section 7) and the others with every register word
+     * 0x7FC0, so each float32 value reads as NaN: a meter with a failing measuring chip. The energy
+     * registers underneath keep counting, so a reading after the fault accounts for every Wh.
+     */
+    public void answerGarbage(boolean on) {
+        garbage = on;
+    }
+
+    public boolean answersGarbage() {
+        return garbage;
+    }
+
+    private synchronized int[] garbageAnswer(FunctionCode function, int quantity) throws ModbusExceptionResponse {
+        if (garbageAnswers++ % 2 == 0) {
+            throw new ModbusExceptionResponse(function.code(), 0x04);
+        }
+        int[] words = new int[quantity];
+        java.util.Arrays.fill(words, 0x7FC0);
+        return words;
+    }
+
     private final class LiveBank implements RegisterBank {
         @Override
         public int[] read(FunctionCode function, int address, int quantity) throws ModbusExceptionResponse {
             refresh();
+            if (garbage) {
+                return garbageAnswer(function, quantity);
+            }
             return image.read(function, address, quantity);
         }
     }

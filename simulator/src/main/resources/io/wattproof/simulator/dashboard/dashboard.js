@@ -226,4 +226,57 @@ async function start() {
   });
 }
 
+// The faults panel (docs/faults.md): shown only when the run takes faults from the dashboard.
+function faultBody(kind) {
+  const meters = $("fault-meters").value.split(",").map((m) => Number(m.trim()));
+  const forHow = $("fault-for").value.trim();
+  switch (kind) {
+    case "broker-restart": return { down: forHow };
+    case "partition": return { meters, for: forHow };
+    case "clock-jump": return { meter: meters[0], by: $("fault-by").value.trim(), for: forHow };
+    case "byzantine-gateway": return { rate: Number($("fault-rate").value), for: forHow };
+    default: return { meter: meters[0], for: forHow };
+  }
+}
+
+function logFault(text, cls) {
+  const li = document.createElement("li");
+  li.textContent = new Date().toLocaleTimeString() + " " + text;
+  if (cls) li.className = cls;
+  $("faults-log").prepend(li);
+}
+
+async function startFaults() {
+  let kinds;
+  try {
+    const response = await fetch("/api/faults", { cache: "no-store" });
+    if (!response.ok) return;
+    kinds = (await response.json()).kinds;
+  } catch (e) {
+    return;
+  }
+  for (const k of kinds) {
+    const option = document.createElement("option");
+    option.value = k;
+    option.textContent = k;
+    $("fault-kind").append(option);
+  }
+  $("faults-section").hidden = false;
+  $("faults-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const kind = $("fault-kind").value;
+    try {
+      const response = await fetch("/api/faults/" + encodeURIComponent(kind), {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(faultBody(kind)),
+      });
+      const answer = await response.json();
+      if (response.ok) logFault("#" + answer.id + " " + answer.injected, "ok");
+      else logFault(kind + ": " + answer.error, "bad");
+    } catch (err) {
+      logFault(kind + ": " + err.message, "bad");
+    }
+  });
+}
+
 start();
+startFaults();

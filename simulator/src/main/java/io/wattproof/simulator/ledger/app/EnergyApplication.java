@@ -122,6 +122,16 @@ public final class EnergyApplication implements Application {
     private final ChargingBook charging = new ChargingBook();
     /** True while {@link #checkTx} evaluates. */
     private boolean checking;
+    /**
+     * CheckTx's view of gap fills not yet in a block, per device: the last record that passed
+     * CheckTx at the lower end of an open gap. As with {@link #checkNonces}, CheckTx runs against
+     * the state after the mempool's earlier transactions (ABCI CheckTx, "the application maintains
+     * a check state"), so a backlog 6, 7, 8 sent in order into a gap 6..20 passes CheckTx together
+     * instead of 7 and 8 being refused until 6 is in a block. Cleared at each commit.
+     */
+    private final Map<DeviceId, CheckedFill> checkFills = new java.util.HashMap<>();
+
+    private record CheckedFill(long sequence, byte[] recordHash, long intervalEnd) {}
 
     private final Map<DeviceId, DeviceState> devices = new HashMap<>();
     /** Devices in id order; rebuilt when one is added (rare), for hashing and snapshots. */
@@ -347,8 +357,22 @@ public final class EnergyApplication implements Application {
         DeviceState device = devices.get(id);
         byte[] recordHash = SignBytes.recordHash(SignBytes.of(BodyType.READING, chainId, tx.getBody().toByteArray()));
         long start = reading.getIntervalStart();
-        Effect slot = place(device, reading.getSequence(), reading.getPreviousHash().toByteArray(), recordHash, true, start,
-                start + reading.getIntervalSeconds());
+        long end = start + reading.getIntervalSeconds();
+        Effect slot = null;
+        CheckedFill fill = checking ? checkFills.get(id) : null;
+        DeviceState.Gap open = fill == null ? null : device.gapHolding(fill.sequence());
+        if (open != null && reading.getSequence() > fill.sequence() && reading.getSequence() <= open.to()) {
+            // The gap as it will be once the pending fill is in a block: its lower end moved up.
+            DeviceState.Gap rest = new DeviceState.Gap(fill.sequence() + 1, open.to(), fill.recordHash(), fill.intervalEnd(),
+                    open.upperPreviousHash(), open.upperIntervalStart());
+            slot = placeInGap(rest, reading.getSequence(), reading.getPreviousHash().toByteArray(), recordHash, true, start, end);
+        }
+        if (slot == null) {
+            slot = place(device, reading.getSequence(), reading.getPreviousHash().toByteArray(), recordHash, true, start, end);
+        }
+        if (checking && slot instanceof Slot s && s.gap() != null) {
+            checkFills.put(id, new CheckedFill(reading.getSequence(), recordHash, end));
+        }
         return slot instanceof Slot s ? new AcceptReading(device, reading, recordHash, s.gap()) : slot;
     }
 
@@ -405,19 +429,24 @@ public final class EnergyApplication implements Application {
             return new Slot(null);
         }
         Gap gap = device.gapHolding(sequence);
-        if (gap == null) {
-            byte[] known = device.recentHashOf(sequence);
-            if (known == null) {
-                return new Refusal(DUPLICATE_SEQUENCE, "sequence: expected above the head " + device.head
-                        + " or the lower end of an open gap, got " + sequence + ", already held");
-            }
-            if (Arrays.equals(known, recordHash)) {
-                return new Refusal(DUPLICATE_SEQUENCE, "sequence: " + sequence + " is already held with the same record (record hash "
-                        + HEX.formatHex(recordHash) + ")");
-            }
-            return new Refusal(DUPLICATE_SEQUENCE, "record hash: expected " + HEX.formatHex(known) + " (sequence " + sequence
-                    + " already held), got " + HEX.formatHex(recordHash) + ", another body");
+        if (gap != null) {
+            return placeInGap(gap, sequence, previous, recordHash, timed, start, end);
         }
+        byte[] known = device.recentHashOf(sequence);
+        if (known == null) {
+            return new Refusal(DUPLICATE_SEQUENCE, "sequence: expected above the head " + device.head
+                    + " or the lower end of an open gap, got " + sequence + ", already held");
+        }
+        if (Arrays.equals(known, recordHash)) {
+            return new Refusal(DUPLICATE_SEQUENCE, "sequence: " + sequence + " is already held with the same record (record hash "
+                    + HEX.formatHex(recordHash) + ")");
+        }
+        return new Refusal(DUPLICATE_SEQUENCE, "record hash: expected " + HEX.formatHex(known) + " (sequence " + sequence
+                + " already held), got " + HEX.formatHex(recordHash) + ", another body");
+    }
+
+    /** {@link #place} for a sequence that {@code gap} holds. */
+    private static Effect placeInGap(Gap gap, long sequence, byte[] previous, byte[] recordHash, boolean timed, long start, long end) {
         if (sequence != gap.from()) {
             return new Refusal(BROKEN_CHAIN, "sequence: expected " + gap.from() + ", the lower end of the open gap " + gap.from()
                     + ".." + gap.to() + " (a gap is filled from its lower end only), got " + sequence);
@@ -1247,6 +1276,7 @@ public final class EnergyApplication implements Application {
 
     private void commit() {
         checkNonces.clear();
+        checkFills.clear();
         if (orderStale) {
             List<DeviceState> all = new ArrayList<>(devices.values());
             all.sort(DeviceState::compareIds);

@@ -68,7 +68,8 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final LedgerNode node;
-    private final ByzantinePolicy policy;
+    /** Volatile: a fault scenario or the dashboard switches it while the gateway runs (docs/faults.md). */
+    private volatile ByzantinePolicy policy;
     private final MqttAsyncClient client;
     private final MqttSubscription[] subscriptions;
     private final ExecutorService worker;
@@ -513,6 +514,12 @@ public final class Gateway implements AutoCloseable {
     /** Booking receipts handed to the broker on piles' {@code bookings} topics. */
     public long bookingsPublished() {
         return bookingsPublished.get();
+    }
+
+    /** From the next answer on, lies as {@code value} says ({@link ByzantinePolicy#honest()}: never). */
+    public void setByzantine(ByzantinePolicy value) {
+        policy = java.util.Objects.requireNonNull(value, "policy");
+        log.info("gateway policy now {}", value);
     }
 
     public GatewayCounters counters() {

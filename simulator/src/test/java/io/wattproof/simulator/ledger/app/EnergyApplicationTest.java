@@ -292,6 +292,30 @@ class EnergyApplicationTest {
         assertEquals(List.of(), view(m).gaps());
     }
 
+    /**
+     * CheckTx runs against the state after the fills it already admitted since the last commit: a
+     * backlog sent in order into a gap passes together (found by the broker-restart fault scenario,
+     * docs/faults.md), a fill that skips one is still refused, and the committed state is untouched.
+     */
+    @Test
+    void checkTxAdmitsAGapsFillsInOrderBeforeTheyAreInABlock() {
+        TestMeter m = meter(KeyAlgorithm.ED25519, 1);
+        List<Reading> chain = m.chain(6, 100, 0);
+        assertOk(f.one(m.tx(chain.get(0))));
+        assertOk(f.one(m.tx(chain.get(5)))); // sequence 6: gap 2..5
+        byte[] hash = f.app.appHash();
+        assertOk(f.app.checkTx(m.tx(chain.get(1))));
+        assertOk(f.app.checkTx(m.tx(chain.get(2))));
+        assertRefused(TxResultCode.RESULT_BROKEN_CHAIN, "sequence: expected 4, the lower end of the open gap 4..5",
+                f.app.checkTx(m.tx(chain.get(4))));
+        assertArrayEquals(hash, f.app.appHash(), "checkTx changes no committed state");
+        assertEquals(List.of(new GapRange(2, 5)), view(m).gaps());
+        // The block executes them in the mempool's order; the gap closes.
+        f.block(m.tx(chain.get(1)), m.tx(chain.get(2)), m.tx(chain.get(3)), m.tx(chain.get(4)));
+        assertEquals(List.of(), view(m).gaps());
+        assertEquals(6, view(m).accepted());
+    }
+
     @Test
     void aGapFilledOutOfOrderIsRefused() {
         TestMeter m = meter(KeyAlgorithm.ED25519, 1);
