@@ -7,6 +7,7 @@ import io.wattproof.agent.charging.ChargingPile;
 import io.wattproof.agent.charging.ChargingPiles;
 import io.wattproof.agent.charging.SessionSealer;
 import io.wattproof.agent.gpio.Relay;
+import io.wattproof.agent.ledger.ConfirmationListener;
 import io.wattproof.agent.ledger.LedgerCounters;
 import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.meter.ModbusMeterSource;
@@ -21,6 +22,7 @@ import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
 import io.wattproof.crypto.seal.RecipientKeyPair;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.modbus.master.ModbusMaster;
 import io.wattproof.modbus.master.ModbusTcpMaster;
 import io.wattproof.modbus.master.ModbusTcpMasterConfig;
 import io.wattproof.ota.client.UpdateClient;
@@ -78,6 +80,8 @@ public final class SimulatedDevice implements AutoCloseable {
     private final List<Boot> boots = new ArrayList<>();
     /** Set by {@link #stopMetering}: the run is ending, and a restart the update shell asks for is not made. */
     private boolean ending;
+    /** Hears every record an agent of this device makes final; null for nobody. */
+    private ConfirmationListener confirmations;
     /** Ledger counters of agents that ran on this device before the current one, this run. */
     private long confirmedBefore;
     private long forgeriesBefore;
@@ -148,6 +152,11 @@ public final class SimulatedDevice implements AutoCloseable {
         return updates != null ? Optional.of(updates.status()) : Optional.ofNullable(lastUpdateStatus);
     }
 
+    /** Who hears each record this device's agents make final, from the next {@link #startAgent} on; null for nobody. */
+    public synchronized void confirmations(ConfirmationListener listener) {
+        this.confirmations = listener;
+    }
+
     /** Makes the device a charging pile from its next {@link #startAgent} on. */
     public synchronized void makePile(PileParts parts) {
         this.pileParts = parts;
@@ -214,10 +223,13 @@ public final class SimulatedDevice implements AutoCloseable {
                 throw new IllegalStateException("device " + folder + " cannot read its slots: " + e.getMessage(), e);
             }
         }
-        ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build());
+        ModbusMaster master = meter.servesTcp()
+                ? new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build())
+                : meter.inProcessMaster();
         // On loopback a broker is back within seconds; a board's 30 s back-off would only slow the lab.
         MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()).withMaxReconnectDelay(Duration.ofSeconds(2)));
         agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, VirtualMeter.MAP), uplink, clock);
+        agent.confirmations(confirmations);
         LiveChannelFanOut live = updateParts == null ? null : new LiveChannelFanOut(uplink);
         if (pileParts != null) {
             pile = startPile(agent, live == null ? uplink : live.attach());
