@@ -17,13 +17,18 @@ import java.util.Optional;
  *     connection to one slave per meter (same registers; no listening port per meter)
  * @param virtualThreads the agents' long-lived jobs run on virtual threads
  *     ({@link io.wattproof.agent.AgentThreads}); for the whole process, once set
+ * @param lightKeyStores new device key stores are encrypted with the fewest PBKDF2 rounds RFC 8018
+ *     recommends ({@link io.wattproof.crypto.soft.SoftwareKeyStore#MIN_PBKDF2_ITERATIONS}) instead of
+ *     100,000: their secrets are 256 random bits, and 10,000 devices would otherwise take half an
+ *     hour to create and as long again to open
  */
-public record FleetHosting(Optional<String> externalBroker, boolean linkProxies, boolean inProcessMeters, boolean virtualThreads) {
+public record FleetHosting(Optional<String> externalBroker, boolean linkProxies, boolean inProcessMeters, boolean virtualThreads,
+        boolean lightKeyStores) {
     /** As every run before fleets grew: embedded broker, a link proxy and a Modbus TCP slave per device, platform threads. */
-    public static final FleetHosting DEFAULT = new FleetHosting(Optional.empty(), true, false, false);
+    public static final FleetHosting DEFAULT = new FleetHosting(Optional.empty(), true, false, false, false);
 
-    /** For thousands of devices: no link proxies, in-process meters, virtual threads; the embedded broker. */
-    public static final FleetHosting LARGE = new FleetHosting(Optional.empty(), false, true, true);
+    /** For thousands of devices: no link proxies, in-process meters, virtual threads, light key stores; the embedded broker. */
+    public static final FleetHosting LARGE = new FleetHosting(Optional.empty(), false, true, true, true);
 
     public FleetHosting {
         Objects.requireNonNull(externalBroker, "external broker");
@@ -31,7 +36,7 @@ public record FleetHosting(Optional<String> externalBroker, boolean linkProxies,
     }
 
     public FleetHosting withExternalBroker(String uri) {
-        return new FleetHosting(Optional.of(uri), linkProxies, inProcessMeters, virtualThreads);
+        return new FleetHosting(Optional.of(uri), linkProxies, inProcessMeters, virtualThreads, lightKeyStores);
     }
 
     /**

@@ -280,7 +280,8 @@ public final class Simulation implements AutoCloseable {
             }
             SimulatedDevice device;
             try {
-                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, deviceBroker, clock);
+                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, deviceBroker, clock,
+                        config.hosting().lightKeyStores());
             } catch (Exception e) {
                 meter.close();
                 throw e;

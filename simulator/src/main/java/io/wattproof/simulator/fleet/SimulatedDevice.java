@@ -88,6 +88,16 @@ public final class SimulatedDevice implements AutoCloseable {
 
     public SimulatedDevice(Path folder, KeyAlgorithm algorithm, VirtualMeter meter, AgentConfig.Builder config, String brokerUri,
             Clock clock) throws KeyStoreFailure, java.io.IOException {
+        this(folder, algorithm, meter, config, brokerUri, clock, false);
+    }
+
+    /**
+     * As above; with {@code lightKeyStore}, a new key store is encrypted with
+     * {@link SoftwareKeyStore#MIN_PBKDF2_ITERATIONS} rounds (its secret is random; see
+     * {@link io.wattproof.simulator.FleetHosting#lightKeyStores}).
+     */
+    public SimulatedDevice(Path folder, KeyAlgorithm algorithm, VirtualMeter meter, AgentConfig.Builder config, String brokerUri,
+            Clock clock, boolean lightKeyStore) throws KeyStoreFailure, java.io.IOException {
         this.folder = folder;
         this.meter = meter;
         this.brokerUri = brokerUri;
@@ -98,6 +108,7 @@ public final class SimulatedDevice implements AutoCloseable {
         SoftwareKeyStore.createSecret(secret);
         this.key = Files.exists(keys.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE))
                 ? SoftwareKeyStore.open(keys, secret)
+                : lightKeyStore ? SoftwareKeyStore.create(keys, algorithm, secret, SoftwareKeyStore.MIN_PBKDF2_ITERATIONS)
                 : SoftwareKeyStore.create(keys, algorithm, secret);
         this.config = config.meterSerial(meter.serial()).build();
     }
