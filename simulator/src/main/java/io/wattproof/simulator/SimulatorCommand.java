@@ -225,9 +225,11 @@ public final class SimulatorCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cli, "--" + e.getMessage());
             }
         }
-        if (bench && duration.compareTo(interval.multipliedBy(BENCH_WARMUP_INTERVALS + 1)) < 0) {
-            throw new CommandLine.ParameterException(cli, "--bench: expected a --duration of at least " + (BENCH_WARMUP_INTERVALS + 1)
-                    + " intervals (" + format(interval.multipliedBy(BENCH_WARMUP_INTERVALS + 1)) + "), got " + format(duration));
+        // The first boundary may lie up to an interval away, then the warm-up, then at least one interval measured.
+        int benchMinimum = BENCH_WARMUP_INTERVALS + 2;
+        if (bench && duration.compareTo(interval.multipliedBy(benchMinimum)) < 0) {
+            throw new CommandLine.ParameterException(cli, "--bench: expected a --duration of at least " + benchMinimum
+                    + " intervals (" + format(interval.multipliedBy(benchMinimum)) + "), got " + format(duration));
         }
         if (bench && speed != 1) {
             throw new CommandLine.ParameterException(cli, "--bench: expected --speed 1 (latencies are real time), got " + speed);

@@ -55,8 +55,8 @@ class SimulatorCommandFleetTest {
 
     @Test
     void aBenchShorterThanItsWarmUpIsRefused() throws Exception {
-        assertRefused("--bench: expected a --duration of at least 3 intervals (45s), got 30s", "--bench", "--interval", "15s",
-                "--duration", "30s");
+        assertRefused("--bench: expected a --duration of at least 4 intervals (60s), got 45s", "--bench", "--interval", "15s",
+                "--duration", "45s");
     }
 
     @Test
