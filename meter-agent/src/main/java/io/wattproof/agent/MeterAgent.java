@@ -8,6 +8,7 @@ import io.wattproof.agent.interval.ClosedInterval;
 import io.wattproof.agent.interval.IntervalEngine;
 import io.wattproof.agent.interval.IntervalSchedule;
 import io.wattproof.agent.interval.ScaledClock;
+import io.wattproof.agent.ledger.ConfirmationListener;
 import io.wattproof.agent.ledger.FinalRecords;
 import io.wattproof.agent.ledger.LedgerCounters;
 import io.wattproof.agent.ledger.LedgerFollower;
@@ -133,6 +134,8 @@ public final class MeterAgent implements AutoCloseable {
     private volatile MeterSample latestSample;
     /** Who hears verified bookings and decided transactions; null for nobody. */
     private volatile LedgerTxListener txListener;
+    /** Who hears each record made final; null for nobody. */
+    private volatile ConfirmationListener confirmationListener;
 
     private MeterAgent(AgentConfig config, DeviceKey key, MeterSource meter, Uplink uplink, Clock clock, Outbox outbox,
             QualityFlagSource flags, ClockSyncSource clockSync) {
@@ -153,8 +156,7 @@ public final class MeterAgent implements AutoCloseable {
         this.ticks = new IntervalSchedule(config.samplePeriod().getSeconds());
         this.readings = new ReadingFactory(new DeviceDescription(key.deviceId(), meter.model(), config.meterSerial(), config.firmware()));
         this.signer = new RecordSigner(key, config.chainId());
-        this.worker = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("agent-" + deviceId.substring(0, 8)).daemon().factory());
+        this.worker = Executors.newSingleThreadScheduledExecutor(AgentThreads.named("agent-" + deviceId.substring(0, 8)));
         publishStatus();
     }
 
@@ -299,6 +301,14 @@ public final class MeterAgent implements AutoCloseable {
         @Override
         public void changed() {
             submit(MeterAgent.this::publishStatus);
+        }
+
+        @Override
+        public void confirmed(SignedRecord record, Instant at) {
+            ConfirmationListener l = confirmationListener;
+            if (l != null) {
+                l.confirmed(record.sequence(), record.intervalEnd(), at);
+            }
         }
     }
 
@@ -797,6 +807,14 @@ public final class MeterAgent implements AutoCloseable {
         }
         AgentStatus s = status;
         return s.outboxDepth() == 0 && s.unconfirmed() == 0;
+    }
+
+    /**
+     * Sets who hears each record the follower makes final, on the follower's thread; null for
+     * nobody. Without ledger settings nothing is ever heard.
+     */
+    public void confirmations(ConfirmationListener listener) {
+        this.confirmationListener = listener;
     }
 
     /** What the ledger follower has seen; empty when the agent does not follow the ledger. */

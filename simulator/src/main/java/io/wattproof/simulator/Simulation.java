@@ -80,11 +80,18 @@ public final class Simulation implements AutoCloseable {
     /** The operator's key signs device registrations and the tariff; Ed25519 keeps them short. */
     private static final KeyAlgorithm OPERATOR_ALGORITHM = KeyAlgorithm.ED25519;
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(30);
+    /** Registrations submitted before waiting for their block: well below the mempool's capacity. */
+    private static final int REGISTRATION_BATCH = 2000;
     /** A simulated run lasts minutes: a trust anchor good for two weeks never expires in one. */
     private static final Duration TRUSTING_PERIOD = Duration.ofDays(14);
 
     private final SimulationConfig config;
+    /** The embedded broker; null when the run uses an external one. */
     private EmbeddedBroker broker;
+    /** Where agents, gateway and auditor connect: the embedded broker's or the external one's. */
+    private String brokerUri;
+    /** Every agent's confirmations, for {@code --bench}. */
+    private final io.wattproof.simulator.bench.FleetBench bench = new io.wattproof.simulator.bench.FleetBench();
     private BlockLog blockLog;
     private EnergyApplication app;
     private ReferenceLedger ledger;
@@ -128,7 +135,16 @@ public final class Simulation implements AutoCloseable {
         Files.createDirectories(config.runFolder());
         Simulation sim = new Simulation(config);
         try {
-            sim.broker = EmbeddedBroker.start(config.runFolder().resolve("broker"), config.brokerPort());
+            if (config.hosting().virtualThreads()) {
+                // Before the first agent: the choice holds for the process (AgentThreads).
+                io.wattproof.agent.AgentThreads.useVirtualThreads();
+            }
+            if (config.hosting().externalBroker().isPresent()) {
+                sim.brokerUri = config.hosting().externalBroker().get();
+            } else {
+                sim.broker = EmbeddedBroker.start(config.runFolder().resolve("broker"), config.brokerPort());
+                sim.brokerUri = sim.broker.uri();
+            }
             sim.blockLog = BlockLog.open(config.runFolder().resolve("ledger").resolve("blocks.log"));
             sim.clock = sim.runClock(clock);
             sim.startLedger(sim.clock);
@@ -186,7 +202,7 @@ public final class Simulation implements AutoCloseable {
         }
         totalsAtStart = app.snapshot().totals();
         ledger.start();
-        GatewayConfig.Builder gatewayConfig = GatewayConfig.builder(broker.uri()).clientId("wattproof-gateway-" + ProcessHandle.current().pid());
+        GatewayConfig.Builder gatewayConfig = GatewayConfig.builder(brokerUri).clientId("wattproof-gateway-" + ProcessHandle.current().pid());
         if (settings.byzantineGateway()) {
             gatewayConfig.byzantine(ByzantinePolicy.lying(seed, BYZANTINE_RATE));
         }
@@ -201,7 +217,7 @@ public final class Simulation implements AutoCloseable {
         }
         gateway = Gateway.start(gatewayConfig.build(), node);
         if (config.dumpFolder() != null) {
-            auditor = ReceivingSide.start(broker.uri(), config.chainId(), config.dumpFolder());
+            auditor = ReceivingSide.start(brokerUri, config.chainId(), config.dumpFolder());
         }
     }
 
@@ -240,7 +256,9 @@ public final class Simulation implements AutoCloseable {
                 boolean pv = i % 3 == 0;
                 LoadProfile profile = LoadProfile.household(1000L + i, pv, pv ? 4000 + 2000 * random.nextDouble() : 0);
                 String serial = String.format("SIM%06d", i);
-                meter = VirtualMeter.start(serial, profile, config.zone(), 1000 + 20000 * random.nextDouble(), clock);
+                double initialKwh = 1000 + 20000 * random.nextDouble();
+                meter = config.hosting().inProcessMeters() ? VirtualMeter.startInProcess(serial, profile, config.zone(), initialKwh, clock)
+                        : VirtualMeter.start(serial, profile, config.zone(), initialKwh, clock);
             }
             if (i == 1 && config.meterSerial().isPresent()) {
                 try {
@@ -256,11 +274,17 @@ public final class Simulation implements AutoCloseable {
                 TimeCompression compression = config.timeCompression();
                 agentConfig.samplePeriod(compression.samplePeriod(config.interval())).maxLateness(compression.maxLateness(config.interval()));
             }
-            LinkProxy link = LinkProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), broker.port()));
-            links.add(link);
+            String deviceBroker = brokerUri;
+            if (config.hosting().linkProxies()) {
+                LinkProxy link = LinkProxy.start(broker != null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), broker.port())
+                        : new InetSocketAddress(FleetHosting.host(brokerUri), FleetHosting.port(brokerUri)));
+                links.add(link);
+                deviceBroker = link.uri();
+            }
             SimulatedDevice device;
             try {
-                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, link.uri(), deviceClock(clock));
+                device = new SimulatedDevice(folder, config.keyAlgorithm(), meter, agentConfig, deviceBroker, deviceClock(clock),
+                        config.hosting().lightKeyStores());
             } catch (Exception e) {
                 meter.close();
                 throw e;
@@ -290,6 +314,7 @@ public final class Simulation implements AutoCloseable {
                 .withReceiptTimeout(config.timeCompression().receiptTimeout(config.ledger().receiptTimeout()))
                 .withRequestTimeout(Duration.ofSeconds(5)).withPruneThreshold(16);
         for (SimulatedDevice device : devices) {
+            device.confirmations(bench);
             device.startAgent(agentLedger);
             sequenceAtStart.put(device.key().deviceId(), device.status().lastSequence());
         }
@@ -300,7 +325,7 @@ public final class Simulation implements AutoCloseable {
             // The fleet meters for two intervals (at least 2 s) before the release is announced.
             Duration after = config.interval().multipliedBy(2).compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
                     : config.interval().multipliedBy(2);
-            ota.start(devices, broker.uri(), io.wattproof.agent.uplink.MqttUplinkConfig.DEFAULT_TOPIC_PREFIX, after, clock);
+            ota.start(devices, brokerUri, io.wattproof.agent.uplink.MqttUplinkConfig.DEFAULT_TOPIC_PREFIX, after, clock);
         }
     }
 
@@ -321,7 +346,7 @@ public final class Simulation implements AutoCloseable {
             PileHardware hw = pileHardware.get(i);
             piles.add(new ChargingScenario.Pile(d.key().deviceId(), d.pile().orElseThrow(), hw.relay(), hw.load()));
         }
-        charging = ChargingScenario.start(piles, cars, setup, config.duration(), broker.uri(), config.chainId(), clock, app);
+        charging = ChargingScenario.start(piles, cars, setup, config.duration(), brokerUri, config.chainId(), clock, app);
     }
 
     /**
@@ -379,6 +404,11 @@ public final class Simulation implements AutoCloseable {
                 throw new IllegalStateException("registering device " + key.deviceId() + " was refused: code " + r.code() + " " + r.log());
             }
             pending.add(tx);
+            if (pending.size() == REGISTRATION_BATCH) {
+                // A fleet larger than the mempool (CometBFT's mempool.size, 5000) registers in batches.
+                awaitIncluded(pending, "device registrations");
+                pending.clear();
+            }
         }
         awaitIncluded(pending, "device registrations");
     }
@@ -442,6 +472,9 @@ public final class Simulation implements AutoCloseable {
      * retained message is gone. Blocks until the broker is back.
      */
     public synchronized void restartBroker(Duration down) throws IOException, InterruptedException {
+        if (broker == null) {
+            throw new IllegalStateException("broker-restart: expected the embedded broker, but this run uses " + brokerUri);
+        }
         int port = broker.port();
         broker.close();
         Thread.sleep(down.toMillis());
@@ -459,19 +492,31 @@ public final class Simulation implements AutoCloseable {
 
     /** Cuts the link between device {@code index} (0-based) and the broker; it keeps metering. */
     public void cutLink(int index) {
-        links.get(index).cut();
+        link(index).cut();
     }
 
     public void restoreLink(int index) {
-        links.get(index).restore();
+        link(index).restore();
+    }
+
+    private LinkProxy link(int index) {
+        if (!config.hosting().linkProxies()) {
+            throw new IllegalStateException("links cannot be cut: this run connects its devices to the broker without link proxies");
+        }
+        return links.get(index);
+    }
+
+    /** Every agent's confirmations, timed from interval end ({@code --bench}). */
+    public io.wattproof.simulator.bench.FleetBench bench() {
+        return bench;
     }
 
     public List<SimulatedDevice> devices() {
         return List.copyOf(devices);
     }
 
-    public synchronized String brokerUri() {
-        return broker.uri();
+    public String brokerUri() {
+        return brokerUri;
     }
 
     public ReferenceLedger ledger() {
@@ -664,8 +709,12 @@ public final class Simulation implements AutoCloseable {
         if (ota != null) {
             ota.close();
         }
-        for (SimulatedDevice d : devices) {
-            d.close();
+        // At once: each agent's MQTT disconnect waits for the broker's answer, which for thousands
+        // of devices one after the other takes minutes.
+        try (java.util.concurrent.ExecutorService closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SimulatedDevice d : devices) {
+                closing.execute(d::close);
+            }
         }
         if (auditor != null) {
             Map<DeviceId, ReadingVerifier.ChainPoint> heads = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * One simulator run.
  *
- * @param meters number of virtual meters, each with its own agent (1 .. 1000)
+ * @param meters number of virtual meters, each with its own agent (1 .. {@value #MAX_METERS})
  * @param interval metering interval of every agent
  * @param duration how long meters are read; afterwards agents drain their outboxes
  * @param keyAlgorithm algorithm of newly created device keys
@@ -31,6 +31,7 @@ import java.util.Optional;
  *     (docs/ota.md, "Simulator"); empty for none
  * @param speed how many times faster than real time the run's clock goes (1 .. 10000;
  *     {@link TimeCompression}); {@code interval} and {@code duration} are simulated time
+ * @param hosting which broker, and how each device is hosted ({@link FleetHosting})
  */
 public record SimulationConfig(
         int meters,
@@ -46,7 +47,19 @@ public record SimulationConfig(
         LedgerSetup ledger,
         Optional<ChargingSetup> charging,
         Optional<OtaScenario.Kind> ota,
-        int speed) {
+        int speed,
+        FleetHosting hosting) {
+
+    /** The most meters one run hosts: the fleet-scale target (docs/benchmarks.md, "Simulator: fleet scale"). */
+    public static final int MAX_METERS = 10_000;
+
+    /** Hosted as {@link FleetHosting#DEFAULT}. */
+    public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
+            Path dumpFolder, String chainId, int brokerPort, ZoneId zone, Optional<SerialLineConfig> meterSerial, LedgerSetup ledger,
+            Optional<ChargingSetup> charging, Optional<OtaScenario.Kind> ota, int speed) {
+        this(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone, meterSerial, ledger, charging,
+                ota, speed, FleetHosting.DEFAULT);
+    }
 
     /** At real time. */
     public SimulationConfig(int meters, Duration interval, Duration duration, KeyAlgorithm keyAlgorithm, Path runFolder,
@@ -97,24 +110,30 @@ public record SimulationConfig(
 
     public SimulationConfig withLedger(LedgerSetup value) {
         return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, value, charging, ota, speed);
+                meterSerial, value, charging, ota, speed, hosting);
     }
 
     public SimulationConfig withCharging(ChargingSetup value) {
         return new SimulationConfig(value.piles(), interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, ledger, Optional.of(value), ota, speed);
+                meterSerial, ledger, Optional.of(value), ota, speed, hosting);
     }
 
     /** The same run with the update scenario {@code kind} (docs/ota.md, "Simulator"). */
     public SimulationConfig withOta(OtaScenario.Kind kind) {
         return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, ledger, charging, Optional.of(kind), speed);
+                meterSerial, ledger, charging, Optional.of(kind), speed, hosting);
     }
 
     /** The same run {@code value} times faster than real time (docs/architecture.md, "Time compression in the simulator"). */
     public SimulationConfig withSpeed(int value) {
         return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
-                meterSerial, ledger, charging, ota, value);
+                meterSerial, ledger, charging, ota, value, hosting);
+    }
+
+    /** The same run hosted as {@code value}. */
+    public SimulationConfig withHosting(FleetHosting value) {
+        return new SimulationConfig(meters, interval, duration, keyAlgorithm, runFolder, dumpFolder, chainId, brokerPort, zone,
+                meterSerial, ledger, charging, ota, speed, value);
     }
 
     /** What runs on simulated time and what on real time at this run's speed. */
@@ -123,9 +142,10 @@ public record SimulationConfig(
     }
 
     public SimulationConfig {
-        if (meters < 1 || meters > 1000) {
-            throw new IllegalArgumentException("meters: expected 1..1000, got " + meters);
+        if (meters < 1 || meters > MAX_METERS) {
+            throw new IllegalArgumentException("meters: expected 1.." + MAX_METERS + ", got " + meters);
         }
+        Objects.requireNonNull(hosting, "hosting");
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration: expected a positive duration, got " + duration);
         }

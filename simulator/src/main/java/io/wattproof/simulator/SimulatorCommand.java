@@ -52,11 +52,16 @@ import picocli.CommandLine.Option;
             "--speed K runs the lab's clock K times faster: agents, meters and the ledger's block times all read one clock,",
             "so --interval 15m --speed 300 --duration 1d meters a simulated day of 15-minute intervals in under 5 minutes.",
             "--interval and --duration are simulated time; --block-interval, --receipt-timeout and --drain-timeout stay real",
-            "time (docs/architecture.md, \"Time compression in the simulator\"). The metering scenario only."
+            "time (docs/architecture.md, \"Time compression in the simulator\"). The metering scenario only.",
+            "",
+            "Fleets of thousands: --lightweight-devices hosts each device without a link proxy and a Modbus TCP slave of its own,",
+            "on virtual threads; --broker tcp://HOST:PORT uses an outside broker (Mosquitto) instead of the embedded one; --bench",
+            "ends with a line of readings/s sustained, p50/p99 from interval end to verified confirmation and memory per meter",
+            "(docs/benchmarks.md, \"Simulator: fleet scale\")."
         })
 public final class SimulatorCommand implements Callable<Integer> {
 
-    @Option(names = "--meters", paramLabel = "N", description = "number of meters and agents (default: ${DEFAULT-VALUE})")
+    @Option(names = "--meters", paramLabel = "N", description = "number of meters and agents, 1..10000 (default: ${DEFAULT-VALUE})")
     int meters = 3;
 
     @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -148,6 +153,20 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + "still last at least 100 ms in real time (default: ${DEFAULT-VALUE})")
     int speed = 1;
 
+    @Option(names = "--broker", paramLabel = "URI",
+            description = "use the MQTT 5 broker at tcp://HOST:PORT (e.g. Mosquitto) instead of the embedded one")
+    String externalBroker;
+
+    @Option(names = "--lightweight-devices",
+            description = "host each device without a link proxy and without a Modbus TCP slave of its own (meters are read in "
+                    + "process), its agent's jobs on virtual threads: for fleets of thousands")
+    boolean lightweightDevices;
+
+    @Option(names = "--bench",
+            description = "measure from the third interval on and end with a line: readings/s sustained end to end, p50/p99 from "
+                    + "interval end to the agent's verified confirmation, heap and RSS per meter, platform threads, CPU")
+    boolean bench;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "how long to wait at the end for every record to be confirmed (default: 30s)")
     Duration drainTimeout = Duration.ofSeconds(30);
@@ -158,6 +177,9 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + "prints each fault as it is injected and each check as PASS or FAIL; exit 0 only if all pass. The fleet comes "
                     + "from the file; --data, --http-port, --no-dashboard and --drain-timeout apply")
     String scenarioFile;
+
+    /** Intervals from the first boundary before {@code --bench} opens its window. */
+    static final int BENCH_WARMUP_INTERVALS = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -198,8 +220,29 @@ public final class SimulatorCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--interval: expected a whole number of seconds from 1s to 24h, got "
                     + format(interval));
         }
-        if (meters < 1 || meters > 1000) {
-            throw new CommandLine.ParameterException(cli, "--meters: expected 1..1000, got " + meters);
+        if (meters < 1 || meters > SimulationConfig.MAX_METERS) {
+            throw new CommandLine.ParameterException(cli, "--meters: expected 1.." + SimulationConfig.MAX_METERS + ", got " + meters);
+        }
+        FleetHosting hosting = lightweightDevices ? FleetHosting.LARGE : FleetHosting.DEFAULT;
+        if (externalBroker != null) {
+            if (brokerPort != 0) {
+                throw new CommandLine.ParameterException(cli, "--broker-port: expected none with --broker (it is the embedded broker's "
+                        + "port), got " + brokerPort);
+            }
+            try {
+                hosting = hosting.withExternalBroker(externalBroker);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cli, "--" + e.getMessage());
+            }
+        }
+        // The first boundary may lie up to an interval away, then the warm-up, then at least one interval measured.
+        int benchMinimum = BENCH_WARMUP_INTERVALS + 2;
+        if (bench && duration.compareTo(interval.multipliedBy(benchMinimum)) < 0) {
+            throw new CommandLine.ParameterException(cli, "--bench: expected a --duration of at least " + benchMinimum
+                    + " intervals (" + format(interval.multipliedBy(benchMinimum)) + "), got " + format(duration));
+        }
+        if (bench && speed != 1) {
+            throw new CommandLine.ParameterException(cli, "--bench: expected --speed 1 (latencies are real time), got " + speed);
         }
         if (duration.isZero() || duration.isNegative()) {
             throw new CommandLine.ParameterException(cli, "--duration: expected a positive duration, got " + format(duration));
@@ -281,6 +324,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         if (speed > 1) {
             config = config.withSpeed(speed);
         }
+        config = config.withHosting(hosting);
         out.printf("wattproof simulator: %s interval=%ds duration=%ds%s key=%s validators=%d block=%s%s%s run=%s%s%n",
                 charging ? "scenario=charging piles=" + piles + " cars=" + cars
                         : (ota.isPresent() ? "scenario=" + scenario + " " : "") + "meters=" + meters,
@@ -291,6 +335,7 @@ public final class SimulatorCommand implements Callable<Integer> {
                 runFolder, dump != null ? " dump=" + dump : "");
         Clock clock = Clock.systemUTC();
         SimulationResult result;
+        io.wattproof.simulator.bench.FleetBench.Report benchReport = null;
         try (Simulation sim = Simulation.start(config, clock);
                 io.wattproof.simulator.fault.FaultInjector faults = new io.wattproof.simulator.fault.FaultInjector(sim, out::println);
                 DashboardServer dashboard = noDashboard ? null
@@ -312,17 +357,31 @@ public final class SimulatorCommand implements Callable<Integer> {
             long start = System.nanoTime();
             // --duration is simulated time: at speed K it takes 1/K of it in real time.
             long end = start + compression.real(config.duration()).toNanos();
+            // Agents start at the next boundary; their first interval and the next are the warm-up.
+            java.time.Instant benchOpens = io.wattproof.agent.interval.IntervalSchedule.of(interval).nextBoundaryAfter(sim.clock().instant())
+                    .plus(interval.multipliedBy(BENCH_WARMUP_INTERVALS));
+            boolean benchOpen = false;
             long nextLine = start + 1_000_000_000L;
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.max(1, Math.min(end, nextLine) - System.nanoTime()) / 1_000_000 + 1);
+                if (bench && !benchOpen && !sim.clock().instant().isBefore(benchOpens)) {
+                    sim.bench().open(sim.clock().instant());
+                    benchOpen = true;
+                }
                 if (System.nanoTime() >= nextLine) {
                     out.println(sim.progressLine(Duration.ofNanos(System.nanoTime() - start))
                             + (speed > 1 ? " simulated=" + sim.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : ""));
                     nextLine += 1_000_000_000L;
                 }
             }
+            if (bench) {
+                sim.bench().close(sim.clock().instant());
+            }
             out.println("metering stopped; waiting until every record is confirmed");
             result = sim.finish(drainTimeout);
+            if (bench) {
+                benchReport = sim.bench().report(config.meters(), interval);
+            }
             out.println(sim.progressLine(Duration.ofNanos(System.nanoTime() - start)));
             sim.chargingOutcomes().forEach(out::println);
             if (dump != null) {
@@ -336,6 +395,9 @@ public final class SimulatorCommand implements Callable<Integer> {
             }
         }
         out.println(result.summaryLine());
+        if (benchReport != null) {
+            out.println(benchReport.line());
+        }
         if (!result.passed()) {
             out.println("failed: " + result.failures());
         }

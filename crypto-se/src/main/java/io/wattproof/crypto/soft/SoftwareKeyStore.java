@@ -69,6 +69,8 @@ public final class SoftwareKeyStore {
      * affects new keys.
      */
     static final int PBKDF2_ITERATIONS = 100_000;
+    /** RFC 8018 §4.2 recommends at least 1000. */
+    public static final int MIN_PBKDF2_ITERATIONS = 1000;
 
     private static final String ENCRYPTED_PEM_TYPE = "ENCRYPTED PRIVATE KEY";
 
@@ -97,7 +99,23 @@ public final class SoftwareKeyStore {
      *     failures; a failed create leaves no key file of its own behind
      */
     public static DeviceKey create(Path dir, KeyAlgorithm algorithm, Path secretFile) throws SoftKeyStoreFailure {
+        return create(dir, algorithm, secretFile, PBKDF2_ITERATIONS);
+    }
+
+    /**
+     * As {@link #create(Path, KeyAlgorithm, Path)}, with {@code iterations} PBKDF2 rounds instead of
+     * {@value #PBKDF2_ITERATIONS}. Only for a secret made by {@link #createSecret} (256 random bits,
+     * which stretching does not strengthen): a simulator that creates thousands of device key stores
+     * would otherwise spend a fifth of a second on each, and as much again on each open.
+     *
+     * @throws IllegalArgumentException unless 1000 ≤ iterations ≤ {@value #PBKDF2_ITERATIONS}
+     */
+    public static DeviceKey create(Path dir, KeyAlgorithm algorithm, Path secretFile, int iterations) throws SoftKeyStoreFailure {
         Objects.requireNonNull(algorithm, "algorithm");
+        if (iterations < MIN_PBKDF2_ITERATIONS || iterations > PBKDF2_ITERATIONS) {
+            throw new IllegalArgumentException("iterations: expected " + MIN_PBKDF2_ITERATIONS + ".." + PBKDF2_ITERATIONS + ", got "
+                    + iterations);
+        }
         Path privateFile = dir.resolve(PRIVATE_KEY_FILE);
         Path publicFile = dir.resolve(PUBLIC_KEY_FILE);
         char[] secret = SecretFile.read(secretFile);
@@ -109,7 +127,7 @@ public final class SoftwareKeyStore {
             }
             SecureRandom random = new SecureRandom();
             SoftwareDeviceKey key = SoftwareDeviceKey.of(generate(algorithm, random));
-            byte[] privatePem = encryptedPem(key.privateKeyInfo(), secret, random);
+            byte[] privatePem = encryptedPem(key.privateKeyInfo(), secret, random, iterations);
             byte[] publicPem = PublicKeys.toPem(key.publicKeyInfo()).getBytes(StandardCharsets.US_ASCII);
             PrivateFiles.createDirectories(dir);
             PrivateFiles.writeNew(privateFile, privatePem);
@@ -178,13 +196,13 @@ public final class SoftwareKeyStore {
         };
     }
 
-    private static byte[] encryptedPem(PrivateKeyInfo privateKeyInfo, char[] secret, SecureRandom random) {
+    private static byte[] encryptedPem(PrivateKeyInfo privateKeyInfo, char[] secret, SecureRandom random, int iterations) {
         try {
             var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
                     .setProvider(Bc.PROVIDER)
                     .setRandom(random)
                     .setPRF(PKCS8Generator.PRF_HMACSHA256)
-                    .setIterationCount(PBKDF2_ITERATIONS)
+                    .setIterationCount(iterations)
                     .setPassword(secret)
                     .build();
             StringWriter text = new StringWriter();

@@ -196,6 +196,19 @@ class SoftwareKeyStoreTest {
     }
 
     @Test
+    void aKeyWithFewerRoundsOpensLikeAnyOtherAndCountsOutsideTheRangeAreRefused() throws Exception {
+        DeviceKey created = SoftwareKeyStore.create(dir, KeyAlgorithm.ED25519, secret, SoftwareKeyStore.MIN_PBKDF2_ITERATIONS);
+        try (DeviceKey opened = SoftwareKeyStore.open(dir, secret)) {
+            assertEquals(created.deviceId(), opened.deviceId());
+        }
+        Path other = tmp.resolve("other");
+        var low = assertThrows(IllegalArgumentException.class, () -> SoftwareKeyStore.create(other, KeyAlgorithm.ED25519, secret, 999));
+        assertEquals("iterations: expected 1000..100000, got 999", low.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SoftwareKeyStore.create(other, KeyAlgorithm.ED25519, secret, 100_001));
+        assertFalse(Files.exists(other), "nothing is written for a refused count");
+    }
+
+    @Test
     void refusesAShortSecret() throws Exception {
         Path weak = tmp.resolve("weak");
         Files.writeString(weak, "hunter2\n");

@@ -75,6 +75,9 @@ public final class LedgerFollower implements AutoCloseable {
 
         /** The counters changed. */
         default void changed() {}
+
+        /** {@code record} became final at {@code at}, just after {@link #finalised}; for measurements. */
+        default void confirmed(SignedRecord record, Instant at) {}
     }
 
     /** A record sent and not yet final. */
@@ -198,7 +201,7 @@ public final class LedgerFollower implements AutoCloseable {
         verifiedHeight = store.latest(BlockStatus.TRUSTED).map(b -> b.height()).orElse(0L);
         publish();
         this.thread = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("ledger-" + deviceId.substring(0, Math.min(8, deviceId.length()))).daemon().factory());
+                io.wattproof.agent.AgentThreads.named("ledger-" + deviceId.substring(0, Math.min(8, deviceId.length()))));
         long period = checkEvery.toMillis();
         thread.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
     }
@@ -414,6 +417,7 @@ public final class LedgerFollower implements AutoCloseable {
                     log.debug("record final device={} sequence={} height={} already_included={} result_proven={}", deviceId, sequence,
                             f.height(), f.alreadyIncluded(), r.resultProof().isPresent());
                     host.finalised(List.of(sequence));
+                    host.confirmed(record, clock.instant());
                 }
             }
             case ReceiptVerdict.Forged f -> {

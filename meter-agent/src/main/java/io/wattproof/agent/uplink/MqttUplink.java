@@ -55,11 +55,8 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
     private final String requestTopic;
     private final String responseTopic;
     private final AtomicBoolean connected = new AtomicBoolean();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mqtt-reconnect");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            io.wattproof.agent.AgentThreads.named("mqtt-reconnect"));
     private volatile MqttAsyncClient client;
     private volatile MqttConnectionOptions options;
     private volatile Listener listener;
@@ -107,7 +104,9 @@ public final class MqttUplink implements Uplink, LiveChannel, LedgerChannel {
     public void start(Listener listener) {
         this.listener = listener;
         try {
-            client = new MqttAsyncClient(config.serverUri(), config.clientId(), new MemoryPersistence());
+            // With a null executor Paho starts its own platform threads (AgentThreads says when not).
+            client = new MqttAsyncClient(config.serverUri(), config.clientId(), new MemoryPersistence(), null,
+                    io.wattproof.agent.AgentThreads.mqttExecutor());
         } catch (MqttException e) {
             throw new IllegalArgumentException("mqtt server uri: " + e.getMessage() + " (" + config.serverUri() + ")", e);
         }

@@ -45,6 +45,8 @@ class LedgerFollowerTest {
     private final List<byte[]> txsResent = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What the follower handed on: "booking <tx hash hex> <height>", "decided <tx hash hex> <code> <height>". */
     private final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What the host heard of records made final: "sequence intervalEnd at". */
+    private final List<String> confirmations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeGateway gateway;
     private final LedgerFollower follower;
     private int pruned;
@@ -77,6 +79,11 @@ class LedgerFollowerTest {
             @Override
             public void resubmitTransaction(byte[] signedTx) {
                 txsResent.add(signedTx);
+            }
+
+            @Override
+            public void confirmed(SignedRecord record, java.time.Instant at) {
+                confirmations.add(record.sequence() + " " + record.intervalEnd() + " " + at);
             }
         }, clock, "00112233445566778899aabbccddeeff00112233");
         follower.transactions(new LedgerTxListener() {
@@ -202,6 +209,21 @@ class LedgerFollowerTest {
      * for again at the next check, so an honest answer makes the record final without sending it
      * again, and a lie in the receipt itself would still be found.
      */
+    @Test
+    void eachRecordMadeFinalIsHeardOnceWithItsIntervalEndAndTheClockOfTheMoment() throws Exception {
+        SignedRecord first = store(1);
+        SignedRecord second = store(2);
+        send(first);
+        send(second);
+        await("two final records", () -> follower.counters().confirmed() == 2);
+        // A second receipt for a final record (after a re-submission) is checked, not heard again.
+        gateway.submit(first.signedTx());
+        follower.awaitIdle();
+        assertEquals(2, follower.counters().confirmed());
+        assertEquals(List.of("1 " + first.intervalEnd() + " " + clock.instant(), "2 " + second.intervalEnd() + " " + clock.instant()),
+                confirmations.stream().sorted().toList());
+    }
+
     @Test
     void aForgedHeaderServedOnceIsCountedOnceAndAnHonestAnswerLaterFinalises() throws Exception {
         SignedRecord r = store(1);

@@ -7,6 +7,7 @@ import io.wattproof.agent.charging.ChargingPile;
 import io.wattproof.agent.charging.ChargingPiles;
 import io.wattproof.agent.charging.SessionSealer;
 import io.wattproof.agent.gpio.Relay;
+import io.wattproof.agent.ledger.ConfirmationListener;
 import io.wattproof.agent.ledger.LedgerCounters;
 import io.wattproof.agent.ledger.LedgerSettings;
 import io.wattproof.agent.meter.ModbusMeterSource;
@@ -21,6 +22,7 @@ import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.crypto.KeyStoreFailure;
 import io.wattproof.crypto.seal.RecipientKeyPair;
 import io.wattproof.crypto.soft.SoftwareKeyStore;
+import io.wattproof.modbus.master.ModbusMaster;
 import io.wattproof.modbus.master.ModbusTcpMaster;
 import io.wattproof.modbus.master.ModbusTcpMasterConfig;
 import io.wattproof.ota.client.UpdateClient;
@@ -78,12 +80,24 @@ public final class SimulatedDevice implements AutoCloseable {
     private final List<Boot> boots = new ArrayList<>();
     /** Set by {@link #stopMetering}: the run is ending, and a restart the update shell asks for is not made. */
     private boolean ending;
+    /** Hears every record an agent of this device makes final; null for nobody. */
+    private ConfirmationListener confirmations;
     /** Ledger counters of agents that ran on this device before the current one, this run. */
     private long confirmedBefore;
     private long forgeriesBefore;
 
     public SimulatedDevice(Path folder, KeyAlgorithm algorithm, VirtualMeter meter, AgentConfig.Builder config, String brokerUri,
             Clock clock) throws KeyStoreFailure, java.io.IOException {
+        this(folder, algorithm, meter, config, brokerUri, clock, false);
+    }
+
+    /**
+     * As above; with {@code lightKeyStore}, a new key store is encrypted with
+     * {@link SoftwareKeyStore#MIN_PBKDF2_ITERATIONS} rounds (its secret is random; see
+     * {@link io.wattproof.simulator.FleetHosting#lightKeyStores}).
+     */
+    public SimulatedDevice(Path folder, KeyAlgorithm algorithm, VirtualMeter meter, AgentConfig.Builder config, String brokerUri,
+            Clock clock, boolean lightKeyStore) throws KeyStoreFailure, java.io.IOException {
         this.folder = folder;
         this.meter = meter;
         this.brokerUri = brokerUri;
@@ -94,6 +108,7 @@ public final class SimulatedDevice implements AutoCloseable {
         SoftwareKeyStore.createSecret(secret);
         this.key = Files.exists(keys.resolve(SoftwareKeyStore.PRIVATE_KEY_FILE))
                 ? SoftwareKeyStore.open(keys, secret)
+                : lightKeyStore ? SoftwareKeyStore.create(keys, algorithm, secret, SoftwareKeyStore.MIN_PBKDF2_ITERATIONS)
                 : SoftwareKeyStore.create(keys, algorithm, secret);
         this.config = config.meterSerial(meter.serial()).build();
     }
@@ -146,6 +161,11 @@ public final class SimulatedDevice implements AutoCloseable {
     /** What the update shell reported last (also after the agent stopped); empty for a device without updates. */
     public synchronized Optional<UpdateStatus> updateStatus() {
         return updates != null ? Optional.of(updates.status()) : Optional.ofNullable(lastUpdateStatus);
+    }
+
+    /** Who hears each record this device's agents make final, from the next {@link #startAgent} on; null for nobody. */
+    public synchronized void confirmations(ConfirmationListener listener) {
+        this.confirmations = listener;
     }
 
     /** Makes the device a charging pile from its next {@link #startAgent} on. */
@@ -224,10 +244,13 @@ public final class SimulatedDevice implements AutoCloseable {
                 throw new IllegalStateException("device " + folder + " cannot read its slots: " + e.getMessage(), e);
             }
         }
-        ModbusTcpMaster master = new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build());
+        ModbusMaster master = meter.servesTcp()
+                ? new ModbusTcpMaster(ModbusTcpMasterConfig.builder("127.0.0.1").port(meter.port()).build())
+                : meter.inProcessMaster();
         // On loopback a broker is back within seconds; a board's 30 s back-off would only slow the lab.
         MqttUplink uplink = new MqttUplink(MqttUplinkConfig.of(brokerUri, key.deviceId().hex()).withMaxReconnectDelay(Duration.ofSeconds(2)));
         agent = MeterAgent.start(agentConfig, key, new ModbusMeterSource(master, unit, VirtualMeter.MAP), uplink, clock);
+        agent.confirmations(confirmations);
         LiveChannelFanOut live = updateParts == null ? null : new LiveChannelFanOut(uplink);
         if (pileParts != null) {
             pile = startPile(agent, live == null ? uplink : live.attach());

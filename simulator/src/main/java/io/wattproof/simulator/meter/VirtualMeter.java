@@ -1,20 +1,29 @@
 package io.wattproof.simulator.meter;
 
+import io.wattproof.modbus.ModbusException;
 import io.wattproof.modbus.ModbusExceptionResponse;
 import io.wattproof.modbus.ModbusIoException;
 import io.wattproof.modbus.frame.rtu.RtuTiming;
 import io.wattproof.modbus.maps.MeterMap;
 import io.wattproof.modbus.maps.MeterMaps;
 import io.wattproof.modbus.maps.MeterRegisterImage;
+import io.wattproof.modbus.master.ModbusMaster;
+import io.wattproof.modbus.pdu.ExceptionCode;
 import io.wattproof.modbus.pdu.FunctionCode;
+import io.wattproof.modbus.pdu.ModbusRequest;
+import io.wattproof.modbus.pdu.ModbusResponse;
+import io.wattproof.modbus.pdu.ReadHoldingRegistersRequest;
+import io.wattproof.modbus.pdu.ReadHoldingRegistersResponse;
+import io.wattproof.modbus.pdu.ReadInputRegistersRequest;
+import io.wattproof.modbus.pdu.ReadInputRegistersResponse;
 import io.wattproof.modbus.slave.ModbusRtuSlave;
 import io.wattproof.modbus.slave.ModbusTcpSlave;
 import io.wattproof.modbus.slave.ModbusTcpSlaveConfig;
 import io.wattproof.modbus.slave.RegisterBank;
 import io.wattproof.modbus.transport.SerialLineConfig;
 import io.wattproof.modbus.transport.SerialPortTransport;
-import io.wattproof.simulator.load.PowerCurve;
 import io.wattproof.simulator.load.MeterState;
+import io.wattproof.simulator.load.PowerCurve;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,12 +55,12 @@ public final class VirtualMeter implements AutoCloseable {
     private volatile boolean garbage;
     private long garbageAnswers; // guarded by this
 
-    private VirtualMeter(String serial, MeterState initial, Clock clock) throws IOException {
+    private VirtualMeter(String serial, MeterState initial, Clock clock, boolean tcp) throws IOException {
         this.serial = serial;
         this.clock = clock;
         this.state = initial;
         refresh();
-        this.slave = ModbusTcpSlave.start(ModbusTcpSlaveConfig.builder().loopback(0).unitId(UNIT_ID).build(), new LiveBank());
+        this.slave = tcp ? ModbusTcpSlave.start(ModbusTcpSlaveConfig.builder().loopback(0).unitId(UNIT_ID).build(), new LiveBank()) : null;
     }
 
     /**
@@ -61,7 +70,51 @@ public final class VirtualMeter implements AutoCloseable {
      */
     public static VirtualMeter start(String serial, PowerCurve profile, ZoneId zone, double initialImportKwh, Clock clock)
             throws IOException {
-        return new VirtualMeter(serial, new MeterState(profile, zone, clock.instant(), initialImportKwh, 0), clock);
+        return new VirtualMeter(serial, new MeterState(profile, zone, clock.instant(), initialImportKwh, 0), clock, true);
+    }
+
+    /**
+     * A meter without a Modbus TCP slave, read through {@link #inProcessMaster()} only: for fleets
+     * of thousands, where a listening socket and a connection per meter would exhaust the
+     * loopback's ephemeral ports and the process's file descriptors. The registers and their
+     * encoding are the same; only the TCP framing is skipped (it is exercised by every run without
+     * {@code --in-process-meters} and by the Modbus driver's own tests).
+     */
+    public static VirtualMeter startInProcess(String serial, PowerCurve profile, ZoneId zone, double initialImportKwh, Clock clock)
+            throws IOException {
+        return new VirtualMeter(serial, new MeterState(profile, zone, clock.instant(), initialImportKwh, 0), clock, false);
+    }
+
+    /** Whether the meter answers on a Modbus TCP port ({@link #port()}); false for {@link #startInProcess}. */
+    public boolean servesTcp() {
+        return slave != null;
+    }
+
+    /**
+     * A master that reads this meter's registers by a method call, as a Modbus TCP master would
+     * over the socket: FC 03 and FC 04 for unit {@link #UNIT_ID}; any other function or unit is
+     * refused with exception code 0x01 (illegal function) or 0x0B (gateway target failed to respond).
+     */
+    public ModbusMaster inProcessMaster() {
+        LiveBank bank = new LiveBank();
+        return new ModbusMaster() {
+            @Override
+            public ModbusResponse execute(int unitId, ModbusRequest request) throws ModbusException {
+                if (unitId != UNIT_ID) {
+                    throw new ModbusExceptionResponse(request.functionCode().code(), ExceptionCode.GATEWAY_TARGET_DEVICE_FAILED_TO_RESPOND);
+                }
+                return switch (request) {
+                    case ReadHoldingRegistersRequest r ->
+                            new ReadHoldingRegistersResponse(bank.read(FunctionCode.READ_HOLDING_REGISTERS, r.address(), r.quantity()));
+                    case ReadInputRegistersRequest r ->
+                            new ReadInputRegistersResponse(bank.read(FunctionCode.READ_INPUT_REGISTERS, r.address(), r.quantity()));
+                    default -> throw new ModbusExceptionResponse(request.functionCode().code(), ExceptionCode.ILLEGAL_FUNCTION);
+                };
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     public String serial() {
@@ -69,6 +122,9 @@ public final class VirtualMeter implements AutoCloseable {
     }
 
     public int port() {
+        if (slave == null) {
+            throw new IllegalStateException("meter " + serial + " runs in process, without a Modbus TCP port");
+        }
         return slave.port();
     }
 
@@ -145,7 +201,9 @@ public final class VirtualMeter implements AutoCloseable {
 
     @Override
     public void close() {
-        slave.close();
+        if (slave != null) {
+            slave.close();
+        }
         synchronized (this) {
             if (rtuSlave != null) {
                 rtuSlave.close();
