@@ -39,6 +39,7 @@ import io.wattproof.simulator.ledger.gateway.ByzantinePolicy;
 import io.wattproof.simulator.ledger.gateway.Gateway;
 import io.wattproof.simulator.ledger.gateway.GatewayConfig;
 import io.wattproof.simulator.ledger.gateway.GatewayCounters;
+import io.wattproof.simulator.ledger.gateway.ServedForgeries;
 import io.wattproof.simulator.ledger.rpc.CometRpcNode;
 import io.wattproof.simulator.ledger.rpc.CometRpcServer;
 import io.wattproof.simulator.ledger.rpc.CometRpcSource;
@@ -552,6 +553,11 @@ public final class Simulation implements AutoCloseable {
 
     public long forgeriesDetected() {
         return devices.stream().mapToLong(SimulatedDevice::forgeriesDetected).sum();
+    }
+
+    /** The lies the gateway told this run, to whom and when (none unless it was byzantine at some point). */
+    public List<ServedForgeries.Served> forgeriesServed() {
+        return gateway.forgeriesServed();
     }
 
     public int outboxDepth() {

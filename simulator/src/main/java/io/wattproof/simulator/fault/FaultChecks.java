@@ -87,12 +87,47 @@ public final class FaultChecks {
         return out;
     }
 
-    /** The gateway served at least one forgery, and the agents detected every one. */
-    public static Verdict everyForgeryDetected(SimulationResult r) {
-        boolean ok = r.forgeriesServed() > 0 && r.forgeriesDetected() == r.forgeriesServed();
-        return new Verdict("every forgery detected", ok, "served=" + r.forgeriesServed() + " detected=" + r.forgeriesDetected()
-                + (r.forgeriesServed() == 0 ? " (expected the gateway to serve at least one)" : "") + " receipts_withheld="
-                + r.receiptsWithheld());
+    /**
+     * One meter's share of a byzantine gateway's lies.
+     *
+     * @param meter 1-based
+     * @param served forged headers and bad receipts the gateway handed to the broker for this meter
+     * @param outOfReach of those, the ones handed over while the meter was cut off, powered down or
+     *     the broker restarting: the broker may have dropped them, so they need not be detected
+     * @param detected the lies this meter's agents detected
+     */
+    public record MeterForgeries(int meter, long served, long outOfReach, long detected) {
+        /** Every lie that reached the meter was detected, and no more than were told. */
+        boolean accountedFor() {
+            return detected >= served - outOfReach && detected <= served;
+        }
+    }
+
+    /**
+     * The gateway lied at least once to a meter in reach, and on every meter the agents detected
+     * every lie that could have reached them and none that was not told.
+     */
+    public static Verdict everyForgeryDetected(List<MeterForgeries> meters, long receiptsWithheld) {
+        long served = meters.stream().mapToLong(MeterForgeries::served).sum();
+        long outOfReach = meters.stream().mapToLong(MeterForgeries::outOfReach).sum();
+        long detected = meters.stream().mapToLong(MeterForgeries::detected).sum();
+        List<MeterForgeries> wrong = meters.stream().filter(m -> !m.accountedFor()).toList();
+        boolean ok = served - outOfReach > 0 && wrong.isEmpty();
+        StringBuilder d = new StringBuilder("served=" + served + " detected=" + detected + " receipts_withheld=" + receiptsWithheld);
+        if (outOfReach > 0) {
+            d.append("; served while the meter was out of reach (may be dropped):");
+            meters.stream().filter(m -> m.outOfReach() > 0).forEach(m -> d.append(" meter ").append(m.meter()).append(": ")
+                    .append(m.outOfReach()));
+        }
+        if (served - outOfReach == 0) {
+            d.append(" (expected the gateway to lie at least once to a meter in reach)");
+        }
+        for (MeterForgeries m : wrong) {
+            d.append("; meter ").append(m.meter()).append(": served=").append(m.served()).append(" detected=").append(m.detected())
+                    .append(" (expected ").append(m.served() - m.outOfReach())
+                    .append(m.outOfReach() > 0 ? ".." + m.served() : "").append(")");
+        }
+        return new Verdict("every forgery detected", ok, d.toString());
     }
 
     /** At least {@code min} validator-set changes lie in the chain; {@code changes} counted on it. */

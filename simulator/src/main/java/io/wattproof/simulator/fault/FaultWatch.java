@@ -5,6 +5,7 @@ import io.wattproof.simulator.Simulation;
 import io.wattproof.simulator.dashboard.Alarms;
 import io.wattproof.simulator.fleet.SimulatedDevice;
 import io.wattproof.simulator.ledger.app.AppSnapshot;
+import io.wattproof.simulator.ledger.gateway.ServedForgeries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
 public final class FaultWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FaultWatch.class);
     private static final long PERIOD_MILLIS = 200;
+    /**
+     * How long before a meter is cut off a message for it may still be lost: in flight to the
+     * broker, or received by an agent that is stopped before it has checked it (a receipt is
+     * checked against the next block's header, which comes about a block later).
+     */
+    static final Duration REACH_GRACE = Duration.ofSeconds(2);
 
     private final Simulation sim;
     private final FaultInjector injector;
@@ -113,6 +120,45 @@ public final class FaultWatch implements AutoCloseable {
             out.add(new FaultChecks.Recovery(inj.id(), inj.fault().describe(), after));
         }
         return out;
+    }
+
+    /**
+     * Each meter's share of the lies in {@code served} (a byzantine gateway's, {@link
+     * io.wattproof.simulator.ledger.gateway.Gateway#forgeriesServed}): how many were told it, how
+     * many of those while it was out of reach, and how many its agents detected.
+     */
+    public synchronized List<FaultChecks.MeterForgeries> forgeries(List<ServedForgeries.Served> served) {
+        List<SimulatedDevice> devices = sim.devices();
+        List<FaultChecks.MeterForgeries> out = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            String id = devices.get(i).key().deviceId().hex();
+            int meter = i + 1;
+            List<ServedForgeries.Served> mine = served.stream().filter(s -> s.requester().equals(id)).toList();
+            long outOfReach = mine.stream().filter(s -> outOfReach(meter, s.atNanos())).count();
+            out.add(new FaultChecks.MeterForgeries(meter, mine.size(), outOfReach, devices.get(i).forgeriesDetected()));
+        }
+        return out;
+    }
+
+    /**
+     * Whether a message published for {@code meter} at {@code nanos} may never have reached its
+     * agent: from {@link #REACH_GRACE} before a partition or power cut of that meter, or a broker
+     * restart, began until the meter recovered from it (or for ever, if it did not).
+     */
+    private boolean outOfReach(int meter, long nanos) {
+        for (FaultInjector.Injection inj : injector.injections()) {
+            boolean cutsIt = switch (inj.fault()) {
+                case Fault.Partition p -> p.meters().contains(meter);
+                case Fault.PowerCut p -> p.meter() == meter;
+                case Fault.BrokerRestart b -> true;
+                default -> false;
+            };
+            Long recovered = recoveredAt.get(inj.id());
+            if (cutsIt && nanos >= inj.startedNanos() - REACH_GRACE.toNanos() && (recovered == null || nanos <= recovered)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every ended fault has recovered. */

@@ -93,7 +93,7 @@ public final class ScenarioRun {
             verdicts.addAll(FaultChecks.alarms(expect.alarms(), watch.alarmsSeen()));
             expect.recoveredWithin().ifPresent(limit -> verdicts.addAll(FaultChecks.recovered(watch.recoveries(), limit)));
             if (expect.everyForgeryDetected()) {
-                verdicts.add(FaultChecks.everyForgeryDetected(result));
+                verdicts.add(FaultChecks.everyForgeryDetected(watch.forgeries(sim.forgeriesServed()), result.receiptsWithheld()));
             }
             if (expect.valsetChanges() > 0) {
                 long height = sim.ledger().latestHeight();

@@ -56,11 +56,46 @@ class FaultChecksTest {
         assertEquals("not recovered by the end of the run", v.get(2).detail());
     }
 
+    private static FaultChecks.MeterForgeries meter(int meter, long served, long outOfReach, long detected) {
+        return new FaultChecks.MeterForgeries(meter, served, outOfReach, detected);
+    }
+
     @Test
-    void everyForgeryDetectedNeedsAtLeastOneServed() {
-        assertTrue(FaultChecks.everyForgeryDetected(result(60, 0, 0, 60, 4, 4)).passed());
-        assertFalse(FaultChecks.everyForgeryDetected(result(60, 0, 0, 60, 4, 3)).passed());
-        assertFalse(FaultChecks.everyForgeryDetected(result(60, 0, 0, 60, 0, 0)).passed(), "a gateway that never lied tested nothing");
+    void everyLieThatCouldReachAMeterMustBeDetectedThere() {
+        FaultChecks.Verdict all = FaultChecks.everyForgeryDetected(List.of(meter(1, 3, 0, 3), meter(2, 1, 0, 1)), 2);
+        assertTrue(all.passed());
+        assertEquals("served=4 detected=4 receipts_withheld=2", all.detail());
+        FaultChecks.Verdict missed = FaultChecks.everyForgeryDetected(List.of(meter(1, 3, 0, 2), meter(2, 1, 0, 1)), 0);
+        assertFalse(missed.passed());
+        assertEquals("served=4 detected=3 receipts_withheld=0; meter 1: served=3 detected=2 (expected 3)", missed.detail());
+    }
+
+    @Test
+    void aLieToAMeterOutOfReachMayGoUndetectedButNotOneToAnother() {
+        FaultChecks.Verdict dropped = FaultChecks.everyForgeryDetected(List.of(meter(1, 2, 0, 2), meter(3, 2, 1, 1)), 0);
+        assertTrue(dropped.passed(), dropped.detail());
+        assertEquals("served=4 detected=3 receipts_withheld=0; served while the meter was out of reach (may be dropped): meter 3: 1",
+                dropped.detail());
+        assertTrue(FaultChecks.everyForgeryDetected(List.of(meter(1, 2, 0, 2), meter(3, 2, 1, 2)), 0).passed(),
+                "a lie told just before the cut may still arrive");
+        FaultChecks.Verdict elsewhere = FaultChecks.everyForgeryDetected(List.of(meter(1, 2, 0, 1), meter(3, 2, 1, 2)), 0);
+        assertFalse(elsewhere.passed(), "meter 3's spare detection does not cover meter 1's miss");
+        assertTrue(elsewhere.detail().endsWith("; meter 1: served=2 detected=1 (expected 2)"), elsewhere.detail());
+    }
+
+    @Test
+    void moreDetectionsThanLiesIsWrongToo() {
+        FaultChecks.Verdict v = FaultChecks.everyForgeryDetected(List.of(meter(1, 2, 1, 3)), 0);
+        assertFalse(v.passed());
+        assertTrue(v.detail().endsWith("; meter 1: served=2 detected=3 (expected 1..2)"), v.detail());
+    }
+
+    @Test
+    void aGatewayThatNeverLiedToAMeterInReachTestedNothing() {
+        assertFalse(FaultChecks.everyForgeryDetected(List.of(meter(1, 0, 0, 0), meter(2, 0, 0, 0)), 0).passed());
+        FaultChecks.Verdict onlyDropped = FaultChecks.everyForgeryDetected(List.of(meter(1, 2, 2, 0)), 0);
+        assertFalse(onlyDropped.passed());
+        assertTrue(onlyDropped.detail().contains("(expected the gateway to lie at least once to a meter in reach)"), onlyDropped.detail());
     }
 
     @Test

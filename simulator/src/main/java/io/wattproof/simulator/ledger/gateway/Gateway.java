@@ -87,6 +87,7 @@ public final class Gateway implements AutoCloseable {
     private final AtomicLong forgedHeadersServed = new AtomicLong();
     private final AtomicLong badProofsServed = new AtomicLong();
     private final AtomicLong receiptsWithheld = new AtomicLong();
+    private final ServedForgeries served = new ServedForgeries();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicLong bookingsPublished = new AtomicLong();
 
@@ -210,7 +211,6 @@ public final class Gateway implements AutoCloseable {
 
     private void onTx(Topics.Source source, byte[] tx) {
         Bytes hash = TxInclusion.txHash(Bytes.of(tx));
-        String receipts = Topics.receipts(config.topicPrefix(), source);
         txsSubmitted.incrementAndGet();
         TxResult result;
         try {
@@ -222,7 +222,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         if (result.isOk()) {
-            pending.remember(hash, receipts);
+            pending.remember(hash, source);
             log.debug("tx in mempool from={} tx_hash={}", source.id(), hash.hex());
             return;
         }
@@ -239,14 +239,14 @@ public final class Gateway implements AutoCloseable {
             if (included.isPresent()) {
                 // docs/ledger.md: a duplicate is answered with the receipt of the block that holds it.
                 log.debug("tx already included from={} tx_hash={} height={}", source.id(), hash.hex(), included.get().height());
-                sendReceipt(receipts, included.get(), List.of());
+                sendReceipt(source, included.get(), List.of());
                 return;
             }
             log.warn("node says already included but finds no such tx from={} tx_hash={}", source.id(), hash.hex());
         } else {
             log.info("tx refused from={} tx_hash={} code={} log={}", source.id(), hash.hex(), result.code(), result.log());
         }
-        if (publish(receipts, WireMessages.refused(hash.toArray(), result).toByteArray(), false, null)) {
+        if (publish(Topics.receipts(config.topicPrefix(), source), WireMessages.refused(hash.toArray(), result).toByteArray(), false, null)) {
             receiptsPublished.incrementAndGet();
         }
     }
@@ -255,8 +255,7 @@ public final class Gateway implements AutoCloseable {
         publishLatest(block.height());
         List<TxProof> proofs = policy.isHonest() ? List.of() : block.txs().stream().map(IncludedTx::proof).toList();
         for (IncludedTx tx : block.txs()) {
-            Optional<String> topic = pending.take(Bytes.of(tx.hash()));
-            topic.ifPresent(t -> sendReceipt(t, tx, proofs));
+            pending.take(Bytes.of(tx.hash())).ifPresent(submitter -> sendReceipt(submitter, tx, proofs));
         }
         publishBookings(block);
     }
@@ -313,7 +312,8 @@ public final class Gateway implements AutoCloseable {
         return pile;
     }
 
-    private void sendReceipt(String topic, IncludedTx tx, List<TxProof> sameBlock) {
+    private void sendReceipt(Topics.Source submitter, IncludedTx tx, List<TxProof> sameBlock) {
+        String topic = Topics.receipts(config.topicPrefix(), submitter);
         Receipt receipt = WireMessages.receipt(tx);
         boolean badProof = false;
         switch (policy.receiptAnswer(tx.proof(), sameBlock, tx.result().code())) {
@@ -341,6 +341,7 @@ public final class Gateway implements AutoCloseable {
             receiptsPublished.incrementAndGet();
             if (badProof) {
                 badProofsServed.incrementAndGet();
+                served.add(submitter.id());
             }
         }
     }
@@ -426,6 +427,7 @@ public final class Gateway implements AutoCloseable {
         Optional<LightBlock> forged = policy.lightBlockAnswer(block.get());
         if (forged.isPresent()) {
             forgedHeadersServed.incrementAndGet();
+            served.add(source.id());
             log.info("byzantine: forged header served to={} height={}", source.id(), height);
             return WireMessages.lightBlock(forged.get(), latest);
         }
@@ -509,6 +511,15 @@ public final class Gateway implements AutoCloseable {
 
     public long receiptsWithheld() {
         return receiptsWithheld.get();
+    }
+
+    /**
+     * Every forged header and bad receipt handed to the broker, to whom and when: a lie published
+     * to a device that is cut off or powered down is never delivered, so a check that every lie was
+     * detected must know where each went (docs/faults.md, "every_forgery_detected").
+     */
+    public List<ServedForgeries.Served> forgeriesServed() {
+        return served.list();
     }
 
     /** Booking receipts handed to the broker on piles' {@code bookings} topics. */

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who is waiting for the receipt of a transaction in the mempool: tx hash to receipts topic, at most
+ * Who is waiting for the receipt of a transaction in the mempool: tx hash to its submitter, at most
  * {@code limit} entries. An entry goes when its receipt is sent; past the limit the oldest is
  * forgotten (a transaction the ledger never commits must not hold memory for ever). A device whose
  * entry was forgotten re-submits after its timeout and gets the receipt then
@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 final class PendingReceipts {
     private final int limit;
-    private final Map<Bytes, String> byHash;
+    private final Map<Bytes, Topics.Source> byHash;
     private long forgotten;
 
     PendingReceipts(int limit) {
@@ -25,9 +25,9 @@ final class PendingReceipts {
         this.byHash = new LinkedHashMap<>();
     }
 
-    synchronized void remember(Bytes txHash, String receiptsTopic) {
+    synchronized void remember(Bytes txHash, Topics.Source submitter) {
         byHash.remove(txHash); // a re-submission counts as the newest
-        byHash.put(txHash, receiptsTopic);
+        byHash.put(txHash, submitter);
         while (byHash.size() > limit) {
             var eldest = byHash.keySet().iterator();
             eldest.next();
@@ -36,8 +36,8 @@ final class PendingReceipts {
         }
     }
 
-    /** The receipts topic waiting for {@code txHash}, removed from the map. */
-    synchronized Optional<String> take(Bytes txHash) {
+    /** The submitter waiting for {@code txHash}, removed from the map. */
+    synchronized Optional<Topics.Source> take(Bytes txHash) {
         return Optional.ofNullable(byHash.remove(txHash));
     }
 

@@ -372,6 +372,8 @@ class GatewayIT {
         Verdict v = new Verifier().verify(node.lightBlock(1).orElseThrow(), forged, ForgeryTest.OPTIONS, Instant.now());
         assertInstanceOf(Failure.CommitBlockHashMismatch.class, assertInstanceOf(Verdict.Invalid.class, v).reason());
         assertEquals(1, gateway.forgedHeadersServed());
+        assertEquals(List.of("0808080808080808080808080808080808080808"),
+                gateway.forgeriesServed().stream().map(ServedForgeries.Served::requester).toList(), "whom the lie was told");
 
         assertTrue(gateway.awaitIdle(ms()));
         LightBlockResponse latest = lateLatest();
@@ -402,6 +404,9 @@ class GatewayIT {
         }
         assertTrue(gateway.awaitIdle(ms()));
         assertEquals(4, gateway.badProofsServed());
+        assertEquals(List.of("0909090909090909090909090909090909090909"),
+                gateway.forgeriesServed().stream().map(ServedForgeries.Served::requester).distinct().toList());
+        assertEquals(4, gateway.forgeriesServed().size());
         assertEquals(4, gateway.receiptsPublished());
         assertEquals(0, gateway.forgedHeadersServed() + gateway.receiptsWithheld());
     }

@@ -14,11 +14,15 @@ class PendingReceiptsTest {
         return Bytes.of(b);
     }
 
+    private static Topics.Source source(int i) {
+        return new Topics.Source(Topics.Role.DEVICES, "device-" + i, Topics.Kind.TX);
+    }
+
     @Test
-    void aReceiptTopicIsTakenOnce() {
+    void aSubmitterIsTakenOnce() {
         PendingReceipts p = new PendingReceipts(10);
-        p.remember(hash(1), "t/1");
-        assertEquals(Optional.of("t/1"), p.take(hash(1)));
+        p.remember(hash(1), source(1));
+        assertEquals(Optional.of(source(1)), p.take(hash(1)));
         assertEquals(Optional.empty(), p.take(hash(1)));
         assertEquals(0, p.size());
     }
@@ -27,23 +31,23 @@ class PendingReceiptsTest {
     void forgetsTheOldestBeyondTheLimit() {
         PendingReceipts p = new PendingReceipts(3);
         for (int i = 1; i <= 5; i++) {
-            p.remember(hash(i), "t/" + i);
+            p.remember(hash(i), source(i));
         }
         assertEquals(3, p.size());
         assertEquals(2, p.forgotten());
         assertEquals(Optional.empty(), p.take(hash(1)));
         assertEquals(Optional.empty(), p.take(hash(2)));
-        assertEquals(Optional.of("t/3"), p.take(hash(3)));
+        assertEquals(Optional.of(source(3)), p.take(hash(3)));
     }
 
     @Test
     void aResubmissionBecomesTheNewest() {
         PendingReceipts p = new PendingReceipts(2);
-        p.remember(hash(1), "t/1");
-        p.remember(hash(2), "t/2");
-        p.remember(hash(1), "t/1");
-        p.remember(hash(3), "t/3");
-        assertEquals(Optional.of("t/1"), p.take(hash(1)));
+        p.remember(hash(1), source(1));
+        p.remember(hash(2), source(2));
+        p.remember(hash(1), source(1));
+        p.remember(hash(3), source(3));
+        assertEquals(Optional.of(source(1)), p.take(hash(1)));
         assertEquals(Optional.empty(), p.take(hash(2)));
     }
 
