@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -48,37 +47,13 @@ class OtaSimulationIT {
 
     /** Every reading a device signed in a run, in sequence order, from the auditor's dump. */
     private static List<Reading> readings(Path deviceDump) throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(deviceDump)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".signbytes"))
-                    .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().replace(".signbytes", "")))).toList();
-        }
         List<Reading> readings = new ArrayList<>();
-        for (Path f : files) {
-            byte[] signBytes = Files.readAllBytes(f);
-            // "wattproof/v1/" type 0x00 chain_id 0x00 body (docs/protocol.md, "Sign-bytes").
-            String type = new String(signBytes, 0, indexOf(signBytes, 0), StandardCharsets.US_ASCII);
-            if (type.equals("wattproof/v1/Reading")) {
-                int body = indexOf(signBytes, indexOf(signBytes, 0) + 1) + 1;
-                readings.add(Reading.parseFrom(Arrays.copyOfRange(signBytes, body, signBytes.length)));
+        for (DumpedRecords.Dumped d : DumpedRecords.of(deviceDump)) {
+            if (d.type().equals("wattproof/v1/Reading")) {
+                readings.add(Reading.parseFrom(d.body()));
             }
         }
         return readings;
-    }
-
-    private static int indexOf(byte[] b, int from) {
-        for (int i = from; i < b.length; i++) {
-            if (b[i] == 0) {
-                return i;
-            }
-        }
-        throw new AssertionError("no 0x00 after " + from);
-    }
-
-    private static List<Path> deviceDumps(Path dump) throws Exception {
-        try (Stream<Path> s = Files.list(dump)) {
-            return s.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches("[0-9a-f]{40}")).sorted().toList();
-        }
     }
 
     private static byte[] sha256(Path file) throws Exception {
@@ -98,7 +73,7 @@ class OtaSimulationIT {
         assertTrue(console.contains(" updated=3 rolled_back=0"), console);
 
         byte[] release2 = sha256(data.resolve("ota-release").resolve(OtaScenario.IMAGE_NAME + "-2"));
-        List<Path> devices1 = deviceDumps(dump1);
+        List<Path> devices1 = DumpedRecords.devices(dump1);
         assertEquals(3, devices1.size());
         for (Path d : devices1) {
             List<Reading> r = readings(d);
@@ -122,7 +97,7 @@ class OtaSimulationIT {
                 dump2.toString());
         assertTrue(console.contains(" rejected=0 gaps=0 "), console);
         assertTrue(console.contains(" updated=0 rolled_back=3"), console);
-        List<Path> devices2 = deviceDumps(dump2);
+        List<Path> devices2 = DumpedRecords.devices(dump2);
         assertEquals(3, devices2.size());
         for (Path d : devices2) {
             List<Reading> r = readings(d);

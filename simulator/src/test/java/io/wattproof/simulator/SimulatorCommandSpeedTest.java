@@ -3,10 +3,6 @@ package io.wattproof.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -19,24 +15,8 @@ class SimulatorCommandSpeedTest {
     @TempDir
     Path tmp;
 
-    private record Outcome(int code, String out, String err) {}
-
-    private Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SimulatorCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private void assertRefused(String expectedMessage, String... args) throws Exception {
-        Path data = tmp.resolve("run");
-        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--data", data.toString()))
-                .toArray(String[]::new);
-        Outcome o = run(all);
-        assertEquals(2, o.code(), o.out() + o.err());
-        assertTrue(o.err().contains(expectedMessage), o.err());
-        assertTrue(Files.notExists(data), "nothing is started for a refused command line");
+    private void assertRefused(String expectedMessage, String... args) {
+        RefusedCommandLines.assertRefused(tmp, expectedMessage, args);
     }
 
     @Test
@@ -67,7 +47,7 @@ class SimulatorCommandSpeedTest {
 
     @Test
     void theHelpSaysWhatRunsOnSimulatedTime() {
-        Outcome o = run("--help");
+        RefusedCommandLines.Outcome o = RefusedCommandLines.run("--help");
         assertEquals(0, o.code());
         assertTrue(o.out().contains("--speed=K"), o.out());
         assertTrue(o.out().contains("--interval and --duration are simulated time"), o.out());

@@ -7,15 +7,11 @@ import io.wattproof.protocol.v1.Reading;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,37 +53,14 @@ class SpeedSimulationIT {
     }
 
     /** Every reading a device signed in a run, in sequence order, from the auditor's dump. */
+    /** Every record of the device is a Reading. */
     private static List<Reading> readings(Path deviceDump) throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(deviceDump)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".signbytes"))
-                    .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().replace(".signbytes", "")))).toList();
-        }
         List<Reading> readings = new ArrayList<>();
-        for (Path f : files) {
-            byte[] signBytes = Files.readAllBytes(f);
-            // "wattproof/v1/" type 0x00 chain_id 0x00 body (docs/protocol.md, "Sign-bytes").
-            int typeEnd = indexOf(signBytes, 0);
-            assertEquals("wattproof/v1/Reading", new String(signBytes, 0, typeEnd, StandardCharsets.US_ASCII), f.toString());
-            int body = indexOf(signBytes, typeEnd + 1) + 1;
-            readings.add(Reading.parseFrom(Arrays.copyOfRange(signBytes, body, signBytes.length)));
+        for (DumpedRecords.Dumped d : DumpedRecords.of(deviceDump)) {
+            assertEquals("wattproof/v1/Reading", d.type(), d.file().toString());
+            readings.add(Reading.parseFrom(d.body()));
         }
         return readings;
-    }
-
-    private static int indexOf(byte[] b, int from) {
-        for (int i = from; i < b.length; i++) {
-            if (b[i] == 0) {
-                return i;
-            }
-        }
-        throw new AssertionError("no 0x00 after " + from);
-    }
-
-    private static List<Path> deviceDumps(Path dump) throws Exception {
-        try (Stream<Path> s = Files.list(dump)) {
-            return s.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches("[0-9a-f]{40}")).sorted().toList();
-        }
     }
 
     /** Consecutive sequences, each a whole 15-minute interval on the boundary grid, one interval after the one before. */
@@ -115,7 +88,7 @@ class SpeedSimulationIT {
         assertTrue(console.contains("runs 300 times faster than real time"), console);
         assertSummaryPasses(console, 2 * 4);
 
-        List<Path> devices = deviceDumps(dump1);
+        List<Path> devices = DumpedRecords.devices(dump1);
         assertEquals(2, devices.size());
         List<Long> lastStart = new ArrayList<>();
         for (Path d : devices) {
@@ -130,7 +103,7 @@ class SpeedSimulationIT {
         String again = run("--meters", "2", "--interval", "15m", "--speed", "300", "--duration", "45m", "--no-dashboard", "--data", data.toString(),
                 "--dump", dump2.toString());
         assertSummaryPasses(again, 2 * 2);
-        List<Path> devices2 = deviceDumps(dump2);
+        List<Path> devices2 = DumpedRecords.devices(dump2);
         assertEquals(devices, devices2.stream().map(p -> dump1.resolve(p.getFileName())).toList());
         for (int i = 0; i < devices2.size(); i++) {
             List<Reading> r = readings(devices2.get(i));
