@@ -1,7 +1,7 @@
 package io.wattproof.agent.driver;
 
 import io.wattproof.agent.charging.ChargingTransactions;
-import io.wattproof.agent.uplink.PahoWaits;
+import io.wattproof.agent.uplink.PahoSession;
 import io.wattproof.crypto.DeviceId;
 import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.KeyStoreFailure;
@@ -26,15 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,11 +115,9 @@ public final class CarOwner implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random;
     private final DeviceId driver;
-    private final MqttAsyncClient client;
-    /** Exact topic → handlers; the client's one callback routes every message here. */
+    private final PahoSession session;
+    /** Exact topic → handlers; the session's one callback routes every message here. */
     private final Map<String, List<Consumer<MqttMessage>>> routes = new ConcurrentHashMap<>();
-    /** Topic → QoS, subscribed again after a reconnect (the session starts clean). */
-    private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>();
     private final Object bookingLock = new Object();
 
     public CarOwner(Settings settings, DeviceKey key, RecipientKeyPair sealKey, BookingNonces nonces, Clock clock, SecureRandom random)
@@ -140,65 +130,34 @@ public final class CarOwner implements AutoCloseable {
         this.random = random;
         this.driver = key.deviceId();
         try {
-            this.client = new MqttAsyncClient(settings.brokerUri(), settings.clientId(), new MemoryPersistence());
-        } catch (MqttException | IllegalArgumentException e) {
-            throw new ConnectionException("broker: expected an MQTT URI such as tcp://host:1883, got '" + settings.brokerUri() + "' ("
-                    + e.getMessage() + ")", e);
+            this.session = PahoSession.connect(settings.brokerUri(), settings.clientId(), settings.connectTimeout(), "car owner",
+                    this::onMessage);
+        } catch (PahoSession.Failure e) {
+            throw new ConnectionException(e.getMessage(), e.getCause());
         }
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                List<Consumer<MqttMessage>> handlers = routes.get(topic);
-                if (handlers == null) {
-                    return;
-                }
-                for (Consumer<MqttMessage> h : handlers) {
-                    try {
-                        h.accept(message);
-                    } catch (RuntimeException e) {
-                        // A handler's failure must not reach Paho: it would drop the connection.
-                        log.warn("car owner message handler failed topic={} error={}", topic, e.toString());
-                    }
-                }
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-                if (reconnect) {
-                    log.info("car owner reconnected server={}; subscribing again topics={}", serverUri, subscriptions.size());
-                    subscriptions.forEach((t, q) -> subscribeQuietly(t, q));
-                }
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-                log.warn("car owner disconnected server={} reason={}", settings.brokerUri(),
-                        response.getException() != null ? response.getException().getMessage() : response.getReasonString());
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-                log.warn("car owner mqtt error: {}", exception.getMessage());
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {}
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-        });
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setAutomaticReconnect(true);
-        o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
         try {
-            client.connect(o).waitForCompletion(settings.connectTimeout().toMillis() + 1000);
-        } catch (MqttException e) {
-            closeQuietly();
-            throw new ConnectionException("broker " + settings.brokerUri() + ": cannot connect (" + describe(e) + ")", e);
+            subscribe(DriverTopics.receipts(driver), 1);
+        } catch (ConnectionException e) {
+            session.close();
+            throw e;
         }
-        subscribe(DriverTopics.receipts(driver), 1);
         log.info("car owner connected server={} driver={}", settings.brokerUri(), driver.hex());
+    }
+
+    /** The session's one callback: each message to the handlers of its exact topic. */
+    private void onMessage(String topic, MqttMessage message) {
+        List<Consumer<MqttMessage>> handlers = routes.get(topic);
+        if (handlers == null) {
+            return;
+        }
+        for (Consumer<MqttMessage> h : handlers) {
+            try {
+                h.accept(message);
+            } catch (RuntimeException e) {
+                // One handler's failure must not keep the message from the others.
+                log.warn("car owner message handler failed topic={} error={}", topic, e.toString());
+            }
+        }
     }
 
     public DeviceId driverId() {
@@ -480,22 +439,13 @@ public final class CarOwner implements AutoCloseable {
 
     /**
      * Subscribes and waits for the SUBACK (MQTT 5 section 3.9); a reason code ≥ 0x80 is a refusal
-     * (e.g. the broker's ACL). The client's one callback routes what arrives.
+     * (e.g. the broker's ACL). The session's one callback routes what arrives.
      */
     private void subscribe(String topic, int qos) throws ConnectionException {
         try {
-            PahoWaits.subscribe(client, topic, qos, settings.connectTimeout(), "does the broker's ACL give this car owner the topic?");
-        } catch (PahoWaits.Failure e) {
+            session.subscribe(topic, qos, "does the broker's ACL give this car owner the topic?");
+        } catch (PahoSession.Failure e) {
             throw new ConnectionException(e.getMessage(), e.getCause());
-        }
-        subscriptions.put(topic, qos);
-    }
-
-    private void subscribeQuietly(String topic, int qos) {
-        try {
-            client.subscribe(new String[] {topic}, new int[] {qos}, null, null);
-        } catch (MqttException e) {
-            log.warn("car owner subscribe failed topic={} error={}", topic, describe(e));
         }
     }
 
@@ -503,28 +453,17 @@ public final class CarOwner implements AutoCloseable {
         if (topic.equals(DriverTopics.receipts(driver)) || routes.containsKey(topic)) {
             return;
         }
-        subscriptions.remove(topic);
-        try {
-            if (client.isConnected()) {
-                client.unsubscribe(topic);
-            }
-        } catch (MqttException e) {
-            log.debug("car owner unsubscribe failed topic={} error={}", topic, describe(e));
-        }
+        session.unsubscribe(topic);
     }
 
     private void publish(String topic, byte[] payload, int qos) throws ConnectionException {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(qos);
         try {
-            PahoWaits.publish(client, topic, m, settings.connectTimeout());
-        } catch (PahoWaits.Failure e) {
+            session.publish(topic, m);
+        } catch (PahoSession.Failure e) {
             throw new ConnectionException(e.getMessage(), e.getCause());
         }
-    }
-
-    static String describe(MqttException e) {
-        return PahoWaits.describe(e);
     }
 
     /** A hint for a refusal the car owner can act on, or empty. */
@@ -538,23 +477,8 @@ public final class CarOwner implements AutoCloseable {
         return "";
     }
 
-    private void closeQuietly() {
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("car owner close failed error={}", e.getMessage());
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(3000);
-            }
-        } catch (MqttException e) {
-            log.debug("car owner disconnect failed error={}", e.getMessage());
-        }
-        closeQuietly();
+        session.close();
     }
 }

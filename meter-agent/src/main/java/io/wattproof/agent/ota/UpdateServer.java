@@ -2,7 +2,7 @@ package io.wattproof.agent.ota;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.wattproof.agent.uplink.PahoWaits;
+import io.wattproof.agent.uplink.PahoSession;
 import io.wattproof.ota.transport.OtaTopics;
 import io.wattproof.ota.v1.Announcement;
 import io.wattproof.ota.v1.Chunk;
@@ -30,15 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,12 +135,10 @@ public final class UpdateServer implements AutoCloseable {
 
     private final Settings settings;
     private final Clock clock;
-    private final MqttAsyncClient client;
+    private final PahoSession session;
     private final Map<ImageKey, ImageSource> images = new ConcurrentHashMap<>();
     private final Map<String, DeviceStatus> statuses = new ConcurrentHashMap<>();
     private final List<Consumer<DeviceStatus>> listeners = new CopyOnWriteArrayList<>();
-    /** Filter → QoS, subscribed again after a reconnect (the session starts clean). */
-    private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>();
     private final AtomicLong chunks = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong ignoredStatuses = new AtomicLong();
@@ -161,79 +151,30 @@ public final class UpdateServer implements AutoCloseable {
         for (RequestRefusal r : RequestRefusal.values()) {
             refusals.put(r, new AtomicLong());
         }
-        try {
-            this.client = new MqttAsyncClient(settings.brokerUri(), settings.clientId(), new MemoryPersistence());
-        } catch (MqttException | IllegalArgumentException e) {
-            throw new ConnectionException("broker: expected an MQTT URI such as tcp://host:1883, got '" + settings.brokerUri() + "' ("
-                    + e.getMessage() + ")", e);
-        }
         String requests = OtaTopics.requestFilter(settings.prefix());
         String status = OtaTopics.statusFilter(settings.prefix());
-        // One callback for every message: Paho v5's subscribe with a per-subscription listener recurses.
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                try {
-                    if (topic.endsWith("/ota/request")) {
-                        onRequest(topic, message.getPayload());
-                    } else if (topic.endsWith("/ota/status")) {
-                        onStatus(topic, message.getPayload(), message.isRetained());
-                    }
-                } catch (RuntimeException e) {
-                    // Nothing must reach Paho: it would drop the connection.
-                    log.warn("ota server message handling failed topic={} error={}", topic, e.toString());
-                }
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-                if (reconnect) {
-                    log.info("ota server reconnected server={}; subscribing again filters={}", serverUri, subscriptions.size());
-                    subscriptions.forEach((f, q) -> {
-                        try {
-                            client.subscribe(new String[] {f}, new int[] {q}, null, null);
-                        } catch (MqttException e) {
-                            log.warn("ota server subscribe failed filter={} error={}", f, describe(e));
-                        }
-                    });
-                }
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-                log.warn("ota server disconnected server={} reason={}", settings.brokerUri(),
-                        response.getException() != null ? response.getException().getMessage() : response.getReasonString());
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-                log.warn("ota server mqtt error: {}", exception.getMessage());
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {}
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-        });
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setAutomaticReconnect(true);
-        o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
         try {
-            client.connect(o).waitForCompletion(settings.connectTimeout().toMillis() + 1000);
-        } catch (MqttException e) {
-            closeClient();
-            throw new ConnectionException("broker " + settings.brokerUri() + ": cannot connect (" + describe(e) + ")", e);
+            this.session = PahoSession.connect(settings.brokerUri(), settings.clientId(), settings.connectTimeout(), "ota server",
+                    this::onMessage);
+        } catch (PahoSession.Failure e) {
+            throw new ConnectionException(e.getMessage(), e.getCause());
         }
         try {
             // QoS 1: a device's status is retained and published at QoS 1, and losing a final one would leave a rollout pending.
             subscribe(status, 1);
         } catch (ConnectionException e) {
-            closeClient();
+            session.close();
             throw e;
         }
         log.info("ota server connected server={} prefix={} requests={}", settings.brokerUri(), settings.prefix(), requests);
+    }
+
+    private void onMessage(String topic, MqttMessage message) {
+        if (topic.endsWith("/ota/request")) {
+            onRequest(topic, message.getPayload());
+        } else if (topic.endsWith("/ota/status")) {
+            onStatus(topic, message.getPayload(), message.isRetained());
+        }
     }
 
     /**
@@ -303,7 +244,7 @@ public final class UpdateServer implements AutoCloseable {
             old.close();
         }
         String filter = OtaTopics.requestFilter(settings.prefix());
-        if (!subscriptions.containsKey(filter)) {
+        if (!session.isSubscribed(filter)) {
             // QoS 0, like the chunks: a lost request is retried by the device.
             subscribe(filter, 0);
         }
@@ -434,9 +375,9 @@ public final class UpdateServer implements AutoCloseable {
         m.setQos(0);
         try {
             // Not waited for: this runs on Paho's callback thread, and QoS 0 has no acknowledgement.
-            client.publish(OtaTopics.chunk(settings.prefix(), id), m);
-        } catch (MqttException e) {
-            refuse(RequestRefusal.SEND_FAILED, id, "chunk: " + describe(e));
+            session.send(OtaTopics.chunk(settings.prefix(), id), m);
+        } catch (PahoSession.Failure e) {
+            refuse(RequestRefusal.SEND_FAILED, id, "chunk: " + e.getMessage());
             return;
         }
         chunks.incrementAndGet();
@@ -512,8 +453,8 @@ public final class UpdateServer implements AutoCloseable {
         m.setQos(1);
         m.setRetained(true);
         try {
-            PahoWaits.publish(client, topic, m, settings.connectTimeout());
-        } catch (PahoWaits.Failure e) {
+            session.publish(topic, m);
+        } catch (PahoSession.Failure e) {
             throw new ConnectionException(e.getMessage(), e.getCause());
         }
         log.info("ota server {} topic={} bytes={}", payload.length == 0 ? "withdrew" : "announced", topic, payload.length);
@@ -522,36 +463,16 @@ public final class UpdateServer implements AutoCloseable {
     /** Subscribes and waits for the SUBACK (MQTT 5 §3.9); a reason code ≥ 0x80 is a refusal, e.g. by the ACL. */
     private void subscribe(String filter, int qos) throws ConnectionException {
         try {
-            PahoWaits.subscribe(client, filter, qos, settings.connectTimeout(), "does the broker's ACL give the operator this filter?");
-        } catch (PahoWaits.Failure e) {
+            session.subscribe(filter, qos, "does the broker's ACL give the operator this filter?");
+        } catch (PahoSession.Failure e) {
             throw new ConnectionException(e.getMessage(), e.getCause());
-        }
-        subscriptions.put(filter, qos);
-    }
-
-    private static String describe(MqttException e) {
-        return PahoWaits.describe(e);
-    }
-
-    private void closeClient() {
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("ota server close failed error={}", e.getMessage());
         }
     }
 
     /** Disconnects and closes the served files; retained announcements stay on the broker. */
     @Override
     public void close() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(3000);
-            }
-        } catch (MqttException e) {
-            log.debug("ota server disconnect failed error={}", e.getMessage());
-        }
-        closeClient();
+        session.close();
         images.values().forEach(ImageSource::close);
         images.clear();
     }
