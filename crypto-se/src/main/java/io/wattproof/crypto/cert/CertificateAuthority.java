@@ -2,7 +2,6 @@ package io.wattproof.crypto.cert;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
@@ -135,7 +133,7 @@ public final class CertificateAuthority {
         } catch (IllegalArgumentException e) {
             throw new CertificateFailure.CorruptFile(certificateFile, "one CERTIFICATE pem block", e.getMessage(), e);
         }
-        if (!belongTogether(key, certificate)) {
+        if (!ClientTls.certifies(certificate, key)) {
             throw new CertificateFailure.KeyMismatch(keyFile, certificateFile);
         }
         return new CertificateAuthority(key, certificate);
@@ -264,22 +262,6 @@ public final class CertificateAuthority {
             return Certificates.fromDer(builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key)).getEncoded());
         } catch (OperatorCreationException | IOException e) {
             throw new IllegalStateException("signing a certificate with the ca's p-256 key failed", e);
-        }
-    }
-
-    private static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
-        byte[] probe = "wattproof ca key check".getBytes(StandardCharsets.US_ASCII);
-        try {
-            Signature signer = Signature.getInstance(SIGNATURE_ALGORITHM);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(SIGNATURE_ALGORITHM);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
         }
     }
 }

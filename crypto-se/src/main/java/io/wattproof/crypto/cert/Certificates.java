@@ -32,6 +32,16 @@ public final class Certificates {
     }
 
     /**
+     * Parses every {@code CERTIFICATE} block of {@code pem}, in order: a chain (the certificate
+     * first, then its issuers) or a bundle of authorities.
+     *
+     * @throws IllegalArgumentException naming the block that is wrong
+     */
+    public static java.util.List<X509Certificate> allFromPem(String pem) {
+        return Pem.readAll(pem, PEM_TYPE, "certificate").stream().map(Certificates::fromDer).toList();
+    }
+
+    /**
      * The JDK's parser first: its key objects are what the JDK's TLS stack expects (an Ed25519 key
      * named "EdDSA", an EC key with its curve). The JDK has no sm2p256v1 and refuses such a
      * certificate whole, so those are parsed by Bouncy Castle, held unregistered.

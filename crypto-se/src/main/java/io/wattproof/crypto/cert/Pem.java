@@ -1,6 +1,8 @@
 package io.wattproof.crypto.cert;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /** One PEM block (RFC 7468 §2) of a given type, written and read strictly. */
 final class Pem {
@@ -32,5 +34,26 @@ final class Pem {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + " pem body: expected base64, got " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The DER bytes of each block of a text that is one or more blocks of {@code type} and nothing
+     * else but whitespace (a certificate chain: RFC 7468 §5.1 allows several blocks in one file).
+     *
+     * @throws IllegalArgumentException naming {@code what}, the expected blocks and what was found
+     */
+    static List<byte[]> readAll(String text, String type, String what) {
+        String end = "-----END " + type + "-----";
+        List<byte[]> blocks = new ArrayList<>();
+        String rest = text.strip();
+        int n = 0;
+        do {
+            n++;
+            int cut = rest.indexOf(end);
+            String block = cut < 0 ? rest : rest.substring(0, cut + end.length());
+            blocks.add(read(block, type, blocks.isEmpty() ? what : what + " block " + n));
+            rest = rest.substring(block.length()).strip();
+        } while (!rest.isEmpty());
+        return blocks;
     }
 }

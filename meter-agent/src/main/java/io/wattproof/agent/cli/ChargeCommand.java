@@ -73,8 +73,11 @@ final class ChargeCommand implements Runnable {
 
     /** The broker and the chain. */
     static final class BrokerOptions {
-        @Option(names = "--broker", paramLabel = "URI", description = "MQTT 5 broker (default: ${DEFAULT-VALUE})")
+        @Option(names = "--broker", paramLabel = "URI", description = "MQTT 5 broker, tcp:// or ssl:// (default: ${DEFAULT-VALUE})")
         String broker = "tcp://127.0.0.1:1883";
+
+        @Mixin
+        BrokerTlsOptions tls;
 
         @Option(names = "--chain-id", paramLabel = "ID", description = "chain id requests are signed for (default: ${DEFAULT-VALUE})")
         String chainId = "wattproof-sim";
@@ -92,8 +95,9 @@ final class ChargeCommand implements Runnable {
             if (attempts < 1) {
                 throw new ParameterException(cli, "--attempts: expected ≥ 1, actual " + attempts);
             }
-            CarOwner.Settings settings = CarOwner.Settings.of(broker, chainId, store.driverId())
+            CarOwner.Settings plain = CarOwner.Settings.of(broker, chainId, store.driverId())
                     .withResend(Duration.ofSeconds(resendSeconds), attempts);
+            CarOwner.Settings settings = tls.socketFactory(cli, broker).map(plain::withTls).orElse(plain);
             out.println("connecting to " + broker + " as car owner " + store.driverId().hex());
             return new CarOwner(settings, store.key(), store.sealKey(), store.nonces(), Clock.systemUTC(), new SecureRandom());
         }

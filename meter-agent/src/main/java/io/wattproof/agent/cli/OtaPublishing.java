@@ -54,14 +54,17 @@ final class OtaPublishing {
     private OtaPublishing() {}
 
     /**
-     * The broker. As for {@code charge}: a {@code tcp://} or {@code ssl://} URI, the latter with the
-     * JVM's default trust store ({@code javax.net.ssl.*} system properties); no client certificate
-     * and no password, so the broker's listener must let the operator's connection in.
+     * The broker. As for {@code charge}: a {@code tcp://} or {@code ssl://} URI, the latter checked
+     * against {@code --broker-ca} (or the JVM's trust store), with the operator's certificate for a
+     * broker that requires one (docs/mosquitto.md, "Operators and car owners").
      */
     static final class BrokerOptions {
         @Option(names = "--broker", paramLabel = "URI", required = true,
-                description = "MQTT 5 broker, tcp://host:1883 or ssl://host:8883 (the JVM's trust store)")
+                description = "MQTT 5 broker, tcp://host:1883 or ssl://host:8883")
         String broker;
+
+        @Mixin
+        BrokerTlsOptions tls;
 
         @Option(names = "--prefix", paramLabel = "P", description = "topic prefix of the fleet (default: ${DEFAULT-VALUE})")
         String prefix = MqttUplinkConfig.DEFAULT_TOPIC_PREFIX;
@@ -77,6 +80,7 @@ final class OtaPublishing {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, "--prefix: " + e.getMessage());
             }
+            settings = tls.socketFactory(cli, broker).map(settings::withTls).orElse(settings);
             out.println("connecting to " + broker + " (prefix " + prefix + ")");
             out.flush();
             return new UpdateServer(settings, Clock.systemUTC());

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +50,14 @@ public final class CarOwner implements AutoCloseable {
      *     connection with the same id, MQTT 5 section 3.1.4)
      * @param resend how long to wait for an answer before sending a booking or request again
      * @param attempts how many times a start or stop request is sent before giving up
+     * @param tls for an {@code ssl://} broker: the car owner's TLS; empty: the JVM's trust store,
+     *     no client certificate
      */
     public record Settings(String brokerUri, String chainId, String clientId, Duration resend, int attempts,
-                           Duration connectTimeout) {
+                           Duration connectTimeout, Optional<SSLSocketFactory> tls) {
         public Settings {
             Objects.requireNonNull(brokerUri, "broker uri");
+            Objects.requireNonNull(tls, "tls");
             Objects.requireNonNull(chainId, "chain id");
             Objects.requireNonNull(clientId, "client id");
             if (attempts < 1) {
@@ -65,11 +70,16 @@ public final class CarOwner implements AutoCloseable {
             byte[] suffix = new byte[3];
             new SecureRandom().nextBytes(suffix);
             return new Settings(brokerUri, chainId, "driver-" + driver.hex() + "-" + HexFormat.of().formatHex(suffix),
-                    Duration.ofSeconds(5), 3, Duration.ofSeconds(10));
+                    Duration.ofSeconds(5), 3, Duration.ofSeconds(10), Optional.empty());
         }
 
         public Settings withResend(Duration resend, int attempts) {
-            return new Settings(brokerUri, chainId, clientId, resend, attempts, connectTimeout);
+            return new Settings(brokerUri, chainId, clientId, resend, attempts, connectTimeout, tls);
+        }
+
+        /** For an {@code ssl://} broker: the car owner's TLS (its authorities, its certificate). */
+        public Settings withTls(SSLSocketFactory factory) {
+            return new Settings(brokerUri, chainId, clientId, resend, attempts, connectTimeout, Optional.of(factory));
         }
     }
 
@@ -130,7 +140,7 @@ public final class CarOwner implements AutoCloseable {
         this.random = random;
         this.driver = key.deviceId();
         try {
-            this.session = PahoSession.connect(settings.brokerUri(), settings.clientId(), settings.connectTimeout(), "car owner",
+            this.session = PahoSession.connect(settings.brokerUri(), settings.clientId(), settings.connectTimeout(), settings.tls(), "car owner",
                     this::onMessage);
         } catch (PahoSession.Failure e) {
             throw new ConnectionException(e.getMessage(), e.getCause());

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,23 +63,31 @@ public final class UpdateServer implements AutoCloseable {
      * @param prefix the protocol's topic prefix ({@code wattproof/v1} by default), without a trailing {@code /}
      * @param clientId unique per connection (a broker drops an older connection with the same id, MQTT 5 §3.1.4)
      * @param connectTimeout for the connection, each SUBACK and each announcement's PUBACK
+     * @param tls for an {@code ssl://} broker: the operator's TLS (docs/mosquitto.md, "Operators");
+     *     empty: the JVM's trust store, no client certificate
      */
-    public record Settings(String brokerUri, String prefix, String clientId, Duration connectTimeout) {
+    public record Settings(String brokerUri, String prefix, String clientId, Duration connectTimeout, Optional<SSLSocketFactory> tls) {
         public Settings {
             Objects.requireNonNull(brokerUri, "broker uri");
             Objects.requireNonNull(prefix, "prefix");
             Objects.requireNonNull(clientId, "client id");
             Objects.requireNonNull(connectTimeout, "connect timeout");
+            Objects.requireNonNull(tls, "tls");
             if (prefix.isEmpty() || prefix.endsWith("/") || prefix.contains("+") || prefix.contains("#")) {
                 throw new IllegalArgumentException("prefix: expected topic levels without wildcards or a trailing '/', got '" + prefix + "'");
             }
         }
 
-        /** Connect within 10 s; client id {@code ota-server-<random>}. */
+        /** Connect within 10 s; client id {@code ota-server-<random>}; no TLS settings of its own. */
         public static Settings of(String brokerUri, String prefix) {
             byte[] suffix = new byte[4];
             new SecureRandom().nextBytes(suffix);
-            return new Settings(brokerUri, prefix, "ota-server-" + HexFormat.of().formatHex(suffix), Duration.ofSeconds(10));
+            return new Settings(brokerUri, prefix, "ota-server-" + HexFormat.of().formatHex(suffix), Duration.ofSeconds(10),
+                    Optional.empty());
+        }
+
+        public Settings withTls(SSLSocketFactory factory) {
+            return new Settings(brokerUri, prefix, clientId, connectTimeout, Optional.of(factory));
         }
     }
 
@@ -154,7 +163,7 @@ public final class UpdateServer implements AutoCloseable {
         String requests = OtaTopics.requestFilter(settings.prefix());
         String status = OtaTopics.statusFilter(settings.prefix());
         try {
-            this.session = PahoSession.connect(settings.brokerUri(), settings.clientId(), settings.connectTimeout(), "ota server",
+            this.session = PahoSession.connect(settings.brokerUri(), settings.clientId(), settings.connectTimeout(), settings.tls(), "ota server",
                     this::onMessage);
         } catch (PahoSession.Failure e) {
             throw new ConnectionException(e.getMessage(), e.getCause());

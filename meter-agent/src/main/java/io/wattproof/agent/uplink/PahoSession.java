@@ -3,12 +3,14 @@ package io.wattproof.agent.uplink;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -59,13 +61,16 @@ public final class PahoSession implements AutoCloseable {
      * @param clientId unique per connection (the broker drops an older connection with the same
      *     id, MQTT 5 section 3.1.4)
      * @param timeout for the connect and for every waiting call after it
+     * @param tls for an {@code ssl://} broker, the client's TLS (its authorities, its certificate);
+     *     empty: the JVM's trust store and no client certificate. The broker's certificate must
+     *     name the host of {@code brokerUri} either way.
      * @param name who is connecting, for the log ("ota server", "car owner")
      * @param onMessage every message that arrives, by topic; whatever it throws is logged and
      *     goes no further (reaching Paho, it would drop the connection)
      * @throws Failure when the URI is not an MQTT URI or the broker cannot be reached in time
      */
-    public static PahoSession connect(String brokerUri, String clientId, Duration timeout, String name,
-            BiConsumer<String, MqttMessage> onMessage) throws Failure {
+    public static PahoSession connect(String brokerUri, String clientId, Duration timeout, Optional<SSLSocketFactory> tls,
+            String name, BiConsumer<String, MqttMessage> onMessage) throws Failure {
         Objects.requireNonNull(onMessage, "onMessage");
         MqttAsyncClient client;
         try {
@@ -79,6 +84,13 @@ public final class PahoSession implements AutoCloseable {
         o.setCleanStart(true);
         o.setAutomaticReconnect(true);
         o.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
+        if (brokerUri.startsWith("ssl://")) {
+            tls.ifPresent(o::setSocketFactory);
+            o.setHttpsHostnameVerificationEnabled(true);
+        } else if (tls.isPresent()) {
+            session.closeClient();
+            throw new Failure("broker " + brokerUri + ": TLS settings are for an ssl:// broker", null);
+        }
         try {
             client.connect(o).waitForCompletion(timeout.toMillis() + 1000);
         } catch (MqttException e) {

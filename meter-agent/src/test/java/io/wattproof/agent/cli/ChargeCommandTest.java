@@ -85,4 +85,17 @@ class ChargeCommandTest extends CommandLineTest {
                 "--amount", "100"));
         assertTrue(err.contains("error: broker tcp://127.0.0.1:" + port + ": cannot connect"), err);
     }
+
+    @Test
+    void tlsOptionsAreForAnSslBrokerAndComeAsCertificateAndKeyTogether() {
+        assertEquals(0, run("charge", "keys", "--keys", keys()), err);
+        assertEquals(2, run("charge", "info", "--keys", keys(), "--pile", PILE, "--broker", "tcp://127.0.0.1:1883", "--broker-ca", "ca.pem"));
+        assertTrue(err.contains("--broker-ca, --client-cert and --client-key are for an ssl:// broker; --broker is tcp://127.0.0.1:1883"),
+                err);
+        assertEquals(2, run("charge", "info", "--keys", keys(), "--pile", PILE, "--broker", "ssl://127.0.0.1:8883", "--client-key", "k.pem"));
+        assertTrue(err.contains("--client-cert and --client-key: expected both or neither, got only --client-key"), err);
+        assertEquals(2, run("charge", "info", "--keys", keys(), "--pile", PILE, "--broker", "ssl://127.0.0.1:8883", "--broker-ca",
+                "missing-ca.pem"));
+        assertTrue(err.contains("--broker-ca missing-ca.pem: "), err);
+    }
 }

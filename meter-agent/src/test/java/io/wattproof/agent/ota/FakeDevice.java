@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A device of the update channel's tests, on a raw Paho client: reads the announcement (fleet or
@@ -39,16 +40,25 @@ public final class FakeDevice implements AutoCloseable {
     private long lastRequested = -1;
 
     public FakeDevice(String uri, String prefix, String id, long running, Ending ending) throws Exception {
+        this(uri, null, prefix, id, running, ending);
+    }
+
+    /** Over TLS with {@code tls} (a device's certificate for the field broker); null: plain. */
+    public FakeDevice(String uri, SSLSocketFactory tls, String prefix, String id, long running, Ending ending) throws Exception {
         this.prefix = prefix;
         this.id = id;
         this.running = running;
         this.ending = ending;
-        this.mqtt = new RawDevice(uri, "fake-" + id, this::onMessage);
+        this.mqtt = new RawDevice(uri, "fake-" + id, tls, this::onMessage);
         status(UpdatePhase.UPDATE_PHASE_IDLE, 0, 0, 0, "");
         mqtt.subscribe(OtaTopics.chunk(prefix, id), 0);
         mqtt.subscribe(OtaTopics.announcement(prefix, id), 1);
         mqtt.subscribe(OtaTopics.fleetAnnouncement(prefix), 1);
         retry.scheduleWithFixedDelay(this::retry, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public String id() {
+        return id;
     }
 
     private synchronized void onMessage(RawDevice.Received r) {

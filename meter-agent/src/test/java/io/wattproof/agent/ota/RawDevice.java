@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -33,6 +34,11 @@ public final class RawDevice implements AutoCloseable {
 
     /** With a handler, messages go to it (on Paho's callback thread) instead of {@link #received}. */
     public RawDevice(String uri, String clientId, Consumer<Received> handler) throws MqttException {
+        this(uri, clientId, null, handler);
+    }
+
+    /** As above, over TLS with {@code tls} (null: plain, or the JVM's defaults for ssl://). */
+    public RawDevice(String uri, String clientId, SSLSocketFactory tls, Consumer<Received> handler) throws MqttException {
         client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -61,13 +67,24 @@ public final class RawDevice implements AutoCloseable {
         });
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
+        if (tls != null) {
+            o.setSocketFactory(tls);
+            o.setHttpsHostnameVerificationEnabled(true);
+        }
         client.connect(o).waitForCompletion(10_000);
     }
 
+    /** Subscribes and waits for the SUBACK; a refusal (reason code 0x80 or above, e.g. 0x87 from an ACL) is an AssertionError. */
     public void subscribe(String filter, int qos) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         client.subscribe(new String[] {filter}, new int[] {qos}, null, new MqttActionListener() {
             public void onSuccess(IMqttToken t) {
+                int[] codes = t.getReasonCodes();
+                if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                    done.completeExceptionally(new AssertionError("subscribe " + filter + " refused: reason code 0x"
+                            + Integer.toHexString(codes[0])));
+                    return;
+                }
                 done.complete(null);
             }
 

@@ -3,9 +3,14 @@ package io.wattproof.agent.uplink;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.wattproof.crypto.DeviceKey;
 import io.wattproof.crypto.cert.CertificateAuthority;
 import io.wattproof.crypto.cert.Certificates;
 import io.wattproof.crypto.cert.CertificationRequests;
+import io.wattproof.crypto.cert.ClientTls;
+import io.wattproof.crypto.cert.CsrSubject;
+import io.wattproof.crypto.cert.DeviceKeyManager;
+import io.wattproof.crypto.cert.DeviceTls;
 import io.wattproof.crypto.cert.Validity;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,19 +19,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The field broker, Debian's Mosquitto 2.0, run from the example configuration in
@@ -34,7 +33,7 @@ import javax.net.ssl.TrustManagerFactory;
  * only the folders and the port changed. Certificates come from a lab {@link CertificateAuthority}
  * in the test's folder; the broker's names 127.0.0.1 (the agent checks it).
  */
-final class WattproofMosquitto implements AutoCloseable {
+public final class WattproofMosquitto implements AutoCloseable {
     static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
     static final Path OPENSSL = Path.of("/usr/bin/openssl");
     /** Failsafe runs in the module's folder; the example lives with the docs. */
@@ -42,7 +41,7 @@ final class WattproofMosquitto implements AutoCloseable {
     static final String INGEST_USER = "wattproof-ingest";
 
     final Path dir;
-    final CertificateAuthority ca;
+    public final CertificateAuthority ca;
     final int port;
     final Path log;
     private final Process process;
@@ -55,7 +54,7 @@ final class WattproofMosquitto implements AutoCloseable {
         this.process = process;
     }
 
-    static WattproofMosquitto start(Path dir) throws Exception {
+    public static WattproofMosquitto start(Path dir) throws Exception {
         if (!Files.isExecutable(MOSQUITTO)) {
             fail(MOSQUITTO + " is missing: install it with 'apt-get install mosquitto'");
         }
@@ -99,11 +98,11 @@ final class WattproofMosquitto implements AutoCloseable {
         return m;
     }
 
-    String uri() {
+    public String uri() {
         return "ssl://127.0.0.1:" + port;
     }
 
-    String logText() throws IOException {
+    public String logText() throws IOException {
         return Files.readString(log);
     }
 
@@ -122,44 +121,53 @@ final class WattproofMosquitto implements AutoCloseable {
         fail("mosquitto did not listen on port " + port + " within 15 s: " + logText());
     }
 
+    /** A client's certificate and key files, as an operator makes them with OpenSSL (docs/mosquitto.md). */
+    public record ClientFiles(Path certificate, Path key) {}
+
     /**
-     * A TLS context for the ledger's ingest service: its key made by OpenSSL, its certificate
-     * (CN {@value #INGEST_USER}, clientAuth) signed by OpenSSL with the authority's key file, as
-     * an operator without our tools would do it.
+     * A certificate (CN {@code commonName}, clientAuth) and key for a client the ACL names (the
+     * ingest service, Home Assistant, an operator): the key made by OpenSSL, the certificate signed
+     * by OpenSSL with the authority's key file, as an operator without our tools would do it. The
+     * key file is the owner's only (mode 0600).
      */
+    public ClientFiles clientFiles(String commonName) throws Exception {
+        Path client = Files.createDirectories(dir.resolve("client-" + commonName));
+        openssl(client, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "key.pem");
+        Files.setPosixFilePermissions(client.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
+        openssl(client, "req", "-new", "-key", "key.pem", "-subj", "/CN=" + commonName, "-out", "req.csr");
+        Files.writeString(client.resolve("ext.cnf"), "extendedKeyUsage = clientAuth\n");
+        Path caDir = dir.resolve("ca");
+        openssl(client, "x509", "-req", "-in", "req.csr", "-days", "1", "-extfile", "ext.cnf",
+                "-CA", caDir.resolve(CertificateAuthority.CERTIFICATE_FILE).toString(),
+                "-CAkey", caDir.resolve(CertificateAuthority.KEY_FILE).toString(), "-CAcreateserial", "-out", "cert.pem");
+        return new ClientFiles(client.resolve("cert.pem"), client.resolve("key.pem"));
+    }
+
+    /** The authority's certificate, the file a client's {@code --broker-ca} names. */
+    public Path caFile() {
+        return dir.resolve("ca").resolve(CertificateAuthority.CERTIFICATE_FILE);
+    }
+
+    /** A TLS context for the ledger's ingest service (CN {@value #INGEST_USER}). */
     SSLContext ingestTls() throws Exception {
         return clientTls(INGEST_USER);
     }
 
-    /** As {@link #ingestTls()}, for any service certificate CN the ACL names (e.g. {@code homeassistant}). */
-    SSLContext clientTls(String commonName) throws Exception {
-        Path ingest = Files.createDirectories(dir.resolve("client-" + commonName));
-        openssl(ingest, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "key.pem");
-        openssl(ingest, "req", "-new", "-key", "key.pem", "-subj", "/CN=" + commonName, "-out", "req.csr");
-        Files.writeString(ingest.resolve("ext.cnf"), "extendedKeyUsage = clientAuth\n");
-        Path caDir = dir.resolve("ca");
-        openssl(ingest, "x509", "-req", "-in", "req.csr", "-days", "1", "-extfile", "ext.cnf",
-                "-CA", caDir.resolve(CertificateAuthority.CERTIFICATE_FILE).toString(),
-                "-CAkey", caDir.resolve(CertificateAuthority.KEY_FILE).toString(), "-CAcreateserial", "-out", "cert.pem");
-        String keyPem = Files.readString(ingest.resolve("key.pem"));
-        byte[] der = Base64.getMimeDecoder().decode(keyPem.replace("-----BEGIN PRIVATE KEY-----", "")
-                .replace("-----END PRIVATE KEY-----", "").strip());
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        X509Certificate cert = Certificates.fromPem(Files.readString(ingest.resolve("cert.pem")));
-        char[] password = "ingest".toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("ingest", key, password, new X509Certificate[] {cert});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
+    /** As {@link #ingestTls()}, for any client certificate CN the ACL names (e.g. {@code homeassistant}). */
+    public SSLContext clientTls(String commonName) throws Exception {
+        ClientFiles files = clientFiles(commonName);
+        return ClientTls.context(ClientTls.identity(ClientTls.privateKeyFromPem(Files.readString(files.key())),
+                Certificates.allFromPem(Files.readString(files.certificate()))), List.of(ca.certificate()));
+    }
+
+    /**
+     * A TLS context for a device: a certificate for {@code key} from this broker's authority (CN
+     * its device id, as {@code ca issue} makes it), the key signing where it lives.
+     */
+    public SSLContext deviceTls(DeviceKey key) throws Exception {
+        X509Certificate certificate = ca.issueDevice(CertificationRequests.create(key, CsrSubject.of("Wattproof", "test")),
+                Validity.days(Instant.now().minusSeconds(60), 1));
+        return DeviceTls.clientContext(DeviceKeyManager.of(key, List.of(certificate)), List.of(ca.certificate()));
     }
 
     static String openssl(Path workDir, String... args) throws IOException, InterruptedException {
