@@ -1,19 +1,14 @@
 package io.wattproof.agent.daemon;
 
+import static io.wattproof.agent.daemon.DaemonBench.awaitStatus;
+import static io.wattproof.agent.daemon.DaemonBench.awaitTrue;
+import static io.wattproof.agent.daemon.DaemonBench.read;
+import static io.wattproof.agent.daemon.DaemonBench.startAgent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattproof.agent.TestDeviceKey;
-import io.wattproof.agent.driver.TestMosquitto;
-import io.wattproof.crypto.DeviceKey;
-import io.wattproof.crypto.KeyAlgorithm;
-import io.wattproof.crypto.soft.SoftwareKeyStore;
-import io.wattproof.modbus.maps.RegisterTable;
-import io.wattproof.modbus.testing.PymodbusServer;
-import io.wattproof.modbus.testing.Sdm630Fixture;
-import io.wattproof.modbus.testing.SocatPtyPair;
 import io.wattproof.ota.install.RaucInstaller;
 import io.wattproof.ota.metadata.ImageEntry;
 import io.wattproof.ota.metadata.TrustStore;
@@ -40,27 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class DaemonOtaIT {
-    private static final int UNIT = 1;
-
     @TempDir
     Path dir;
 
     @Test
     void aTrialThatMetersIsMarkedGoodAndAMissingTrustFileIsAStandingAlarm() throws Exception {
-        Path keys = dir.resolve("keys");
-        Path secret = dir.resolve("secret");
-        SoftwareKeyStore.createSecret(secret);
-        String deviceId;
-        try (DeviceKey key = SoftwareKeyStore.create(keys, KeyAlgorithm.ECDSA_P256_SHA256, secret)) {
-            deviceId = key.deviceId().hex();
-        }
-        var map = Sdm630Fixture.map();
-        var image = Sdm630Fixture.image();
-        int[] registers = new int[map.values().stream().mapToInt(v -> v.address() + v.width()).max().orElseThrow()];
-        for (var v : map.values()) {
-            System.arraycopy(image.registers(RegisterTable.INPUT, v.address(), v.width()), 0, registers, v.address(), v.width());
-        }
-        Path data = dir.resolve("data");
         Path state = dir.resolve("ota-state");
         Path tools = Files.createDirectory(dir.resolve("tools"));
         Path rauc = script(tools.resolve("rauc"), """
@@ -82,43 +61,8 @@ class DaemonOtaIT {
         Files.writeString(tools.resolve("booted"), "B");
         Files.delete(tools.resolve("rauc-calls"));
 
-        try (SocatPtyPair pty = SocatPtyPair.start();
-                PymodbusServer meter = PymodbusServer.start(PymodbusServer.Config.serial(pty.a(), 9600).unit(UNIT)
-                        .input(0, registers).build());
-                TestMosquitto broker = TestMosquitto.start(dir)) {
-            Path board = Files.writeString(dir.resolve("board.yaml"), String.join("\n",
-                    "schema: wattproof-board/1",
-                    "name: test-pty",
-                    "description: the test's pty pair",
-                    "gpio_header: none",
-                    "key_store: software",
-                    "serial:",
-                    "  device: " + pty.b(),
-                    "  baud: 9600",
-                    "  parity: none",
-                    "  stop_bits: 1",
-                    "  direction: none",
-                    "meter:",
-                    "  model: SDM630",
-                    "  unit_id: " + UNIT,
-                    "interval: 2s",
-                    "paths:",
-                    "  data_dir: " + data,
-                    "  key_dir: " + keys,
-                    "  config_dir: " + dir,
-                    ""));
-            Path config = Files.writeString(dir.resolve("agent.yaml"), String.join("\n",
-                    "schema: wattproof-agent/1",
-                    "board: " + board,
-                    "device_id: " + deviceId,
-                    "key_store:",
-                    "  kind: software",
-                    "  dir: " + keys,
-                    "  secret_file: " + secret,
-                    "mqtt:",
-                    "  broker: " + broker.uri(),
-                    "ledger:",
-                    "  chain_id: wattproof-sim",
+        try (DaemonBench bench = DaemonBench.start(dir)) {
+            Path config = bench.writeConfig(
                     "telemetry:",
                     "  enabled: false",
                     "  home_assistant: false",
@@ -128,21 +72,21 @@ class DaemonOtaIT {
                     "  health_window: 1m",
                     "  reboot_command: [" + reboot + ", ota]",
                     "  state_dir: " + state,
-                    "  provisioned_version: 1",
-                    ""));
+                    "  provisioned_version: 1");
 
             Path runtime = Files.createDirectory(dir.resolve("run"));
             Path log = dir.resolve("agent.log");
             try (NotifySocketReceiver systemd = NotifySocketReceiver.bind(dir.resolve("notify").toString())) {
-                Process agent = DaemonIT.start(List.of("run", "--config", config.toString()), systemd.address(), runtime, log);
+                Process agent = startAgent(config, systemd.address(), runtime, log);
                 try {
                     systemd.awaitLine("READY=1", 60_000);
                     awaitTrue(() -> lines(tools.resolve("rauc-calls")).contains("status mark-good booted"), 60_000,
-                            "mark-good; rauc calls " + lines(tools.resolve("rauc-calls")) + "; log: " + DaemonIT.read(log));
+                            "mark-good; rauc calls " + lines(tools.resolve("rauc-calls")) + "; log: " + read(log));
                     assertEquals(List.of(), lines(tools.resolve("reboots")), "a good trial needs no reboot");
-                    JsonNode status = awaitStatus(runtime, s -> s.get("records").get("last_sequence").asLong() >= 1);
+                    JsonNode status = awaitStatus(runtime, "a status report with a record in it",
+                            s -> s.get("records").get("last_sequence").asLong() >= 1);
                     assertTrue(!status.get("alarms").toString().contains("updates not taken"), status.toString());
-                    String output = DaemonIT.read(log);
+                    String output = read(log);
                     assertTrue(output.contains("update boot slot=B version=2 trial=true floor=1"), output);
                     assertTrue(output.contains("update committed version=2 slot=B"), output);
                 } finally {
@@ -155,14 +99,16 @@ class DaemonOtaIT {
             Files.delete(runtime.resolve(StatusFile.NAME));
             Path log2 = dir.resolve("agent2.log");
             try (NotifySocketReceiver systemd = NotifySocketReceiver.bind(dir.resolve("notify2").toString())) {
-                Process agent = DaemonIT.start(List.of("run", "--config", config.toString()), systemd.address(), runtime, log2);
+                Process agent = startAgent(config, systemd.address(), runtime, log2);
                 try {
                     systemd.awaitLine("READY=1", 60_000);
-                    JsonNode status = awaitStatus(runtime, s -> s.get("alarms").toString().contains("updates not taken"));
+                    JsonNode status = awaitStatus(runtime, "a status report that says why no updates are taken",
+                            s -> s.get("alarms").toString().contains("updates not taken"));
                     assertTrue(status.get("alarms").toString().contains("updates not taken: " + state.resolve(TrustStore.FILE)
                             + ": no such file"), status.toString());
                     long first = status.get("records").get("last_sequence").asLong();
-                    awaitStatus(runtime, s -> s.get("records").get("last_sequence").asLong() > first);
+                    awaitStatus(runtime, "a status report with a later record",
+                            s -> s.get("records").get("last_sequence").asLong() > first);
                 } finally {
                     stop(agent, systemd);
                 }
@@ -186,41 +132,5 @@ class DaemonOtaIT {
         if (!agent.waitFor(60, TimeUnit.SECONDS)) {
             agent.destroyForcibly();
         }
-    }
-
-    private static JsonNode readStatus(Path runtime) {
-        try {
-            return new ObjectMapper().readTree(Files.readString(runtime.resolve(StatusFile.NAME)));
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private interface StatusCondition {
-        boolean holds(JsonNode status);
-    }
-
-    private static JsonNode awaitStatus(Path runtime, StatusCondition c) throws Exception {
-        JsonNode[] last = new JsonNode[1];
-        awaitTrue(() -> {
-            last[0] = readStatus(runtime);
-            return last[0] != null && c.holds(last[0]);
-        }, 60_000, "a status report that holds the condition");
-        return last[0];
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(Condition c, long timeoutMillis, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (System.nanoTime() < deadline) {
-            if (c.holds()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 }
