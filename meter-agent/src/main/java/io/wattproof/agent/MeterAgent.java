@@ -757,7 +757,10 @@ public final class MeterAgent implements AutoCloseable {
         status = new AgentStatus(deviceId, last, outbox.depth(), connected, readFailures, lastReadFailed, storageFull,
                 Optional.ofNullable(lastTickAt), Optional.ofNullable(lastReadAt), storageFault,
                 clockSynchronised == null || clockSynchronised, outbox.sizeBytes(),
-                f == null ? Optional.empty() : Optional.of(f.counters()), f == null ? 0 : outbox.unconfirmedCount());
+                f == null ? Optional.empty() : Optional.of(f.counters()),
+                // From the first status on, before the follower exists: a restarted agent that said 0
+                // here would look final to anyone waiting for its records' receipts.
+                config.ledger().isPresent() ? outbox.unconfirmedCount() : 0);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.wattproof.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -130,6 +131,60 @@ class MeterAgentLedgerTest {
         }
         assertTrue(outbox.prunable() < 2, "pruned at two final records, " + outbox.prunable() + " left");
         assertTrue(dataDir.resolve("ledger").toFile().isDirectory(), "the light store lives in the data folder");
+    }
+
+    /** Acknowledges every record and never answers: the records stay unconfirmed. */
+    static final class SilentLedgerUplink implements Uplink, LedgerChannel {
+        private volatile LedgerChannel.Subscriber ledger;
+        private volatile Listener listener;
+
+        @Override
+        public void start(Listener l) {
+            listener = l;
+            ledger.connected();
+            l.connected(10);
+        }
+
+        @Override
+        public boolean send(long sequence, byte[] payload) {
+            listener.acknowledged(sequence);
+            return true;
+        }
+
+        @Override
+        public boolean sendTransaction(byte[] signedTx) {
+            return true;
+        }
+
+        @Override
+        public void ledger(LedgerChannel.Subscriber subscriber) {
+            ledger = subscriber;
+        }
+
+        @Override
+        public boolean requestLightBlock(byte[] request, byte[] correlationData) {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void aRestartedAgentCountsTheRecordsStillAwaitingReceiptsFromItsFirstStatus() throws Exception {
+        chain.commit(List.of());
+        long waiting;
+        try (MeterAgent agent = MeterAgent.start(config(Duration.ofMinutes(10)), key, new CountingMeter(), new SilentLedgerUplink(),
+                Clock.systemUTC())) {
+            MeterAgentTest.waitFor(() -> agent.status().unconfirmed() >= 2, Duration.ofSeconds(20));
+            agent.stopMetering();
+            waiting = agent.status().unconfirmed();
+        }
+        try (MeterAgent agent = MeterAgent.start(config(Duration.ofMinutes(10)), key, new CountingMeter(), new SilentLedgerUplink(),
+                Clock.systemUTC())) {
+            assertEquals(waiting, agent.status().unconfirmed(), "the first status, before the follower has read the outbox");
+            assertFalse(agent.awaitFinal(Duration.ofMillis(300)), "nothing is final without a verified receipt");
+        }
     }
 
     @Test

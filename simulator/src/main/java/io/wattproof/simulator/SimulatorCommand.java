@@ -180,6 +180,8 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     /** Intervals from the first boundary before {@code --bench} opens its window. */
     static final int BENCH_WARMUP_INTERVALS = 2;
+    /** How long the end of a run waits for faults still ending (a broker restart in progress). */
+    private static final Duration FAULTS_END_WAIT = Duration.ofSeconds(30);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -376,6 +378,12 @@ public final class SimulatorCommand implements Callable<Integer> {
             }
             if (bench) {
                 sim.bench().close(sim.clock().instant());
+            }
+            // Faults injected from the dashboard that would outlast the run end now, so what the
+            // fleet signed meanwhile still reaches the ledger before the summary.
+            faults.endNow();
+            if (!faults.awaitEnded(System.nanoTime() + FAULTS_END_WAIT.toNanos())) {
+                out.println("a fault injected from the dashboard is still ending; the summary may count its meters' records as unconfirmed");
             }
             out.println("metering stopped; waiting until every record is confirmed");
             result = sim.finish(drainTimeout);

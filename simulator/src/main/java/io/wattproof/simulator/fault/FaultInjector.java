@@ -7,6 +7,7 @@ import io.wattproof.simulator.ledger.gateway.ByzantinePolicy;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -48,6 +50,10 @@ public final class FaultInjector implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4,
             r -> Thread.ofPlatform().daemon().name("faults").unstarted(r));
     private final List<Injection> injections = new ArrayList<>();
+    /** By injection id: the scheduled end of a fault that lasts, until it has run (or {@link #endNow} took it). */
+    private final Map<Integer, ScheduledFuture<?>> pendingEnds = new HashMap<>();
+    /** Set by {@link #endNow}: from then on a fault that lasts ends as soon as it has begun. */
+    private boolean endingAll;
     /** Faults in progress, by kind and meter ("power-cut/3", "broker-restart/0"): the same fault twice on one part is refused. */
     private final Set<String> busy = new HashSet<>();
 
@@ -104,7 +110,7 @@ public final class FaultInjector implements AutoCloseable {
                 case Fault.BrokerRestart b -> {
                     // Blocks for the outage and the broker's start; the end is when it listens again.
                     sim.restartBroker(b.down());
-                    end(i, () -> {});
+                    end(i, () -> {}, "ended");
                     return;
                 }
                 case Fault.Partition p -> p.meters().forEach(m -> sim.cutLink(m - 1));
@@ -120,10 +126,39 @@ public final class FaultInjector implements AutoCloseable {
         }
         Optional<Duration> lasts = i.fault().lasts();
         if (lasts.isEmpty()) {
-            end(i, () -> {});
+            end(i, () -> {}, "ended");
             return;
         }
-        scheduler.schedule(() -> end(i, () -> undo(i.fault())), lasts.get().toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (!endingAll) {
+                pendingEnds.put(i.id(), scheduler.schedule(() -> end(i, () -> undo(i.fault()), "ended"), lasts.get().toMillis(),
+                        TimeUnit.MILLISECONDS));
+                return;
+            }
+        }
+        end(i, () -> undo(i.fault()), "ended early: the run is over");
+    }
+
+    /**
+     * Ends now every fault whose end is still to come, as its end would (the link restored, the
+     * agent started again, the meter answering, the gateway honest): the run is over, and what it
+     * signed should reach the ledger before the summary. A broker restart still in progress ends
+     * when the broker listens again; {@link #awaitEnded} waits for it.
+     */
+    public void endNow() {
+        List<Injection> due = new ArrayList<>();
+        synchronized (this) {
+            endingAll = true; // a fault still being injected ends as soon as it has begun
+            for (Injection i : injections) {
+                ScheduledFuture<?> end = pendingEnds.get(i.id());
+                if (i.endedNanos().isEmpty() && end != null && end.cancel(false)) {
+                    due.add(i);
+                }
+            }
+        }
+        for (Injection i : due) {
+            end(i, () -> undo(i.fault()), "ended early: the run is over");
+        }
     }
 
     private void undo(Fault fault) {
@@ -144,8 +179,8 @@ public final class FaultInjector implements AutoCloseable {
         }
     }
 
-    private void end(Injection i, Runnable undo) {
-        String outcome = "ended";
+    private void end(Injection i, Runnable undo, String ended) {
+        String outcome = ended;
         try {
             undo.run();
         } catch (RuntimeException e) {
@@ -163,6 +198,7 @@ public final class FaultInjector implements AutoCloseable {
         synchronized (this) {
             injections.set(i.id() - 1, new Injection(i.id(), i.fault(), i.startedNanos(), Optional.of(System.nanoTime()), signed));
             busy.removeAll(parts(i.fault()));
+            pendingEnds.remove(i.id());
             notifyAll();
         }
         say("fault #" + i.id() + " " + i.fault().describe() + ": " + outcome);
