@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param ledger what the ledger follower has seen (docs/ledger.md); empty when the agent does not
  *     follow the ledger
  * @param unconfirmed records acknowledged by the broker whose receipt has not been verified yet (0
- *     when the agent does not follow the ledger)
+ *     when the agent is not set to follow the ledger; counted from the first status on when it is)
  */
 public record AgentStatus(
         String deviceId, long lastSequence, int outboxDepth, boolean connected, long meterReadFailures, boolean meterFault,
