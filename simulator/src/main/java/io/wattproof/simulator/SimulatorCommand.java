@@ -4,6 +4,7 @@ import io.wattproof.crypto.KeyAlgorithm;
 import io.wattproof.modbus.transport.SerialLineConfig;
 import io.wattproof.simulator.dashboard.DashboardServer;
 import io.wattproof.simulator.dashboard.SimulationFleet;
+import io.wattproof.simulator.fault.Durations;
 import io.wattproof.simulator.meter.VirtualMeter;
 import io.wattproof.simulator.ota.OtaScenario;
 import java.io.PrintStream;
@@ -220,7 +221,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         if (interval.toNanos() % 1_000_000_000L != 0 || interval.isZero() || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new CommandLine.ParameterException(cli, "--interval: expected a whole number of seconds from 1s to 24h, got "
-                    + format(interval));
+                    + Durations.format(interval));
         }
         if (meters < 1 || meters > SimulationConfig.MAX_METERS) {
             throw new CommandLine.ParameterException(cli, "--meters: expected 1.." + SimulationConfig.MAX_METERS + ", got " + meters);
@@ -241,13 +242,13 @@ public final class SimulatorCommand implements Callable<Integer> {
         int benchMinimum = BENCH_WARMUP_INTERVALS + 2;
         if (bench && duration.compareTo(interval.multipliedBy(benchMinimum)) < 0) {
             throw new CommandLine.ParameterException(cli, "--bench: expected a --duration of at least " + benchMinimum
-                    + " intervals (" + format(interval.multipliedBy(benchMinimum)) + "), got " + format(duration));
+                    + " intervals (" + Durations.format(interval.multipliedBy(benchMinimum)) + "), got " + Durations.format(duration));
         }
         if (bench && speed != 1) {
             throw new CommandLine.ParameterException(cli, "--bench: expected --speed 1 (latencies are real time), got " + speed);
         }
         if (duration.isZero() || duration.isNegative()) {
-            throw new CommandLine.ParameterException(cli, "--duration: expected a positive duration, got " + format(duration));
+            throw new CommandLine.ParameterException(cli, "--duration: expected a positive duration, got " + Durations.format(duration));
         }
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new CommandLine.ParameterException(cli, "--broker-port: expected 0..65535, got " + brokerPort);
@@ -256,7 +257,8 @@ public final class SimulatorCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--validators: expected 1..150, got " + validators);
         }
         if (blockInterval.toMillis() < 10) {
-            throw new CommandLine.ParameterException(cli, "--block-interval: expected at least 10ms, got " + format(blockInterval));
+            throw new CommandLine.ParameterException(cli, "--block-interval: expected at least 10ms, got "
+                    + Durations.format(blockInterval));
         }
         if (valsetChangeEvery < 0) {
             throw new CommandLine.ParameterException(cli, "--valset-change-every: expected 0 (never) or a height, got "
@@ -264,7 +266,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         if (receiptTimeout.isZero() || receiptTimeout.isNegative()) {
             throw new CommandLine.ParameterException(cli, "--receipt-timeout: expected a positive duration, got "
-                    + format(receiptTimeout));
+                    + Durations.format(receiptTimeout));
         }
         if (httpPort < 0 || httpPort > 65535) {
             throw new CommandLine.ParameterException(cli, "--http-port: expected 0..65535, got " + httpPort);
@@ -332,7 +334,7 @@ public final class SimulatorCommand implements Callable<Integer> {
                         : (ota.isPresent() ? "scenario=" + scenario + " " : "") + "meters=" + meters,
                 interval.toSeconds(), duration.toSeconds(),
                 speed > 1 ? " speed=" + speed + " (duration " + formatReal(compression.real(duration)) + " real)" : "",
-                keyAlgorithm, validators, format(blockInterval),
+                keyAlgorithm, validators, Durations.format(blockInterval),
                 valsetChangeEvery > 0 ? " valset-change-every=" + valsetChangeEvery : "", byzantineGateway ? " byzantine-gateway" : "",
                 runFolder, dump != null ? " dump=" + dump : "");
         Clock clock = Clock.systemUTC();
@@ -446,10 +448,6 @@ public final class SimulatorCommand implements Callable<Integer> {
     /** Whole seconds as 24s, else to a tenth: 86.4s. */
     static String formatReal(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
-    }
-
-    private static String format(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** Accepts 500ms, 20s, 15m, 2h, 1d, or ISO-8601 (PT20S). */

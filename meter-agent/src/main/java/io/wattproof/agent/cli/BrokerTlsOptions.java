@@ -1,17 +1,16 @@
 package io.wattproof.agent.cli;
 
+import io.wattproof.crypto.OwnerOnlyFile;
 import io.wattproof.crypto.cert.Certificates;
 import io.wattproof.crypto.cert.ClientTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.EnumSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLSocketFactory;
 import picocli.CommandLine;
@@ -25,10 +24,6 @@ import picocli.CommandLine.ParameterException;
  * (docs/mosquitto.md, "Operators and car owners"). The key is a PEM file made with OpenSSL.
  */
 final class BrokerTlsOptions {
-    private static final Set<PosixFilePermission> OPEN = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_EXECUTE);
-
     @Option(names = "--broker-ca", paramLabel = "FILE",
             description = "ssl://: the authorities (PEM) the broker's certificate must chain to (default: the JVM's trust store)")
     Path brokerCa;
@@ -85,23 +80,26 @@ final class BrokerTlsOptions {
         }
     }
 
+    /** The key, read as the project reads every secret file: only if its owner alone may access it. */
     private PrivateKey key(CommandLine cli) {
+        String where = "--client-key " + clientKey + ": ";
+        char[] text = switch (OwnerOnlyFile.read(clientKey)) {
+            case OwnerOnlyFile.Read.Text(char[] chars) -> chars;
+            case OwnerOnlyFile.Read.Insecure i -> throw new ParameterException(cli, where
+                    + "expected a file only its owner can read (chmod 600), got one that group or others can use too (mode "
+                    + OwnerOnlyFile.octal(i.permissions()) + ")");
+            case OwnerOnlyFile.Read.Missing m -> throw new ParameterException(cli, where + "no such file");
+            case OwnerOnlyFile.Read.NotRegular(String what) -> throw new ParameterException(cli, where + "expected a file, got " + what);
+            case OwnerOnlyFile.Read.Unreadable(Exception e) -> throw new ParameterException(cli, where + "cannot read it (" + e + ")");
+            case OwnerOnlyFile.Read.NotUtf8 n -> throw new ParameterException(cli, where
+                    + "expected PEM text, got bytes that are not UTF-8");
+        };
         try {
-            if (groupOrOthersCanUse(clientKey)) {
-                throw new ParameterException(cli, "--client-key " + clientKey + ": expected a file only its owner can read "
-                        + "(chmod 600), got one that group or others can use too");
-            }
-            return ClientTls.privateKeyFromPem(Files.readString(clientKey));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ParameterException(cli, "--client-key " + clientKey + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean groupOrOthersCanUse(Path file) throws IOException {
-        try {
-            return Files.getPosixFilePermissions(file).stream().anyMatch(OPEN::contains);
-        } catch (UnsupportedOperationException e) {
-            return false; // a file system without POSIX permissions: nothing to check
+            return ClientTls.privateKeyFromPem(new String(text));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cli, where + e.getMessage());
+        } finally {
+            Arrays.fill(text, '\0');
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as scenario files write them: {@code 500ms}, {@code 20s}, {@code 2m}, {@code 1h}, with an optional sign. */
-final class Durations {
+public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("([+-]?)(\\d{1,9})(ms|s|m|h)");
 
     private Durations() {}
@@ -27,7 +27,8 @@ final class Durations {
         return Optional.of(m.group(1).equals("-") ? d.negated() : d);
     }
 
-    static String format(Duration d) {
+    /** {@code 20s}, or {@code 1500ms} when not whole seconds. */
+    public static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

@@ -129,11 +129,12 @@ public final class FaultWatch implements AutoCloseable {
      */
     public synchronized List<FaultChecks.MeterForgeries> forgeries(List<ServedForgeries.Served> served) {
         List<SimulatedDevice> devices = sim.devices();
+        Map<String, List<ServedForgeries.Served>> byRequester = served.stream()
+                .collect(java.util.stream.Collectors.groupingBy(ServedForgeries.Served::requester));
         List<FaultChecks.MeterForgeries> out = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            String id = devices.get(i).key().deviceId().hex();
             int meter = i + 1;
-            List<ServedForgeries.Served> mine = served.stream().filter(s -> s.requester().equals(id)).toList();
+            List<ServedForgeries.Served> mine = byRequester.getOrDefault(devices.get(i).key().deviceId().hex(), List.of());
             long outOfReach = mine.stream().filter(s -> outOfReach(meter, s.atNanos())).count();
             out.add(new FaultChecks.MeterForgeries(meter, mine.size(), outOfReach, devices.get(i).forgeriesDetected()));
         }
